@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every build, test and benchmark dependency of Vigil from Debian's packages.
+# Idempotent: packages already present are skipped, so `make` targets call it every time.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libxxhash-dev      # XXH3-128: row ids follow Pathway's recipe
+  libfmt-dev         # formatting of messages and output
+  libabsl-dev        # flat hash maps, btree maps for operator state
+  libcli11-dev       # command-line parsing
+  libfast-float-dev  # float parsing in the CSV reader
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq || true
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

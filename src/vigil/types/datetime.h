@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (civil calendar arithmetic).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+
+/// `2023-06-22 09:06:30` (naive) or `2023-06-22 09:06:30+00:00` (utc); fractional seconds are
+/// printed only when present, as Python's datetime does.
+std::string FormatDateTime(int64_t ns, bool utc);
+/// `0 days 00:10:00`, as pandas prints a Timedelta.
+std::string FormatDuration(int64_t ns);
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]` (also with a space instead of `T`) into naive ns.
+/// With `with_zone`, a `+HH:MM`/`+HHMM`/`Z` suffix is required and the result is UTC ns.
+std::optional<int64_t> ParseDateTime(std::string_view text, bool with_zone);
+
+}  // namespace vigil
