@@ -1,0 +1,160 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigil/types/dtype.h"
+#include "vigil/types/value_arena.h"
+
+namespace vigil {
+
+/// Every node kind of the expression tree. The function catalogue (function_catalogue.h)
+/// describes each one once: its name, arity and result-type rule.
+enum class ExprOp : uint8_t {
+  kColumn,    ///< A column of the input, by name.
+  kId,        ///< The row id (`this_.id`), as a pointer.
+  kLiteral,   ///< A constant.
+  kNeg,       ///< Unary minus.
+  kNot,       ///< Boolean not (`~`).
+  kAdd, kSub, kMul, kTrueDiv, kFloorDiv, kMod,
+  kEq, kNe, kLt, kLe, kGt, kGe,
+  kAnd, kOr, kXor,
+  kIfElse,     ///< if_else(cond, then, else).
+  kIsNone, kIsNotNone,
+  kCoalesce,   ///< First non-None argument.
+  kCast,       ///< cast(type, expr): int<->float, bool->int, ...
+  kApply,      ///< A user C++ function with a declared result type.
+  kFillError,  ///< fill_error(expr, replacement): replace Error values.
+  kMakeTuple,  ///< make_tuple(a, b, ...).
+  kReducer,    ///< A reducer call; valid only inside reduce().
+};
+
+/// Reducers, grouped by how they retract (see ops/reduce/README.md).
+enum class ReducerKind : uint8_t {
+  kCount, kSum, kAvg,                          // accumulable: O(1) per diff
+  kMin, kMax, kArgMin, kArgMax,                // ordered: multiset per group
+  kCountDistinct, kAny, kUnique, kTuple, kSortedTuple, kEarliest, kLatest,  // general
+};
+
+const char* ReducerName(ReducerKind kind);
+
+/// A user function for apply(): gets one row's argument values, returns the result value.
+/// Strings or tuples it returns must live in `arena` (or be static).
+using ApplyFunction = std::function<Value(std::span<const Value> args, ValueArena& arena)>;
+
+struct ExprNode;
+
+/// An expression over the columns of a table, built with operators and functions that read
+/// like Pathway's Python: `this_["a"] + 1 > this_["b"]`, `if_else(c, x, y)`, `~flag`.
+/// Immutable and cheap to copy (a shared pointer to an immutable tree). Names are resolved
+/// only when the expression is used on a table (graph/binder), so errors carry user names.
+class Expr {
+ public:
+  Expr(int64_t v);       // NOLINT: literals convert implicitly, as in Python.
+  Expr(int v);           // NOLINT
+  Expr(double v);        // NOLINT
+  Expr(bool v);          // NOLINT
+  Expr(const char* v);   // NOLINT
+  Expr(std::string v);   // NOLINT
+  explicit Expr(std::shared_ptr<const ExprNode> node) : node_(std::move(node)) {}
+
+  const ExprNode& node() const { return *node_; }
+  const std::shared_ptr<const ExprNode>& node_ptr() const { return node_; }
+
+  /// The column name when this is a plain column reference, else empty.
+  const std::string& column_name() const;
+  bool is_column() const;
+
+ private:
+  std::shared_ptr<const ExprNode> node_;
+};
+
+struct ExprNode {
+  ExprOp op;
+  std::string name;          ///< Column name (kColumn) or function name (kApply).
+  StoredValue literal;       ///< kLiteral.
+  std::vector<Expr> args;
+  DType type;                ///< kCast target, kApply result type.
+  ApplyFunction function;    ///< kApply.
+  ReducerKind reducer = ReducerKind::kCount;  ///< kReducer.
+  bool skip_nones = false;   ///< tuple/sorted_tuple option.
+  bool has_id_argument = false;  ///< argmin/argmax with an explicit `id` expression.
+};
+
+Expr MakeExpr(ExprOp op, std::vector<Expr> args);
+
+/// A reference to the current table's columns: `this_["name"]`, `this_.id`.
+struct ThisRef {
+  Expr operator[](const std::string& name) const;
+  Expr id() const;
+};
+inline constexpr ThisRef this_{};
+
+/// `col("name")`, the same as `this_["name"]`.
+Expr col(const std::string& name);
+/// A None literal.
+Expr none();
+
+Expr operator-(const Expr& a);
+Expr operator~(const Expr& a);
+Expr operator+(const Expr& a, const Expr& b);
+Expr operator-(const Expr& a, const Expr& b);
+Expr operator*(const Expr& a, const Expr& b);
+/// True division: the result is always a float, as Python's `/`.
+Expr operator/(const Expr& a, const Expr& b);
+Expr operator%(const Expr& a, const Expr& b);
+/// Floor division (Python's `//`), which C++ has no operator for.
+Expr floordiv(const Expr& a, const Expr& b);
+Expr operator==(const Expr& a, const Expr& b);
+Expr operator!=(const Expr& a, const Expr& b);
+Expr operator<(const Expr& a, const Expr& b);
+Expr operator<=(const Expr& a, const Expr& b);
+Expr operator>(const Expr& a, const Expr& b);
+Expr operator>=(const Expr& a, const Expr& b);
+Expr operator&(const Expr& a, const Expr& b);
+Expr operator|(const Expr& a, const Expr& b);
+Expr operator^(const Expr& a, const Expr& b);
+
+Expr if_else(const Expr& condition, const Expr& if_true, const Expr& if_false);
+Expr is_none(const Expr& e);
+Expr is_not_none(const Expr& e);
+Expr coalesce(std::vector<Expr> args);
+Expr cast(DType type, const Expr& e);
+Expr fill_error(const Expr& e, const Expr& replacement);
+Expr make_tuple(std::vector<Expr> args);
+/// Calls `fn` per row; `result_type` is what the function returns (Pathway's return_type).
+Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
+           std::string name = "apply");
+
+/// Reducers for groupby(...).reduce(...) and windowby(...).reduce(...).
+namespace reducers {
+Expr count();
+Expr sum(const Expr& e);
+Expr avg(const Expr& e);
+Expr min(const Expr& e);
+Expr max(const Expr& e);
+/// The id of the row with the smallest `e` (ties: smallest id). In windowby, input row ids.
+Expr argmin(const Expr& e);
+/// The `id_expr` value of the row with the smallest `e` (ties: smallest id_expr value).
+Expr argmin(const Expr& e, const Expr& id_expr);
+Expr argmax(const Expr& e);
+Expr argmax(const Expr& e, const Expr& id_expr);
+Expr count_distinct(std::vector<Expr> args = {});
+/// A deterministic value from the group (the row with the smallest id XOR a fixed salt).
+Expr any(const Expr& e);
+/// The value if all rows agree; otherwise an Error value and an engine error is reported.
+Expr unique(const Expr& e);
+/// All values ordered by row id.
+Expr tuple(const Expr& e, bool skip_nones = false);
+Expr sorted_tuple(const Expr& e, bool skip_nones = false);
+/// Value of the row inserted first (smallest processing time, ties: smallest row id).
+Expr earliest(const Expr& e);
+/// Value of the row inserted last (largest processing time, ties: largest row id).
+Expr latest(const Expr& e);
+}  // namespace reducers
+
+}  // namespace vigil

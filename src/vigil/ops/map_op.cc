@@ -1,0 +1,64 @@
+#include "vigil/ops/map_op.h"
+
+namespace vigil {
+
+MapOperator::MapOperator(std::string name, const std::vector<BoundExpr>& outputs)
+    : Operator(std::move(name)), out_(outputs.size()) {
+  for (const auto& e : outputs) evaluators_.push_back(std::make_unique<ExprEvaluator>(e));
+}
+
+void MapOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
+  out_.Clear();
+  for (size_t c = 0; c < evaluators_.size(); ++c) {
+    const std::vector<Value>& values = evaluators_[c]->Evaluate(batch, out_.arena);
+    out_.columns[c].assign(values.begin(), values.end());
+    if (!evaluators_[c]->errors().empty()) ReportExpressionErrors(evaluators_[c]->errors());
+  }
+  out_.ids.assign(batch.ids.begin(), batch.ids.end());
+  out_.diffs.assign(batch.diffs.begin(), batch.diffs.end());
+  Emit(out_, time);
+}
+
+FilterOperator::FilterOperator(std::string name, const BoundExpr& predicate)
+    : Operator(std::move(name)), predicate_(predicate) {}
+
+void FilterOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
+  scratch_arena_.Reset();
+  const std::vector<Value>& keep = predicate_.Evaluate(batch, scratch_arena_);
+  if (!predicate_.errors().empty()) ReportExpressionErrors(predicate_.errors());
+  if (out_.columns.size() != batch.num_columns()) out_ = Batch(batch.num_columns());
+  out_.Clear();
+  const size_t n = batch.num_rows();
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    const auto& in = batch.columns[c];
+    auto& dst = out_.columns[c];
+    for (size_t i = 0; i < n; ++i) {
+      if (keep[i].kind() == ValueKind::kBool && keep[i].as_bool()) dst.push_back(in[i]);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (keep[i].kind() == ValueKind::kBool && keep[i].as_bool()) {
+      out_.ids.push_back(batch.ids[i]);
+      out_.diffs.push_back(batch.diffs[i]);
+    }
+  }
+  Emit(out_, time);
+}
+
+ConcatOperator::ConcatOperator(std::string name, std::vector<std::vector<size_t>> column_maps)
+    : Operator(std::move(name)), column_maps_(std::move(column_maps)) {
+  out_ = Batch(column_maps_.empty() ? 0 : column_maps_[0].size());
+}
+
+void ConcatOperator::OnBatch(size_t port, const Batch& batch, Time time) {
+  out_.Clear();
+  const auto& map = column_maps_[port];
+  for (size_t c = 0; c < map.size(); ++c) {
+    out_.columns[c].assign(batch.columns[map[c]].begin(), batch.columns[map[c]].end());
+  }
+  out_.ids.assign(batch.ids.begin(), batch.ids.end());
+  out_.diffs.assign(batch.diffs.begin(), batch.diffs.end());
+  Emit(out_, time);
+}
+
+}  // namespace vigil

@@ -1,0 +1,33 @@
+#include "vigil/ops/reduce/reducer.h"
+
+#include "vigil/ops/reduce/reducer_kinds.h"
+
+namespace vigil {
+
+DType ReducerResultType(const ReducerSpec& spec) {
+  switch (spec.kind) {
+    case ReducerKind::kCount:
+    case ReducerKind::kCountDistinct: return dtype::Int;
+    case ReducerKind::kSum:
+      return spec.arg_types[0].kind == TypeKind::kInt ? dtype::Int : dtype::Float;
+    case ReducerKind::kAvg: return dtype::Float;
+    case ReducerKind::kMin:
+    case ReducerKind::kMax:
+    case ReducerKind::kAny:
+    case ReducerKind::kUnique:
+    case ReducerKind::kEarliest:
+    case ReducerKind::kLatest: return spec.arg_types[0];
+    case ReducerKind::kArgMin:
+    case ReducerKind::kArgMax: return spec.arg_types[1];
+    case ReducerKind::kTuple:
+    case ReducerKind::kSortedTuple: return dtype::Tuple;
+  }
+  return dtype::Any;
+}
+
+std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec) {
+  if (auto accumulable = MakeAccumulableReducer(spec)) return accumulable;
+  return MakeMultisetReducer(spec);
+}
+
+}  // namespace vigil

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigil/common/key.h"
+#include "vigil/common/strong_types.h"
+#include "vigil/expr/expression.h"
+#include "vigil/types/dtype.h"
+#include "vigil/types/value_arena.h"
+
+namespace vigil {
+
+/// The rows of one batch as a reducer sees them: for row i, its group slot, argument values
+/// (`args[a][i]`), row id and diff. All arrays have `size` entries.
+struct ReducerInput {
+  const uint32_t* slots;
+  std::span<const std::vector<Value>* const> args;
+  const Key* ids;
+  const Diff* diffs;
+  size_t size;
+  Time time;
+};
+
+/// The state of one reducer for all groups of a groupby, indexed by group slot.
+///
+/// Reducers come in three kinds by how they retract (Materialize's classification):
+/// accumulable (count, sum, avg: O(1) per diff), ordered (min, max, argmin, argmax: a
+/// multiset per group, since a retraction may remove the current extreme) and general
+/// (tuple, sorted_tuple, count_distinct, any, unique, earliest, latest: a multiset per group
+/// from which the result is recomputed when the group changes).
+///
+/// One virtual call per batch (Update) and per changed group at commit end (Result): never
+/// per row. Rows whose arguments hold Error are skipped, as in Pathway.
+class ReducerState {
+ public:
+  virtual ~ReducerState() = default;
+  /// Grows per-slot storage so that every slot < `num_slots` is valid.
+  virtual void EnsureSlots(size_t num_slots) = 0;
+  virtual void Update(const ReducerInput& input) = 0;
+  /// The current result for a group with rows. Strings/tuples go to `arena`. On an engine
+  /// error (unique() with two values) returns Error and sets `*error`.
+  virtual Value Result(uint32_t slot, ValueArena& arena, std::string* error) = 0;
+  /// Forgets the group in `slot` (its last row left); the slot will be reused.
+  virtual void Clear(uint32_t slot) = 0;
+};
+
+/// A reducer call as planned by reduce(): which reducer, the types of its arguments.
+struct ReducerSpec {
+  ReducerKind kind;
+  std::vector<DType> arg_types;
+  bool skip_nones = false;
+};
+
+/// The result type of a reducer over arguments of these types.
+DType ReducerResultType(const ReducerSpec& spec);
+
+std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec);
+
+}  // namespace vigil

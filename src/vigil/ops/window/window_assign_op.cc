@@ -1,0 +1,108 @@
+#include "vigil/ops/window/window_assign_op.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace vigil {
+
+namespace {
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+}  // namespace
+
+WindowAssignOperator::WindowAssignOperator(std::string name, const WindowAssignSpec& spec,
+                                           size_t input_columns)
+    : Operator(std::move(name)),
+      spec_(spec),
+      input_columns_(input_columns),
+      time_evaluator_(spec.time) {
+  if (spec_.instance) instance_evaluator_.emplace(*spec_.instance);
+  out_ = Batch(input_columns_ + 4);
+}
+
+void WindowAssignOperator::AssignWindows(const Value& t) {
+  starts_.clear();
+  ends_.clear();
+  if (spec_.float_arithmetic) {
+    const double time = t.as_number();
+    const double hop = spec_.hop_f, origin = spec_.origin_f;
+    const int64_t last_k = static_cast<int64_t>(std::floor((time - origin) / hop)) + 1;
+    const int64_t ratio = static_cast<int64_t>(std::floor(spec_.duration_f / hop));
+    for (int64_t k = last_k - ratio - 2; k <= last_k; ++k) {
+      const double start = hop * static_cast<double>(k) + origin;
+      const double end = spec_.ratio ? hop * static_cast<double>(k + *spec_.ratio) + origin
+                                     : start + spec_.duration_f;
+      if (!(start <= time && time < end)) continue;
+      if (spec_.origin_explicit && start < origin) continue;
+      starts_.push_back(Value::Float(start));
+      ends_.push_back(Value::Float(end));
+    }
+    return;
+  }
+  const int64_t time = t.as_timestamp();  // Same bits as as_int() for ints.
+  const int64_t hop = spec_.hop, origin = spec_.origin;
+  const int64_t last_k = FloorDiv(time - origin, hop) + 1;
+  const int64_t ratio = FloorDiv(spec_.duration, hop);
+  auto make = [&](int64_t v) {
+    switch (spec_.bound_kind) {
+      case ValueKind::kDateTimeNaive: return Value::DateTimeNaive(v);
+      case ValueKind::kDateTimeUtc: return Value::DateTimeUtc(v);
+      default: return Value::Int(v);
+    }
+  };
+  for (int64_t k = last_k - ratio - 2; k <= last_k; ++k) {
+    const int64_t start = origin + k * hop;
+    const int64_t end = spec_.ratio ? origin + (k + *spec_.ratio) * hop : start + spec_.duration;
+    if (!(start <= time && time < end)) continue;
+    if (spec_.origin_explicit && start < origin) continue;
+    starts_.push_back(make(start));
+    ends_.push_back(make(end));
+  }
+}
+
+void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
+  scratch_arena_.Reset();
+  const std::vector<Value>& times = time_evaluator_.Evaluate(batch, scratch_arena_);
+  const std::vector<Value>* instances =
+      instance_evaluator_ ? &instance_evaluator_->Evaluate(batch, scratch_arena_) : nullptr;
+  out_.Clear();
+  const size_t n = batch.num_rows();
+  size_t bad_times = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Value& t = times[i];
+    const bool usable = spec_.float_arithmetic ? t.is_numeric()
+                                               : (t.kind() == ValueKind::kInt ||
+                                                  t.kind() == ValueKind::kDateTimeNaive ||
+                                                  t.kind() == ValueKind::kDateTimeUtc);
+    if (!usable) {
+      ++bad_times;
+      continue;
+    }
+    AssignWindows(t);
+    const Value instance = instances ? (*instances)[i] : Value::None();
+    for (size_t w = 0; w < starts_.size(); ++w) {
+      for (size_t c = 0; c < input_columns_; ++c) out_.columns[c].push_back(batch.columns[c][i]);
+      out_.columns[input_columns_].push_back(starts_[w]);
+      out_.columns[input_columns_ + 1].push_back(ends_[w]);
+      out_.columns[input_columns_ + 2].push_back(instance);
+      out_.columns[input_columns_ + 3].push_back(Value::Pointer(batch.ids[i]));
+      hasher_.Reset();
+      hasher_.AddPointer(batch.ids[i]);
+      hasher_.AddInt(static_cast<int64_t>(w));
+      out_.ids.push_back(hasher_.Finish());
+      out_.diffs.push_back(batch.diffs[i]);
+    }
+  }
+  if (bad_times > 0) {
+    context().ReportEngineError(
+        name(), fmt::format("{} row(s) with a None or Error time were left out of windowby",
+                            bad_times));
+  }
+  Emit(out_, time);
+}
+
+}  // namespace vigil
