@@ -1,0 +1,44 @@
+#include "connectors/debug.h"
+
+#include "connectors/markdown/markdown_table.h"
+
+namespace vigil::debug {
+
+Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema) {
+  auto parsed = ParseMarkdownTable(text, schema);
+  if (!parsed.ok()) return Table(ErrorNode(parsed.status()));
+  auto shared = std::make_shared<const ParsedMarkdown>(std::move(*parsed));
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kSource;
+  node->operation = "table_from_markdown";
+  node->schema = shared->schema;
+  node->source_factory =
+      [shared](const SourceContext&) -> Result<std::unique_ptr<Source>> {
+    return std::unique_ptr<Source>(std::make_unique<MarkdownSource>(shared));
+  };
+  return Table(std::move(node));
+}
+
+Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,
+                                         const RunOptions& options) {
+  std::vector<SinkBinding> bindings;
+  for (const auto& t : tables) {
+    RETURN_NOT_OK(t.status());
+    bindings.push_back({t.node(), std::make_unique<CaptureSink>()});
+  }
+  ASSIGN_OR_RAISE(auto executor, Executor::Make(std::move(bindings), options));
+  RETURN_NOT_OK(executor->Run());
+  std::vector<Captured> out;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    auto& sink = static_cast<CaptureSink&>(executor->sink(i));
+    out.push_back({tables[i].column_names(), std::move(sink.updates())});
+  }
+  return out;
+}
+
+Result<Captured> Capture(const Table& table, const RunOptions& options) {
+  ASSIGN_OR_RAISE(auto all, CaptureAll({table}, options));
+  return std::move(all[0]);
+}
+
+}  // namespace vigil::debug

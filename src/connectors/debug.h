@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/batch/update.h"
+#include "vigil/exec/executor.h"
+#include "vigil/graph/table.h"
+
+namespace vigil::debug {
+
+/// A table from Pathway's markdown format (see connectors/markdown/markdown_table.h), with
+/// `__time__`/`__diff__` columns for multi-commit update streams.
+Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema = {});
+
+/// The computed update stream of a table: its column names and consolidated updates.
+struct Captured {
+  std::vector<std::string> columns;
+  std::vector<Update> updates;
+  /// The final state (all times squashed).
+  std::vector<Update> Final() const { return FinalState(updates); }
+};
+
+/// Computes `tables` in one run (shared inputs are read once) and returns their streams.
+Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,
+                                         const RunOptions& options = {});
+Result<Captured> Capture(const Table& table, const RunOptions& options = {});
+
+}  // namespace vigil::debug

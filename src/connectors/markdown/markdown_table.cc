@@ -1,0 +1,217 @@
+#include "connectors/markdown/markdown_table.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "vigil/types/datetime.h"
+
+namespace vigil {
+
+namespace {
+
+std::vector<std::string> SplitCells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string current;
+  for (char c : line) {
+    if (c == '|' || c == ' ' || c == '\t' || c == '\r') {
+      if (!current.empty()) cells.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (!current.empty()) cells.push_back(std::move(current));
+  return cells;
+}
+
+bool IsNoneCell(const std::string& s) {
+  return s == "None" || s == "NaN" || s == "nan" || s == "NA" || s == "NULL" || s == "null";
+}
+
+std::optional<int64_t> ParseInt(const std::string& s) {
+  int64_t v;
+  const char* begin = s.data();
+  if (!s.empty() && s[0] == '+') ++begin;
+  auto res = std::from_chars(begin, s.data() + s.size(), v);
+  if (res.ec != std::errc() || res.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseFloat(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+DType InferType(const std::vector<std::vector<std::string>>& rows, size_t column) {
+  bool all_int = true, all_float = true, all_bool = true, any_none = false, any_value = false;
+  for (const auto& row : rows) {
+    const std::string& s = row[column];
+    if (IsNoneCell(s)) {
+      any_none = true;
+      continue;
+    }
+    any_value = true;
+    all_int = all_int && ParseInt(s).has_value();
+    all_float = all_float && ParseFloat(s).has_value();
+    all_bool = all_bool && (s == "True" || s == "False");
+  }
+  if (!any_value) return dtype::NoneType;
+  DType t = all_int ? dtype::Int : all_float ? dtype::Float : all_bool ? dtype::Bool : dtype::Str;
+  return any_none ? t.AsOptional() : t;
+}
+
+Result<Value> ParseCell(const std::string& s, DType type, ValueArena& arena) {
+  if (IsNoneCell(s)) {
+    if (type.optional || type.kind == TypeKind::kNone || type.kind == TypeKind::kAny) {
+      return Value::None();
+    }
+  }
+  switch (type.kind) {
+    case TypeKind::kInt:
+      if (auto v = ParseInt(s)) return Value::Int(*v);
+      break;
+    case TypeKind::kFloat:
+      if (auto v = ParseFloat(s)) return Value::Float(*v);
+      break;
+    case TypeKind::kBool:
+      if (s == "True" || s == "true") return Value::Bool(true);
+      if (s == "False" || s == "false") return Value::Bool(false);
+      break;
+    case TypeKind::kDateTimeNaive:
+      if (auto v = ParseDateTime(s, false)) return Value::DateTimeNaive(*v);
+      break;
+    case TypeKind::kDateTimeUtc:
+      if (auto v = ParseDateTime(s, true)) return Value::DateTimeUtc(*v);
+      break;
+    case TypeKind::kString:
+    case TypeKind::kAny: return arena.CopyString(s);
+    default: break;
+  }
+  return Status::ParseError("table_from_markdown: cannot parse \"{}\" as {}", s, type.ToString());
+}
+
+}  // namespace
+
+Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
+                                          const std::optional<Schema>& schema) {
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    lines.push_back(line);
+  }
+  if (lines.empty()) return Status::Invalid("table_from_markdown: empty table");
+  const std::string& header_line = lines[0];
+  std::vector<std::string> header = SplitCells(header_line);
+  bool has_index = header_line[header_line.find_first_not_of(" \t")] == '|';
+  if (!has_index && !header.empty() && header[0] == "id") {
+    has_index = true;
+    header.erase(header.begin());
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    // A separator line such as `---|---` is skipped.
+    if (lines[i].find_first_not_of("-|: \t\r") == std::string::npos) continue;
+    auto cells = SplitCells(lines[i]);
+    if (cells.size() != header.size() + (has_index ? 1 : 0)) {
+      return Status::ParseError(
+          "table_from_markdown: line {} has {} cells, expected {} (header: {})", i + 1,
+          cells.size(), header.size() + (has_index ? 1 : 0), header_line);
+    }
+    rows.push_back(std::move(cells));
+  }
+  const size_t offset = has_index ? 1 : 0;
+  std::optional<size_t> time_column, diff_column;
+  ParsedMarkdown out;
+  std::vector<size_t> data_columns;
+  for (size_t c = 0; c < header.size(); ++c) {
+    if (header[c] == "__time__") {
+      time_column = c + offset;
+    } else if (header[c] == "__diff__") {
+      diff_column = c + offset;
+    } else {
+      data_columns.push_back(c + offset);
+      if (schema) {
+        auto index = schema->Find(header[c]);
+        if (!index) {
+          return Status::NotFound("table_from_markdown: column '{}' is not in the schema",
+                                  header[c]);
+        }
+        out.schema.Add((*schema)[*index]);
+      } else {
+        out.schema.Add({header[c], InferType(rows, c + offset), false, std::nullopt});
+      }
+    }
+  }
+  ValueArena arena;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    Update u;
+    if (has_index) {
+      if (auto i = ParseInt(row[0])) {
+        u.id = KeyForIndex(*i);
+      } else {
+        KeyHasher h;
+        h.AddString(row[0]);
+        u.id = h.Finish();
+      }
+    } else {
+      u.id = KeyForIndex(static_cast<int64_t>(r));
+    }
+    for (size_t k = 0; k < data_columns.size(); ++k) {
+      arena.Reset();
+      ASSIGN_OR_RAISE(Value v, ParseCell(row[data_columns[k]], out.schema[k].type, arena));
+      u.row.emplace_back(v);
+    }
+    if (time_column) {
+      auto t = ParseInt(row[*time_column]);
+      if (!t || *t < 0) {
+        return Status::ParseError("table_from_markdown: __time__ must be an integer >= 0, got {}",
+                                  row[*time_column]);
+      }
+      u.time = static_cast<Time>(*t);
+    }
+    u.diff = 1;
+    if (diff_column) {
+      auto d = ParseInt(row[*diff_column]);
+      if (!d || (*d != 1 && *d != -1)) {
+        return Status::ParseError("table_from_markdown: __diff__ must be 1 or -1, got {}",
+                                  row[*diff_column]);
+      }
+      u.diff = *d;
+    }
+    out.updates.push_back(std::move(u));
+  }
+  std::stable_sort(out.updates.begin(), out.updates.end(),
+                   [](const Update& a, const Update& b) { return a.time < b.time; });
+  return out;
+}
+
+MarkdownSource::MarkdownSource(std::shared_ptr<const ParsedMarkdown> table)
+    : table_(std::move(table)) {}
+
+std::optional<Time> MarkdownSource::NextCommitTime() {
+  if (next_ >= table_->updates.size()) return std::nullopt;
+  return table_->updates[next_].time;
+}
+
+Status MarkdownSource::ReadCommit(const BatchConsumer& emit) {
+  const Time time = table_->updates[next_].time;
+  Batch batch(table_->schema.size());
+  while (next_ < table_->updates.size() && table_->updates[next_].time == time) {
+    const Update& u = table_->updates[next_++];
+    for (size_t c = 0; c < u.row.size(); ++c) batch.columns[c].push_back(u.row[c].get());
+    batch.ids.push_back(u.id);
+    batch.diffs.push_back(u.diff);
+  }
+  emit(batch);
+  return Status::OK();
+}
+
+}  // namespace vigil

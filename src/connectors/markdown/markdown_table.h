@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/api/source.h"
+#include "vigil/batch/update.h"
+#include "vigil/common/status.h"
+#include "vigil/types/schema.h"
+
+namespace vigil {
+
+/// A table written as text, Pathway's table_from_markdown format:
+///
+///     id | name  | age | __time__ | __diff__
+///     1  | Alice | 30  | 2        | 1
+///
+/// The first line is the header; cells are split on `|` and whitespace. A first header cell
+/// that is empty (line starts with `|`) or named `id` makes the first column the row index:
+/// row id = hash([index value]); otherwise rows are indexed 0, 1, ... in order. Column types
+/// are inferred (int, then float, then bool `True`/`False`, else str; `None`, `NaN`, `NULL`,
+/// `NA` cells are None and make the column optional) unless a schema is given. `__time__`
+/// (processing time, even, >= 0) groups rows into commits; `__diff__` is +1 or -1.
+struct ParsedMarkdown {
+  Schema schema;
+  std::vector<Update> updates;  ///< In commit order (by time, then input order).
+};
+
+Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
+                                          const std::optional<Schema>& schema = std::nullopt);
+
+/// Replays parsed updates, one commit per distinct `__time__`.
+class MarkdownSource final : public Source {
+ public:
+  explicit MarkdownSource(std::shared_ptr<const ParsedMarkdown> table);
+  const Schema& schema() const override { return table_->schema; }
+  Status Open() override { return Status::OK(); }
+  std::optional<Time> NextCommitTime() override;
+  Status ReadCommit(const BatchConsumer& emit) override;
+
+ private:
+  std::shared_ptr<const ParsedMarkdown> table_;
+  size_t next_ = 0;
+};
+
+}  // namespace vigil

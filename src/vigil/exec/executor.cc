@@ -1,0 +1,131 @@
+#include "vigil/exec/executor.h"
+
+#include <fmt/format.h>
+
+#include "vigil/ops/groupby_reduce_op.h"
+#include "vigil/ops/map_op.h"
+#include "vigil/ops/window/window_assign_op.h"
+
+namespace vigil {
+
+namespace {
+/// Where a source's batches enter the graph: forwards them, cut to at most
+/// `max_batch_rows` rows when set.
+class SourceOperator final : public Operator {
+ public:
+  SourceOperator(std::string name, size_t max_batch_rows)
+      : Operator(std::move(name)), max_batch_rows_(max_batch_rows) {}
+  void OnBatch(size_t /*port*/, const Batch& batch, Time time) override {
+    if (max_batch_rows_ == 0 || batch.num_rows() <= max_batch_rows_) {
+      Emit(batch, time);
+      return;
+    }
+    for (size_t start = 0; start < batch.num_rows(); start += max_batch_rows_) {
+      if (chunk_.num_columns() != batch.num_columns()) chunk_ = Batch(batch.num_columns());
+      chunk_.Clear();
+      const size_t end = std::min(batch.num_rows(), start + max_batch_rows_);
+      for (size_t r = start; r < end; ++r) chunk_.AppendRowFrom(batch, r);
+      Emit(chunk_, time);
+    }
+  }
+
+ private:
+  size_t max_batch_rows_;
+  Batch chunk_;
+};
+}  // namespace
+
+Executor::Executor(const RunOptions& options) : options_(options) {
+  errors_.set_echo_to_stderr(options.echo_errors);
+  context_.errors = &errors_;
+  context_.terminate_on_error = options.terminate_on_error;
+}
+
+Result<std::unique_ptr<Executor>> Executor::Make(std::vector<SinkBinding> sinks,
+                                                 const RunOptions& options) {
+  std::unique_ptr<Executor> executor(new Executor(options));
+  for (auto& binding : sinks) {
+    ASSIGN_OR_RAISE(Operator * op, executor->Compile(binding.table));
+    binding.sink->set_context(&executor->context_);
+    op->ConnectTo(binding.sink.get(), 0);
+    executor->sinks_.push_back(std::move(binding));
+  }
+  return executor;
+}
+
+Result<Operator*> Executor::Compile(const NodePtr& node) {
+  RETURN_NOT_OK(node->status);
+  if (auto it = compiled_.find(node.get()); it != compiled_.end()) return it->second;
+  std::vector<Operator*> inputs;
+  for (const auto& input : node->inputs) {
+    ASSIGN_OR_RAISE(Operator * op, Compile(input));
+    inputs.push_back(op);
+  }
+  std::unique_ptr<Operator> op;
+  switch (node->kind) {
+    case NodeKind::kSource: {
+      SourceContext source_context{&errors_, options_.on_bad_row};
+      ASSIGN_OR_RAISE(auto source, node->source_factory(source_context));
+      op = std::make_unique<SourceOperator>("source", options_.max_batch_rows);
+      sources_.push_back({std::move(source), op.get()});
+      break;
+    }
+    case NodeKind::kMap: op = std::make_unique<MapOperator>(node->operation, node->exprs); break;
+    case NodeKind::kFilter:
+      op = std::make_unique<FilterOperator>(node->operation, node->exprs[0]);
+      break;
+    case NodeKind::kConcat:
+      op = std::make_unique<ConcatOperator>(node->operation, node->concat_maps);
+      break;
+    case NodeKind::kWindowAssign:
+      op = std::make_unique<WindowAssignOperator>(node->operation, node->window,
+                                                  node->inputs[0]->schema.size());
+      break;
+    case NodeKind::kGroupBy:
+      op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby);
+      break;
+  }
+  op->set_context(&context_);
+  for (size_t port = 0; port < inputs.size(); ++port) inputs[port]->ConnectTo(op.get(), port);
+  Operator* raw = op.get();
+  operators_.push_back(std::move(op));
+  compiled_[node.get()] = raw;
+  return raw;
+}
+
+Status Executor::Run() {
+  for (auto& s : sources_) RETURN_NOT_OK(s.source->Open());
+  auto close_commit = [&](Time time, bool end_of_input) -> Status {
+    for (auto& op : operators_) op->OnCommitEnd(time, end_of_input);
+    for (auto& binding : sinks_) binding.sink->OnCommitEnd(time, end_of_input);
+    return context_.engine_error;
+  };
+  std::optional<Time> last_time;
+  while (true) {
+    std::optional<Time> next;
+    for (auto& s : sources_) {
+      auto t = s.source->NextCommitTime();
+      if (t && (!next || *t < *next)) next = t;
+    }
+    if (!next) break;
+    if (last_time && *next <= *last_time) {
+      return Status::Invalid("source commit times must increase: {} after {}", *next,
+                             *last_time);
+    }
+    for (auto& s : sources_) {
+      auto t = s.source->NextCommitTime();
+      if (!t || *t != *next) continue;
+      Operator* entry = s.op;
+      const Time time = *next;
+      RETURN_NOT_OK(s.source->ReadCommit([&](const Batch& b) { entry->OnBatch(0, b, time); }));
+    }
+    RETURN_NOT_OK(close_commit(*next, false));
+    last_time = next;
+  }
+  RETURN_NOT_OK(close_commit(kEndOfInputTime, true));
+  for (auto& binding : sinks_) binding.sink->OnEnd();
+  errors_.PrintSummary();
+  return Status::OK();
+}
+
+}  // namespace vigil

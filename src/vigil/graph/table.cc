@@ -1,0 +1,428 @@
+#include "vigil/graph/table.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "vigil/types/datetime.h"
+
+namespace vigil {
+
+NodePtr ErrorNode(Status status) {
+  auto node = std::make_shared<TableNode>();
+  node->status = std::move(status);
+  return node;
+}
+
+namespace {
+
+Table Failed(Status status) { return Table(ErrorNode(std::move(status))); }
+
+Status WithOperation(const std::string& operation, const Status& s) {
+  if (s.message().rfind(operation + ":", 0) == 0) return s;
+  return Status(s.code(), operation + ": " + s.message());
+}
+
+}  // namespace
+
+Table Table::MapTo(std::string operation, std::vector<NamedExpr> columns) const {
+  if (!ok()) return *this;
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kMap;
+  node->operation = operation;
+  node->inputs = {node_};
+  BindOptions options;
+  options.context = operation;
+  std::set<std::string> seen;
+  for (auto& c : columns) {
+    if (c.name.empty()) {
+      return Failed(Status::Invalid(
+          "{}: an expression that is not a plain column needs a name: {{\"name\", expr}}",
+          operation));
+    }
+    if (!seen.insert(c.name).second) {
+      return Failed(Status::Invalid("{}: column '{}' given twice", operation, c.name));
+    }
+    auto bound = BindExpr(c.expr, schema(), options);
+    if (!bound.ok()) return Failed(WithOperation(operation, bound.status()));
+    node->schema.Add(ColumnSchema{c.name, bound->type, false, std::nullopt});
+    node->exprs.push_back(std::move(*bound));
+  }
+  return Table(std::move(node));
+}
+
+Table Table::select(std::vector<NamedExpr> columns) const {
+  return MapTo("select", std::move(columns));
+}
+
+Table Table::with_columns(std::vector<NamedExpr> columns) const {
+  if (!ok()) return *this;
+  std::vector<NamedExpr> all;
+  for (const auto& c : schema().columns()) all.emplace_back(col(c.name));
+  for (auto& c : columns) {
+    bool replaced = false;
+    for (auto& existing : all) {
+      if (existing.name == c.name) {
+        existing.expr = c.expr;
+        replaced = true;
+      }
+    }
+    if (!replaced) all.push_back(std::move(c));
+  }
+  return MapTo("with_columns", std::move(all));
+}
+
+Table Table::without(const std::vector<std::string>& names) const {
+  if (!ok()) return *this;
+  for (const auto& n : names) {
+    if (!schema().Find(n)) {
+      return Failed(Status::NotFound("without: no column '{}'; the table has columns [{}]", n,
+                                     fmt::join(schema().Names(), ", ")));
+    }
+  }
+  std::vector<NamedExpr> kept;
+  for (const auto& c : schema().columns()) {
+    if (std::find(names.begin(), names.end(), c.name) == names.end()) kept.emplace_back(col(c.name));
+  }
+  return MapTo("without", std::move(kept));
+}
+
+Table Table::rename(const std::vector<std::pair<std::string, std::string>>& renames) const {
+  if (!ok()) return *this;
+  std::vector<NamedExpr> columns;
+  for (const auto& c : schema().columns()) columns.emplace_back(col(c.name));
+  for (const auto& [from, to] : renames) {
+    auto index = schema().Find(from);
+    if (!index) {
+      return Failed(Status::NotFound("rename: no column '{}'; the table has columns [{}]", from,
+                                     fmt::join(schema().Names(), ", ")));
+    }
+    columns[*index].name = to;
+  }
+  return MapTo("rename", std::move(columns));
+}
+
+Table Table::filter(const Expr& predicate) const {
+  if (!ok()) return *this;
+  BindOptions options;
+  options.context = "filter";
+  auto bound = BindExpr(predicate, schema(), options);
+  if (!bound.ok()) return Failed(WithOperation("filter", bound.status()));
+  if (bound->type.kind != TypeKind::kBool && bound->type.kind != TypeKind::kAny) {
+    return Failed(Status::TypeError("filter: the predicate must be bool, got {}",
+                                    bound->type.ToString()));
+  }
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kFilter;
+  node->operation = "filter";
+  node->inputs = {node_};
+  node->schema = schema();
+  node->exprs.push_back(std::move(*bound));
+  return Table(std::move(node));
+}
+
+Table Table::concat(const Table& other) const {
+  if (!ok()) return *this;
+  if (!other.ok()) return other;
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kConcat;
+  node->operation = "concat";
+  node->inputs = {node_, other.node_};
+  node->schema = schema();
+  if (other.schema().size() != schema().size()) {
+    return Failed(Status::Invalid("concat: tables have different columns: [{}] and [{}]",
+                                  fmt::join(schema().Names(), ", "),
+                                  fmt::join(other.schema().Names(), ", ")));
+  }
+  std::vector<size_t> identity, mapped;
+  for (size_t i = 0; i < schema().size(); ++i) {
+    identity.push_back(i);
+    auto j = other.schema().Find(schema()[i].name);
+    if (!j) {
+      return Failed(Status::Invalid("concat: tables have different columns: [{}] and [{}]",
+                                    fmt::join(schema().Names(), ", "),
+                                    fmt::join(other.schema().Names(), ", ")));
+    }
+    mapped.push_back(*j);
+    ColumnSchema merged = schema()[i];
+    merged.type = UnifyTypes(schema()[i].type, other.schema()[*j].type);
+    node->schema = [&] {
+      Schema s;
+      for (size_t k = 0; k < node->schema.size(); ++k) {
+        s.Add(k == i ? merged : node->schema[k]);
+      }
+      return s;
+    }();
+  }
+  node->concat_maps = {identity, mapped};
+  return Table(std::move(node));
+}
+
+GroupedTable Table::groupby(std::vector<Expr> keys) const {
+  GroupedTable g;
+  g.input_ = node_;
+  g.status_ = status();
+  g.operation = "groupby";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    g.key_names.push_back(keys[i].is_column() ? keys[i].column_name() : fmt::format("__key_{}", i));
+  }
+  g.keys = std::move(keys);
+  return g;
+}
+
+namespace {
+
+const char* TimeKindName(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kInt: return "int";
+    case ValueKind::kFloat: return "float";
+    case ValueKind::kDuration: return "Duration";
+    case ValueKind::kDateTimeNaive: return "DateTimeNaive";
+    case ValueKind::kDateTimeUtc: return "DateTimeUtc";
+    default: return "invalid";
+  }
+}
+
+/// Checks the window parameters against the time column's type and fills the arithmetic.
+Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& spec) {
+  RETURN_NOT_OK(window.status);
+  std::vector<std::pair<std::string, Value>> params;
+  params.emplace_back("window.hop", window.hop->value());
+  if (window.kind == Window::Kind::kSliding && window.duration) {
+    params.emplace_back("window.duration", window.duration->value());
+  }
+  if (window.origin) params.emplace_back("window.origin", window.origin->value());
+  const TypeKind t = time_type.kind;
+  bool numeric_time = t == TypeKind::kInt || t == TypeKind::kFloat;
+  bool datetime_time = t == TypeKind::kDateTimeNaive || t == TypeKind::kDateTimeUtc;
+  bool fits = numeric_time || datetime_time;
+  for (const auto& [name, v] : params) {
+    if (numeric_time) {
+      fits = fits && v.is_numeric();
+    } else if (datetime_time) {
+      bool is_origin = name == "window.origin";
+      ValueKind want = is_origin ? (t == TypeKind::kDateTimeNaive ? ValueKind::kDateTimeNaive
+                                                                  : ValueKind::kDateTimeUtc)
+                                 : ValueKind::kDuration;
+      fits = fits && v.kind() == want;
+    }
+  }
+  if (!fits) {
+    std::string names = "time_expr", types = time_type.AsRequired().ToString();
+    for (const auto& [name, v] : params) {
+      names += ", " + name;
+      types += std::string(", ") + TimeKindName(v);
+    }
+    return Status::TypeError(
+        "Arguments ({}) have to be of types (int | float, ...) or (DateTimeNaive, Duration, ..., "
+        "DateTimeNaive) or (DateTimeUtc, Duration, ..., DateTimeUtc) but are of types ({})",
+        names, types);
+  }
+  spec.origin_explicit = window.origin.has_value();
+  spec.ratio = window.kind == Window::Kind::kTumbling ? std::optional<int64_t>(1) : window.ratio;
+  if (datetime_time) {
+    spec.bound_kind =
+        t == TypeKind::kDateTimeNaive ? ValueKind::kDateTimeNaive : ValueKind::kDateTimeUtc;
+    spec.hop = window.hop->value().as_timestamp();
+    spec.duration = window.duration ? window.duration->value().as_timestamp() : 0;
+    // Pathway's default origin for datetimes: 1973-01-01 00:00:00 (a Monday).
+    spec.origin = window.origin ? window.origin->value().as_timestamp()
+                                : DaysFromCivil(1973, 1, 1) * 86400 * kNanosPerSecond;
+  } else {
+    bool any_float = t == TypeKind::kFloat;
+    for (const auto& [name, v] : params) any_float = any_float || v.kind() == ValueKind::kFloat;
+    spec.float_arithmetic = any_float;
+    spec.bound_kind = any_float ? ValueKind::kFloat : ValueKind::kInt;
+    if (any_float) {
+      spec.hop_f = window.hop->value().as_number();
+      spec.duration_f = window.duration ? window.duration->value().as_number() : 0;
+      spec.origin_f = window.origin ? window.origin->value().as_number() : 0.0;
+    } else {
+      spec.hop = window.hop->value().as_int();
+      spec.duration = window.duration ? window.duration->value().as_int() : 0;
+      spec.origin = window.origin ? window.origin->value().as_int() : 0;
+    }
+  }
+  if (spec.ratio && window.kind == Window::Kind::kSliding) {
+    // duration = ratio * hop, used by the candidate range.
+    spec.duration = spec.hop * *spec.ratio;
+    spec.duration_f = spec.hop_f * static_cast<double>(*spec.ratio);
+  }
+  if (spec.ratio && window.kind == Window::Kind::kTumbling) spec.ratio.reset();
+  bool positive = spec.float_arithmetic ? (spec.hop_f > 0 && spec.duration_f > 0)
+                                        : (spec.hop > 0 && spec.duration > 0);
+  if (!positive) return Status::Invalid("window hop and duration must be positive");
+  return Status::OK();
+}
+
+}  // namespace
+
+GroupedTable Table::windowby(const Expr& time, const Window& window,
+                             std::optional<Expr> instance) const {
+  GroupedTable g;
+  g.operation = "windowby";
+  g.status_ = status();
+  if (!g.status_.ok()) return g;
+  BindOptions options;
+  options.context = "windowby";
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kWindowAssign;
+  node->operation = "windowby";
+  node->inputs = {node_};
+  auto bound_time = BindExpr(time, schema(), options);
+  if (!bound_time.ok()) {
+    g.status_ = WithOperation("windowby", bound_time.status());
+    return g;
+  }
+  Status resolved = ResolveWindow(window, bound_time->type, node->window);
+  if (!resolved.ok()) {
+    g.status_ = WithOperation("windowby", resolved);
+    return g;
+  }
+  node->window.time = std::move(*bound_time);
+  DType instance_type = dtype::NoneType;
+  if (instance) {
+    auto bound_instance = BindExpr(*instance, schema(), options);
+    if (!bound_instance.ok()) {
+      g.status_ = WithOperation("windowby", bound_instance.status());
+      return g;
+    }
+    instance_type = bound_instance->type;
+    node->window.instance = std::move(*bound_instance);
+  }
+  node->schema = schema();
+  DType bound_type;
+  switch (node->window.bound_kind) {
+    case ValueKind::kFloat: bound_type = dtype::Float; break;
+    case ValueKind::kDateTimeNaive: bound_type = dtype::DateTimeNaive; break;
+    case ValueKind::kDateTimeUtc: bound_type = dtype::DateTimeUtc; break;
+    default: bound_type = dtype::Int;
+  }
+  node->schema.Add({"_pw_window_start", bound_type, false, std::nullopt});
+  node->schema.Add({"_pw_window_end", bound_type, false, std::nullopt});
+  node->schema.Add({"_pw_instance", instance_type, false, std::nullopt});
+  node->schema.Add({"_pw_original_id", dtype::Pointer, false, std::nullopt});
+  const size_t n = schema().size();
+  g.input_ = node;
+  // Group by (_pw_window, _pw_window_start, _pw_window_end, _pw_instance), as Pathway does;
+  // _pw_window is the tuple (instance, start, end).
+  g.keys = {make_tuple({col("_pw_instance"), col("_pw_window_start"), col("_pw_window_end")}),
+            col("_pw_window_start"), col("_pw_window_end"), col("_pw_instance")};
+  g.key_names = {"_pw_window", "_pw_window_start", "_pw_window_end", "_pw_instance"};
+  if (instance) {
+    g.shard_key = 3;
+    if (instance->is_column()) g.key_aliases.emplace_back(instance->column_name(), 3);
+  }
+  g.id_column = n + 3;
+  return g;
+}
+
+namespace {
+
+/// Rewrites a reduce() output expression: reducer calls become references to the columns
+/// `__reducer_<i>` of the group row (their specs collected in `reducers`), and key aliases
+/// become key names.
+Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
+                            const BindOptions& input_options,
+                            const std::vector<std::pair<std::string, size_t>>& aliases,
+                            const std::vector<std::string>& key_names,
+                            std::vector<ReducerSpec>& reducers,
+                            std::vector<std::vector<BoundExpr>>& reducer_args) {
+  const ExprNode& node = e.node();
+  if (node.op == ExprOp::kReducer) {
+    ReducerSpec spec;
+    spec.kind = node.reducer;
+    spec.skip_nones = node.skip_nones;
+    std::vector<BoundExpr> args;
+    for (const Expr& arg : node.args) {
+      auto bound = BindExpr(arg, input_schema, input_options);
+      if (!bound.ok()) return bound.status();
+      spec.arg_types.push_back(bound->type);
+      args.push_back(std::move(*bound));
+    }
+    if (spec.kind == ReducerKind::kSum || spec.kind == ReducerKind::kAvg) {
+      DType t = spec.arg_types[0];
+      if (!t.IsNumeric() && t.kind != TypeKind::kAny) {
+        return Status::TypeError("reduce: {}() needs a numeric argument, got {}",
+                                 ReducerName(spec.kind), t.ToString());
+      }
+    }
+    reducers.push_back(spec);
+    reducer_args.push_back(std::move(args));
+    return col(fmt::format("__reducer_{}", reducers.size() - 1));
+  }
+  if (node.op == ExprOp::kColumn) {
+    for (const auto& [alias, index] : aliases) {
+      if (alias == node.name) return col(key_names[index]);
+    }
+    if (std::find(key_names.begin(), key_names.end(), node.name) == key_names.end()) {
+      return Status::Invalid(
+          "reduce: column '{}' is neither a grouping column nor inside a reducer; wrap it in a "
+          "reducer such as reducers::any(...)",
+          node.name);
+    }
+    return e;
+  }
+  if (node.args.empty()) return e;
+  auto copy = std::make_shared<ExprNode>(node);
+  for (Expr& arg : copy->args) {
+    auto planned = PlanReduceExpr(arg, input_schema, input_options, aliases, key_names, reducers,
+                                  reducer_args);
+    if (!planned.ok()) return planned.status();
+    arg = std::move(*planned);
+  }
+  return Expr(std::move(copy));
+}
+
+}  // namespace
+
+Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
+  if (!status_.ok()) return Failed(status_);
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kGroupBy;
+  node->operation = operation + ".reduce";
+  node->inputs = {input_};
+  BindOptions input_options;
+  input_options.context = "reduce";
+  input_options.id_column = id_column;
+  GroupBySpec& spec = node->groupby;
+  Schema group_row;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto bound = BindExpr(keys[i], input_->schema, input_options);
+    if (!bound.ok()) return Failed(WithOperation(operation, bound.status()));
+    group_row.Add({key_names[i], bound->type, false, std::nullopt});
+    spec.keys.push_back(std::move(*bound));
+  }
+  spec.shard_key = shard_key;
+  std::vector<Expr> planned;
+  std::set<std::string> seen;
+  for (const auto& c : columns) {
+    if (c.name.empty()) {
+      return Failed(Status::Invalid(
+          "reduce: an expression that is not a plain column needs a name: {{\"name\", expr}}"));
+    }
+    if (!seen.insert(c.name).second) {
+      return Failed(Status::Invalid("reduce: column '{}' given twice", c.name));
+    }
+    auto p = PlanReduceExpr(c.expr, input_->schema, input_options, key_aliases, key_names,
+                            spec.reducers, spec.reducer_args);
+    if (!p.ok()) return Failed(WithOperation("reduce", p.status()));
+    planned.push_back(std::move(*p));
+  }
+  for (size_t r = 0; r < spec.reducers.size(); ++r) {
+    group_row.Add({fmt::format("__reducer_{}", r), ReducerResultType(spec.reducers[r]), false,
+                   std::nullopt});
+  }
+  BindOptions output_options;
+  output_options.context = "reduce";
+  for (size_t i = 0; i < planned.size(); ++i) {
+    auto bound = BindExpr(planned[i], group_row, output_options);
+    if (!bound.ok()) return Failed(WithOperation("reduce", bound.status()));
+    node->schema.Add({columns[i].name, bound->type, false, std::nullopt});
+    spec.outputs.push_back(std::move(*bound));
+  }
+  return Table(std::move(node));
+}
+
+}  // namespace vigil

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vigil/expr/expression.h"
+#include "vigil/graph/table_node.h"
+#include "vigil/graph/window.h"
+
+namespace vigil {
+
+/// An output column of select/with_columns/reduce: a name and an expression. A plain column
+/// reference names itself: `select({this_["a"], {"b", this_["x"] + 1}})`.
+struct NamedExpr {
+  NamedExpr(const Expr& e) : name(e.column_name()), expr(e) {}  // NOLINT
+  NamedExpr(std::string n, Expr e) : name(std::move(n)), expr(std::move(e)) {}
+  NamedExpr(const char* n, Expr e) : name(n), expr(std::move(e)) {}
+  std::string name;
+  Expr expr;
+};
+
+class GroupedTable;
+
+/// A table of the dataflow graph: a lazily computed multiset of rows with ids. Operations
+/// read like Pathway's and return new tables; nothing runs until run() or a debug print.
+///
+/// Every operation validates at once (column names, types) and binds expressions. A failed
+/// operation returns a table carrying the error (status()); tables derived from it carry it
+/// too, and running any of them reports it, so a pipeline reads straight through without
+/// error plumbing at every step.
+class Table {
+ public:
+  explicit Table(NodePtr node) : node_(std::move(node)) {}
+
+  const Schema& schema() const { return node_->schema; }
+  const Status& status() const { return node_->status; }
+  bool ok() const { return node_->status.ok(); }
+  const NodePtr& node() const { return node_; }
+  std::vector<std::string> column_names() const { return node_->schema.Names(); }
+
+  /// Exactly these columns.
+  Table select(std::vector<NamedExpr> columns) const;
+  /// All columns, with these added or replaced.
+  Table with_columns(std::vector<NamedExpr> columns) const;
+  /// All columns but these.
+  Table without(const std::vector<std::string>& names) const;
+  /// Renames columns: `rename({{"old", "new"}})`.
+  Table rename(const std::vector<std::pair<std::string, std::string>>& renames) const;
+  /// Rows whose predicate is True.
+  Table filter(const Expr& predicate) const;
+  /// Rows of both tables (ids must be disjoint, as in Pathway); columns matched by name.
+  Table concat(const Table& other) const;
+  /// Groups by the values of `keys`; follow with reduce().
+  GroupedTable groupby(std::vector<Expr> keys) const;
+  /// Groups rows into windows of `time` (and `instance`); follow with reduce(), which can use
+  /// `_pw_window`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`.
+  GroupedTable windowby(const Expr& time, const Window& window,
+                        std::optional<Expr> instance = std::nullopt) const;
+
+ private:
+  Table MapTo(std::string operation, std::vector<NamedExpr> columns) const;
+  NodePtr node_;
+};
+
+/// The result of groupby/windowby, waiting for its reduce().
+class GroupedTable {
+ public:
+  /// Output columns: grouping columns by name, reducers, and expressions over both.
+  Table reduce(std::vector<NamedExpr> columns) const;
+
+ private:
+  friend class Table;
+  NodePtr input_;  ///< The table whose rows are grouped (after window assignment).
+  Status status_;
+  std::vector<Expr> keys;
+  std::vector<std::string> key_names;
+  std::optional<size_t> shard_key;
+  /// Extra names that refer to a key (windowby: the instance column's own name).
+  std::vector<std::pair<std::string, size_t>> key_aliases;
+  std::optional<size_t> id_column;  ///< windowby: argmin/argmax ids are original row ids.
+  std::string operation;
+};
+
+}  // namespace vigil

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/api/error_log.h"
+#include "connectors/api/source.h"
+#include "vigil/common/status.h"
+#include "vigil/expr/bound_expr.h"
+#include "vigil/ops/groupby_reduce_op.h"
+#include "vigil/ops/window/window_assign_op.h"
+#include "vigil/types/schema.h"
+
+namespace vigil {
+
+enum class NodeKind { kSource, kMap, kFilter, kConcat, kWindowAssign, kGroupBy };
+
+/// Options a source gets when the executor instantiates it.
+struct SourceContext {
+  ErrorLog* errors = nullptr;
+  OnBadRow on_bad_row = OnBadRow::kSkip;
+};
+
+using SourceFactory = std::function<Result<std::unique_ptr<Source>>(const SourceContext&)>;
+
+/// One node of the lazy dataflow graph. Built (and validated, with expressions bound to the
+/// input schema) by the fronts (Table API, later CLI/SQL); immutable afterwards and shared
+/// between tables. The executor compiles reachable nodes into operators, one per node.
+struct TableNode {
+  NodeKind kind = NodeKind::kSource;
+  std::string operation;  ///< User-facing name for messages: "select", "windowby", ...
+  Schema schema;          ///< Output columns.
+  std::vector<std::shared_ptr<const TableNode>> inputs;
+  /// Non-OK when building this table failed; carried to every table derived from it and
+  /// reported by run()/compute_and_print().
+  Status status;
+
+  SourceFactory source_factory;                    ///< kSource
+  std::vector<BoundExpr> exprs;                    ///< kMap outputs; kFilter predicate
+  std::vector<std::vector<size_t>> concat_maps;    ///< kConcat
+  WindowAssignSpec window;                         ///< kWindowAssign
+  GroupBySpec groupby;                             ///< kGroupBy
+};
+
+using NodePtr = std::shared_ptr<const TableNode>;
+
+/// A node that only carries an error (what a failed Table operation returns).
+NodePtr ErrorNode(Status status);
+
+}  // namespace vigil

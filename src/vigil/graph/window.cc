@@ -1,0 +1,43 @@
+#include "vigil/graph/window.h"
+
+#include "vigil/types/datetime.h"
+
+namespace vigil {
+
+TimeParam datetime_naive(const std::string& text) {
+  auto ns = ParseDateTime(text, false);
+  return TimeParam(ns ? Value::DateTimeNaive(*ns) : Value::Error());
+}
+
+TimeParam datetime_utc(const std::string& text) {
+  auto ns = ParseDateTime(text, true);
+  return TimeParam(ns ? Value::DateTimeUtc(*ns) : Value::Error());
+}
+
+namespace temporal {
+
+Window tumbling(TimeParam duration, std::optional<TimeParam> origin) {
+  Window w;
+  w.kind = Window::Kind::kTumbling;
+  w.hop = duration;  // A tumbling window is a sliding one with hop = duration, ratio 1.
+  w.duration = duration;
+  w.origin = origin;
+  return w;
+}
+
+Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<int64_t> ratio,
+               std::optional<TimeParam> origin) {
+  Window w;
+  w.kind = Window::Kind::kSliding;
+  w.hop = hop;
+  w.duration = duration;
+  w.ratio = ratio;
+  w.origin = origin;
+  if (duration.has_value() == ratio.has_value()) {
+    w.status = Status::Invalid("sliding(): exactly one of duration and ratio must be given");
+  }
+  return w;
+}
+
+}  // namespace temporal
+}  // namespace vigil
