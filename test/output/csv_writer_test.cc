@@ -1,5 +1,6 @@
 #include "connectors/output/csv_writer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -50,8 +51,7 @@ std::string CsvCell(const Value& value) {
 
 TEST(CsvWriterTest, QuotesEveryCsvField) {
   std::vector<Update> updates = {
-      MakeUpdate(KeyForIndex(0), {Value::String("50.37.169.241"), Value::Int(7)}, 1700000000000,
-                 1),
+      MakeUpdate(KeyForIndex(0), {Value::String("50.37.169.241"), Value::Int(7)}, 1700000000000, 1),
   };
   EXPECT_EQ(WriteCsv({"ip_address", "count"}, updates),
             "\"ip_address\",\"count\",\"time\",\"diff\"\n"
@@ -134,7 +134,7 @@ TEST(CsvWriterTest, WriteBatchMatchesWriteUpdate) {
   Batch batch(3);
   std::vector<Update> updates;
   for (int64_t i = 0; i < 5; ++i) {
-    Value row[] = {Value::Int(i), batch.arena.CopyString("s\"" + std::to_string(i)),
+    Value row[] = {Value::Int(i), batch.arena.CopyString(fmt::format("s\"{}", i)),
                    i % 2 == 0 ? Value::None() : Value::Float(0.5 * static_cast<double>(i))};
     for (size_t c = 0; c < 3; ++c) batch.columns[c].push_back(row[c]);
     batch.ids.push_back(KeyForIndex(i));
@@ -164,7 +164,7 @@ TEST(CsvWriterTest, LargeOutputPassesThroughBufferIntact) {
       batch.columns[1].push_back(Value::String("row text"));
       batch.ids.push_back(Key{static_cast<uint64_t>(i), 0});
       batch.diffs.push_back(1);
-      expected += "\"" + std::to_string(i) + "\",\"row text\",\"8\",\"1\"\n";
+      expected += fmt::format("\"{}\",\"row text\",\"8\",\"1\"\n", i);
     }
     writer.WriteBatch(batch, 8);
     writer.Flush();

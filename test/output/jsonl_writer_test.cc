@@ -1,5 +1,6 @@
 #include "connectors/output/jsonl_writer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -41,8 +42,7 @@ std::string JsonLine(const Value& value) {
 
 TEST(JsonLinesWriterTest, ColumnsInSchemaOrderThenDiffThenTime) {
   std::vector<Update> updates = {
-      MakeUpdate(KeyForIndex(0), {Value::String("50.37.169.241"), Value::Int(7)}, 1700000000000,
-                 1),
+      MakeUpdate(KeyForIndex(0), {Value::String("50.37.169.241"), Value::Int(7)}, 1700000000000, 1),
       MakeUpdate(KeyForIndex(0), {Value::String("50.37.169.241"), Value::Int(7)}, 1700000000002,
                  -1),
   };
@@ -84,15 +84,14 @@ TEST(JsonLinesWriterTest, EscapesColumnNames) {
 
 TEST(JsonLinesWriterTest, TupleAsJsonArray) {
   Value elements[] = {Value::Int(1), Value::String("x"), Value::None()};
-  EXPECT_EQ(JsonLine(Value::Tuple(elements, 3)),
-            "{\"v\":[1,\"x\",null],\"diff\":1,\"time\":2}\n");
+  EXPECT_EQ(JsonLine(Value::Tuple(elements, 3)), "{\"v\":[1,\"x\",null],\"diff\":1,\"time\":2}\n");
 }
 
 TEST(JsonLinesWriterTest, WriteBatchMatchesWriteUpdate) {
   Batch batch(2);
   std::vector<Update> updates;
   for (int64_t i = 0; i < 4; ++i) {
-    Value row[] = {Value::Int(i), batch.arena.CopyString("s" + std::to_string(i))};
+    Value row[] = {Value::Int(i), batch.arena.CopyString(fmt::format("s{}", i))};
     batch.columns[0].push_back(row[0]);
     batch.columns[1].push_back(row[1]);
     batch.ids.push_back(KeyForIndex(i));
@@ -120,7 +119,7 @@ TEST(JsonLinesWriterTest, LargeOutputPassesThroughBufferIntact) {
       batch.columns[0].push_back(Value::Int(i));
       batch.ids.push_back(Key{static_cast<uint64_t>(i), 0});
       batch.diffs.push_back(1);
-      expected += "{\"n\":" + std::to_string(i) + ",\"diff\":1,\"time\":4}\n";
+      expected += fmt::format("{{\"n\":{},\"diff\":1,\"time\":4}}\n", i);
     }
     writer.WriteBatch(batch, 4);
     writer.Flush();

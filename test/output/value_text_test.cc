@@ -96,9 +96,11 @@ TEST(ValueTextTest, JsonPassesValidUtf8Through) {
 }
 
 TEST(ValueTextTest, JsonReplacesInvalidUtf8) {
-  EXPECT_EQ(JsonString("a\xff" "b"), "\"a\\ufffdb\"");
-  EXPECT_EQ(JsonString("\xc3"), "\"\\ufffd\"");               // Truncated sequence.
-  EXPECT_EQ(JsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");    // Overlong '/'.
+  EXPECT_EQ(JsonString("a\xff"
+                       "b"),
+            "\"a\\ufffdb\"");
+  EXPECT_EQ(JsonString("\xc3"), "\"\\ufffd\"");                        // Truncated sequence.
+  EXPECT_EQ(JsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");             // Overlong '/'.
   EXPECT_EQ(JsonString("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // Surrogate.
   EXPECT_EQ(JsonString("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF.
 }
@@ -127,8 +129,7 @@ TEST(ValueTextTest, RustDateTimeDisplay) {
 
 TEST(ValueTextTest, TupleAsJsonArray) {
   Value inner[] = {Value::Float(1.5), Value::Bool(false)};
-  Value elements[] = {Value::Int(1), Value::String("a\"b"), Value::None(),
-                      Value::Tuple(inner, 2)};
+  Value elements[] = {Value::Int(1), Value::String("a\"b"), Value::None(), Value::Tuple(inner, 2)};
   EXPECT_EQ(JsonValue(Value::Tuple(elements, 4)), "[1,\"a\\\"b\",null,[1.5,false]]");
   EXPECT_EQ(JsonValue(Value::Tuple(nullptr, 0)), "[]");
 }

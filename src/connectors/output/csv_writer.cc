@@ -14,7 +14,7 @@ void AppendCsvQuoted(std::string& out, std::string_view text) {
   for (size_t quote = text.find('"'); quote != std::string_view::npos;
        quote = text.find('"', start)) {
     out.append(text.data() + start, quote + 1 - start);  // Up to and including the quote...
-    out.push_back('"');                                   // ...which is then doubled.
+    out.push_back('"');                                  // ...which is then doubled.
     start = quote + 1;
   }
   out.append(text.data() + start, text.size() - start);
@@ -40,29 +40,51 @@ void CsvUpdateWriter::WriteHeaderOnce() {
 
 void CsvUpdateWriter::AppendQuoted(const Value& value) {
   switch (value.kind()) {
-    case ValueKind::kString: AppendCsvQuoted(buffer_, value.as_string()); return;
+    case ValueKind::kString:
+      AppendCsvQuoted(buffer_, value.as_string());
+      return;
     case ValueKind::kTuple:
       // JSON text may hold quotes (strings inside the tuple), so it is built aside first.
       scratch_.clear();
       AppendJsonValue(scratch_, value);
       AppendCsvQuoted(buffer_, scratch_);
       return;
-    default: break;
+    default:
+      break;
   }
   // The remaining kinds never contain a double quote.
   buffer_.push_back('"');
   switch (value.kind()) {
-    case ValueKind::kNone: buffer_.append("None"); break;
-    case ValueKind::kError: buffer_.append("Error"); break;
-    case ValueKind::kBool: buffer_.append(value.as_bool() ? "True" : "False"); break;
-    case ValueKind::kInt: AppendInt(buffer_, value.as_int()); break;
-    case ValueKind::kFloat: AppendRustFloat(buffer_, value.as_float()); break;
-    case ValueKind::kPointer: AppendKeyText(buffer_, value.as_pointer()); break;
-    case ValueKind::kDateTimeNaive: AppendRustDateTime(buffer_, value.as_timestamp(), false); break;
-    case ValueKind::kDateTimeUtc: AppendRustDateTime(buffer_, value.as_timestamp(), true); break;
-    case ValueKind::kDuration: AppendInt(buffer_, value.as_timestamp()); break;
+    case ValueKind::kNone:
+      buffer_.append("None");
+      break;
+    case ValueKind::kError:
+      buffer_.append("Error");
+      break;
+    case ValueKind::kBool:
+      buffer_.append(value.as_bool() ? "True" : "False");
+      break;
+    case ValueKind::kInt:
+      AppendInt(buffer_, value.as_int());
+      break;
+    case ValueKind::kFloat:
+      AppendRustFloat(buffer_, value.as_float());
+      break;
+    case ValueKind::kPointer:
+      AppendKeyText(buffer_, value.as_pointer());
+      break;
+    case ValueKind::kDateTimeNaive:
+      AppendRustDateTime(buffer_, value.as_timestamp(), false);
+      break;
+    case ValueKind::kDateTimeUtc:
+      AppendRustDateTime(buffer_, value.as_timestamp(), true);
+      break;
+    case ValueKind::kDuration:
+      AppendInt(buffer_, value.as_timestamp());
+      break;
     case ValueKind::kString:
-    case ValueKind::kTuple: break;  // Handled above.
+    case ValueKind::kTuple:
+      break;  // Handled above.
   }
   buffer_.push_back('"');
 }

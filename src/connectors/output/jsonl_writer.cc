@@ -7,8 +7,7 @@
 
 namespace vigil {
 
-JsonLinesUpdateWriter::JsonLinesUpdateWriter(std::FILE* file,
-                                             std::vector<std::string> column_names)
+JsonLinesUpdateWriter::JsonLinesUpdateWriter(std::FILE* file, std::vector<std::string> column_names)
     : file_(file) {
   field_prefixes_.reserve(column_names.size());
   for (size_t c = 0; c < column_names.size(); ++c) {

@@ -42,8 +42,7 @@ std::string IdText(const Key& key, const PrintOptions& options) {
 }
 
 /// Pathway's `_format`: None as `none_text`, pointers shortened like ids, else `str()`.
-std::string CellText(const Value& value, const PrintOptions& options,
-                     std::string_view none_text) {
+std::string CellText(const Value& value, const PrintOptions& options, std::string_view none_text) {
   if (value.is_none()) return std::string(none_text);
   if (value.kind() == ValueKind::kPointer && options.short_pointers) {
     return value.as_pointer().ToShortString();

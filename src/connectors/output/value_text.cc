@@ -90,7 +90,8 @@ void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) 
   const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned month_index = (5 * day_of_year + 2) / 153;
   day = day_of_year - (153 * month_index + 2) / 5 + 1;
   month = month_index < 10 ? month_index + 3 : month_index - 9;
@@ -116,14 +117,14 @@ size_t ValidUtf8SequenceLength(std::string_view s, size_t i) {
   if (lead >= 0xE0 && lead <= 0xEF) {
     if (!is_continuation(i + 1) || !is_continuation(i + 2)) return 0;
     unsigned char second = byte(i + 1);
-    if (lead == 0xE0 && second < 0xA0) return 0;  // Overlong.
+    if (lead == 0xE0 && second < 0xA0) return 0;   // Overlong.
     if (lead == 0xED && second >= 0xA0) return 0;  // UTF-16 surrogate.
     return 3;
   }
   if (lead >= 0xF0 && lead <= 0xF4) {
     if (!is_continuation(i + 1) || !is_continuation(i + 2) || !is_continuation(i + 3)) return 0;
     unsigned char second = byte(i + 1);
-    if (lead == 0xF0 && second < 0x90) return 0;  // Overlong.
+    if (lead == 0xF0 && second < 0x90) return 0;   // Overlong.
     if (lead == 0xF4 && second >= 0x90) return 0;  // Beyond U+10FFFF.
     return 4;
   }
@@ -206,13 +207,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
     }
     flush_run(i);
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
         out.append("\\u00");
         out.push_back(kHexDigits[c >> 4]);
@@ -286,16 +301,26 @@ std::string FormatRustDateTime(int64_t ns, bool utc) {
 void AppendJsonValue(std::string& out, const Value& v) {
   switch (v.kind()) {
     case ValueKind::kNone:
-    case ValueKind::kError: out.append("null"); return;
-    case ValueKind::kBool: out.append(v.as_bool() ? "true" : "false"); return;
-    case ValueKind::kInt: AppendInt(out, v.as_int()); return;
-    case ValueKind::kFloat: AppendJsonFloat(out, v.as_float()); return;
+    case ValueKind::kError:
+      out.append("null");
+      return;
+    case ValueKind::kBool:
+      out.append(v.as_bool() ? "true" : "false");
+      return;
+    case ValueKind::kInt:
+      AppendInt(out, v.as_int());
+      return;
+    case ValueKind::kFloat:
+      AppendJsonFloat(out, v.as_float());
+      return;
     case ValueKind::kPointer:
       out.push_back('"');
       AppendKeyText(out, v.as_pointer());  // Base32 needs no escaping.
       out.push_back('"');
       return;
-    case ValueKind::kString: AppendJsonString(out, v.as_string()); return;
+    case ValueKind::kString:
+      AppendJsonString(out, v.as_string());
+      return;
     case ValueKind::kTuple:
       out.push_back('[');
       for (uint32_t i = 0; i < v.tuple_size(); ++i) {
@@ -310,7 +335,9 @@ void AppendJsonValue(std::string& out, const Value& v) {
       AppendRustDateTime(out, v.as_timestamp(), v.kind() == ValueKind::kDateTimeUtc);
       out.push_back('"');
       return;
-    case ValueKind::kDuration: AppendInt(out, v.as_timestamp()); return;
+    case ValueKind::kDuration:
+      AppendInt(out, v.as_timestamp());
+      return;
   }
 }
 

@@ -66,6 +66,7 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
     case NodeKind::kSource: {
       SourceContext source_context{&errors_, options_.on_bad_row};
       ASSIGN_OR_RAISE(auto source, node->source_factory(source_context));
+      if (options_.source_wrapper) source = options_.source_wrapper(std::move(source));
       op = std::make_unique<SourceOperator>("source", options_.max_batch_rows);
       sources_.push_back({std::move(source), op.get()});
       break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,9 @@ struct RunOptions {
   /// Splits source batches into batches of at most this many rows (0: as produced). Results
   /// must not depend on it; the test matrix runs with 1, 2, 7 and the default.
   size_t max_batch_rows = 0;
+  /// Test hook: wraps every source when the run starts (the test matrix uses it to shuffle
+  /// rows within commits and to split commits). Empty in production.
+  std::function<std::unique_ptr<Source>(std::unique_ptr<Source>)> source_wrapper;
 };
 
 /// A table to compute and the sink that receives its update stream.

@@ -15,6 +15,7 @@ const char* ExprOpName(ExprOp op) {
     case ExprOp::kTrueDiv: return "/";
     case ExprOp::kFloorDiv: return "//";
     case ExprOp::kMod: return "%";
+    case ExprOp::kPow: return "**";
     case ExprOp::kEq: return "==";
     case ExprOp::kNe: return "!=";
     case ExprOp::kLt: return "<";
@@ -101,6 +102,9 @@ Result<DType> BinaryResultType(ExprOp op, DType l, DType r) {
       if (IsKind(l, TypeKind::kDuration) && IsKind(r, TypeKind::kDuration)) {
         return result(TypeKind::kFloat);
       }
+      return Unsupported(op, l, r);
+    case ExprOp::kPow:
+      if (numeric) return result(both_int ? TypeKind::kInt : TypeKind::kFloat);
       return Unsupported(op, l, r);
     case ExprOp::kFloorDiv:
     case ExprOp::kMod:
@@ -199,7 +203,7 @@ Result<BoundExpr> BindNode(const std::shared_ptr<const ExprNode>& node, const Sc
     case ExprOp::kAdd: case ExprOp::kSub: case ExprOp::kMul: case ExprOp::kTrueDiv:
     case ExprOp::kFloorDiv: case ExprOp::kMod: case ExprOp::kEq: case ExprOp::kNe:
     case ExprOp::kLt: case ExprOp::kLe: case ExprOp::kGt: case ExprOp::kGe:
-    case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor: {
+    case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor: case ExprOp::kPow: {
       auto type = BinaryResultType(node->op, arg_type(0), arg_type(1));
       if (!type.ok()) {
         return Status(type.status().code(), options.context + ": " + type.status().message());

@@ -82,6 +82,17 @@ Value ApplyBinary(ExprOp op, const Value& a, const Value& b, ValueArena& arena,
         if (y == 0) break;
         if (y == -1) return Value::Int(0);
         return Value::Int(FloorModInt(x, y));
+      case ExprOp::kPow: {
+        if (y < 0) {
+          return Value::Float(std::pow(static_cast<double>(x), static_cast<double>(y)));
+        }
+        uint64_t result = 1, base = static_cast<uint64_t>(x);
+        for (int64_t e = y; e > 0; e >>= 1) {  // Square-and-multiply, wrapping like i64.
+          if (e & 1) result *= base;
+          base *= base;
+        }
+        return Value::Int(static_cast<int64_t>(result));
+      }
       case ExprOp::kAnd: return Value::Int(x & y);
       case ExprOp::kOr: return Value::Int(x | y);
       case ExprOp::kXor: return Value::Int(x ^ y);
@@ -105,6 +116,7 @@ Value ApplyBinary(ExprOp op, const Value& a, const Value& b, ValueArena& arena,
       case ExprOp::kMod:
         if (y == 0) break;
         return Value::Float(FloorModFloat(x, y));
+      case ExprOp::kPow: return Value::Float(std::pow(x, y));
       default:
         if (error) *error = fmt::format("unsupported operand types for {}: float", ExprOpName(op));
         return Value::Error();
@@ -295,7 +307,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
     case ExprOp::kAdd: case ExprOp::kSub: case ExprOp::kMul: case ExprOp::kTrueDiv:
     case ExprOp::kFloorDiv: case ExprOp::kMod: case ExprOp::kEq: case ExprOp::kNe:
     case ExprOp::kLt: case ExprOp::kLe: case ExprOp::kGt: case ExprOp::kGe:
-    case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor: {
+    case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor: case ExprOp::kPow: {
       const auto& a = *args[0];
       const auto& b = *args[1];
       const ExprOp op = e.op;

@@ -81,6 +81,7 @@ Expr operator*(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kMul, {a,
 Expr operator/(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kTrueDiv, {a, b}); }
 Expr operator%(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kMod, {a, b}); }
 Expr floordiv(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kFloorDiv, {a, b}); }
+Expr pow(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kPow, {a, b}); }
 Expr operator==(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kEq, {a, b}); }
 Expr operator!=(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kNe, {a, b}); }
 Expr operator<(const Expr& a, const Expr& b) { return MakeExpr(ExprOp::kLt, {a, b}); }

@@ -20,7 +20,7 @@ enum class ExprOp : uint8_t {
   kLiteral,   ///< A constant.
   kNeg,       ///< Unary minus.
   kNot,       ///< Boolean not (`~`).
-  kAdd, kSub, kMul, kTrueDiv, kFloorDiv, kMod,
+  kAdd, kSub, kMul, kTrueDiv, kFloorDiv, kMod, kPow,
   kEq, kNe, kLt, kLe, kGt, kGe,
   kAnd, kOr, kXor,
   kIfElse,     ///< if_else(cond, then, else).
@@ -109,6 +109,8 @@ Expr operator/(const Expr& a, const Expr& b);
 Expr operator%(const Expr& a, const Expr& b);
 /// Floor division (Python's `//`), which C++ has no operator for.
 Expr floordiv(const Expr& a, const Expr& b);
+/// Power (Python's `**`): int ** non-negative int is an int, otherwise a float.
+Expr pow(const Expr& a, const Expr& b);
 Expr operator==(const Expr& a, const Expr& b);
 Expr operator!=(const Expr& a, const Expr& b);
 Expr operator<(const Expr& a, const Expr& b);
