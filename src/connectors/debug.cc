@@ -1,5 +1,7 @@
 #include "connectors/debug.h"
 
+#include <cstdio>
+
 #include "connectors/markdown/markdown_table.h"
 
 namespace vigil::debug {
@@ -39,6 +41,32 @@ Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,
 Result<Captured> Capture(const Table& table, const RunOptions& options) {
   ASSIGN_OR_RAISE(auto all, CaptureAll({table}, options));
   return std::move(all[0]);
+}
+
+namespace {
+Status ComputeAndPrint(const Table& table, const PrintOptions& print, const RunOptions& options,
+                       bool stream) {
+  auto captured = Capture(table, options);
+  if (!captured.ok()) {
+    std::fprintf(stderr, "error: %s\n", captured.status().ToString().c_str());
+    return captured.status();
+  }
+  std::string text = stream ? FormatUpdateStream(captured->columns, captured->updates, print)
+                            : FormatTable(captured->columns, captured->updates, print);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  return Status::OK();
+}
+}  // namespace
+
+Status compute_and_print(const Table& table, const PrintOptions& print,
+                         const RunOptions& options) {
+  return ComputeAndPrint(table, print, options, false);
+}
+
+Status compute_and_print_update_stream(const Table& table, const PrintOptions& print,
+                                       const RunOptions& options) {
+  return ComputeAndPrint(table, print, options, true);
 }
 
 }  // namespace vigil::debug

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/output/table_printer.h"
 #include "vigil/batch/update.h"
 #include "vigil/exec/executor.h"
 #include "vigil/graph/table.h"
@@ -26,5 +27,17 @@ struct Captured {
 Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,
                                          const RunOptions& options = {});
 Result<Captured> Capture(const Table& table, const RunOptions& options = {});
+
+/// Computes the table and prints its final state to stdout in Pathway's layout:
+///
+///                 | ip_address    | count
+///     ^3HJ3BS8... | 50.37.169.241 | 7
+///
+/// On failure prints the error to stderr and returns it.
+Status compute_and_print(const Table& table, const PrintOptions& print = {},
+                         const RunOptions& options = {});
+/// Prints every update with `__time__` and `__diff__` columns instead of the final state.
+Status compute_and_print_update_stream(const Table& table, const PrintOptions& print = {},
+                                       const RunOptions& options = {});
 
 }  // namespace vigil::debug

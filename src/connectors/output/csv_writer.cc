@@ -26,7 +26,10 @@ CsvUpdateWriter::CsvUpdateWriter(std::FILE* file, std::vector<std::string> colum
   buffer_.reserve(kFlushThreshold + 4096);
 }
 
-CsvUpdateWriter::~CsvUpdateWriter() { Flush(); }
+CsvUpdateWriter::~CsvUpdateWriter() {
+  // Owners may Flush() and fclose the file before the writer dies; touch it only if needed.
+  if (!buffer_.empty()) Flush();
+}
 
 void CsvUpdateWriter::WriteHeaderOnce() {
   if (header_written_) return;

@@ -29,7 +29,8 @@ class CsvUpdateWriter {
  public:
   /// `file` stays owned by the caller and must outlive the writer.
   CsvUpdateWriter(std::FILE* file, std::vector<std::string> column_names);
-  /// Flushes what is still buffered (the file is not closed).
+  /// Flushes what is still buffered (the file is not closed). With nothing buffered the file
+  /// is not touched, so an owner may Flush() and fclose it before destroying the writer.
   ~CsvUpdateWriter();
   CsvUpdateWriter(const CsvUpdateWriter&) = delete;
   CsvUpdateWriter& operator=(const CsvUpdateWriter&) = delete;

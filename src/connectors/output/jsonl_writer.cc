@@ -19,7 +19,10 @@ JsonLinesUpdateWriter::JsonLinesUpdateWriter(std::FILE* file, std::vector<std::s
   buffer_.reserve(kFlushThreshold + 4096);
 }
 
-JsonLinesUpdateWriter::~JsonLinesUpdateWriter() { Flush(); }
+JsonLinesUpdateWriter::~JsonLinesUpdateWriter() {
+  // Owners may Flush() and fclose the file before the writer dies; touch it only if needed.
+  if (!buffer_.empty()) Flush();
+}
 
 void JsonLinesUpdateWriter::EndLine(Time time, Diff diff) {
   buffer_.append(field_prefixes_.empty() ? "{\"diff\":" : ",\"diff\":");

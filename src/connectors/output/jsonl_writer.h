@@ -26,7 +26,8 @@ class JsonLinesUpdateWriter {
  public:
   /// `file` stays owned by the caller and must outlive the writer.
   JsonLinesUpdateWriter(std::FILE* file, std::vector<std::string> column_names);
-  /// Flushes what is still buffered (the file is not closed).
+  /// Flushes what is still buffered (the file is not closed). With nothing buffered the file
+  /// is not touched, so an owner may Flush() and fclose it before destroying the writer.
   ~JsonLinesUpdateWriter();
   JsonLinesUpdateWriter(const JsonLinesUpdateWriter&) = delete;
   JsonLinesUpdateWriter& operator=(const JsonLinesUpdateWriter&) = delete;

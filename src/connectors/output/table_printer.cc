@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <compare>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "vigil/common/check.h"
 #include "vigil/types/value.h"

@@ -39,6 +39,8 @@ class Table {
   bool ok() const { return node_->status.ok(); }
   const NodePtr& node() const { return node_; }
   std::vector<std::string> column_names() const { return node_->schema.Names(); }
+  /// A reference to one of this table's columns, as Pathway's `table.name`.
+  Expr operator[](const std::string& name) const { return col(name); }
 
   /// Exactly these columns.
   Table select(std::vector<NamedExpr> columns) const;

@@ -13,6 +13,13 @@ namespace vigil {
 /// One column of a schema: its name, type, whether it is part of the primary key, and the
 /// value used when an input field is empty (Pathway's `default_value`).
 struct ColumnSchema {
+  ColumnSchema(std::string column_name, DType column_type, bool is_primary_key = false,
+               std::optional<StoredValue> default_if_empty = std::nullopt)
+      : name(std::move(column_name)),
+        type(column_type),
+        primary_key(is_primary_key),
+        default_value(std::move(default_if_empty)) {}
+
   std::string name;
   DType type;
   bool primary_key = false;

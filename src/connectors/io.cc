@@ -1,0 +1,76 @@
+#include "connectors/io.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "connectors/output/csv_writer.h"
+#include "connectors/output/jsonl_writer.h"
+
+namespace vigil::io {
+
+namespace {
+
+/// Owns an output file and a writer (CsvUpdateWriter or JsonLinesUpdateWriter) over it.
+template <typename Writer>
+class FileWriterSink final : public UpdateSink {
+ public:
+  FileWriterSink(std::FILE* file, std::vector<std::string> columns)
+      : UpdateSink("file writer"), file_(file), writer_(file, std::move(columns)) {}
+  ~FileWriterSink() override { writer_.Flush(); }
+
+ protected:
+  void Consume(std::vector<Update>& updates, Time /*time*/) override {
+    for (const auto& u : updates) writer_.WriteUpdate(u);
+  }
+  void OnTimeEnd(Time /*time*/) override { writer_.Flush(); }
+
+ private:
+  struct FileCloser {
+    void operator()(std::FILE* f) const {
+      if (f != stdout) std::fclose(f);
+    }
+  };
+  // Declared before the writer, so the writer is destroyed (and done) before the file closes.
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  Writer writer_;
+};
+
+template <typename Writer>
+void RegisterFileWriter(const Table& table, const std::string& path) {
+  RegisterOutput(table, [path, columns = table.column_names()]()
+                            -> Result<std::unique_ptr<UpdateSink>> {
+    std::FILE* file = path == "-" ? stdout : std::fopen(path.c_str(), "w");
+    if (file == nullptr) {
+      return Status::IoError("cannot open {} for writing: {}", path, std::strerror(errno));
+    }
+    return std::unique_ptr<UpdateSink>(std::make_unique<FileWriterSink<Writer>>(file, columns));
+  });
+}
+
+}  // namespace
+
+namespace csv {
+void write(const Table& table, const std::string& path) {
+  RegisterFileWriter<CsvUpdateWriter>(table, path);
+}
+}  // namespace csv
+
+namespace jsonlines {
+void write(const Table& table, const std::string& path) {
+  RegisterFileWriter<JsonLinesUpdateWriter>(table, path);
+}
+}  // namespace jsonlines
+
+void subscribe(
+    const Table& table,
+    std::function<void(const Key& key, std::span<const Value> row, Time time, bool is_addition)>
+        on_change,
+    std::function<void(Time time)> on_time_end, std::function<void()> on_end) {
+  SubscribeCallbacks callbacks{std::move(on_change), std::move(on_time_end), std::move(on_end)};
+  RegisterOutput(table, [callbacks]() -> Result<std::unique_ptr<UpdateSink>> {
+    return std::unique_ptr<UpdateSink>(std::make_unique<SubscribeSink>(callbacks));
+  });
+}
+
+}  // namespace vigil::io
