@@ -119,7 +119,12 @@ Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args, std::str
 
 namespace reducers {
 Expr count() { return Reducer(ReducerKind::kCount, {}); }
-Expr sum(const Expr& e) { return Reducer(ReducerKind::kSum, {e}); }
+Expr sum(const Expr& e, bool strict) {
+  Expr r = Reducer(ReducerKind::kSum, {e});
+  auto node = std::make_shared<ExprNode>(r.node());
+  node->strict = strict;
+  return Expr(std::move(node));
+}
 Expr avg(const Expr& e) { return Reducer(ReducerKind::kAvg, {e}); }
 Expr min(const Expr& e) { return Reducer(ReducerKind::kMin, {e}); }
 Expr max(const Expr& e) { return Reducer(ReducerKind::kMax, {e}); }

@@ -82,6 +82,7 @@ struct ExprNode {
   ApplyFunction function;    ///< kApply.
   ReducerKind reducer = ReducerKind::kCount;  ///< kReducer.
   bool skip_nones = false;   ///< tuple/sorted_tuple option.
+  bool strict = false;       ///< sum(strict=True).
   bool has_id_argument = false;  ///< argmin/argmax with an explicit `id` expression.
 };
 
@@ -135,7 +136,9 @@ Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
 /// Reducers for groupby(...).reduce(...) and windowby(...).reduce(...).
 namespace reducers {
 Expr count();
-Expr sum(const Expr& e);
+/// Sum; with `strict` a float sum is recomputed exactly from all values of the group whenever
+/// it changes (Pathway's strict=True) instead of being updated incrementally.
+Expr sum(const Expr& e, bool strict = false);
 Expr avg(const Expr& e);
 Expr min(const Expr& e);
 Expr max(const Expr& e);

@@ -159,6 +159,10 @@ Table Table::concat(const Table& other) const {
   return Table(std::move(node));
 }
 
+Table Table::reduce(std::vector<NamedExpr> columns) const {
+  return groupby({}).reduce(std::move(columns));
+}
+
 GroupedTable Table::groupby(std::vector<Expr> keys) const {
   GroupedTable g;
   g.input_ = node_;
@@ -249,7 +253,6 @@ Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& sp
     spec.duration = spec.hop * *spec.ratio;
     spec.duration_f = spec.hop_f * static_cast<double>(*spec.ratio);
   }
-  if (spec.ratio && window.kind == Window::Kind::kTumbling) spec.ratio.reset();
   bool positive = spec.float_arithmetic ? (spec.hop_f > 0 && spec.duration_f > 0)
                                         : (spec.hop > 0 && spec.duration > 0);
   if (!positive) return Status::Invalid("window hop and duration must be positive");
@@ -334,6 +337,7 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
     ReducerSpec spec;
     spec.kind = node.reducer;
     spec.skip_nones = node.skip_nones;
+    spec.strict = node.strict;
     std::vector<BoundExpr> args;
     for (const Expr& arg : node.args) {
       auto bound = BindExpr(arg, input_schema, input_options);
@@ -409,6 +413,17 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
                             spec.reducers, spec.reducer_args);
     if (!p.ok()) return Failed(WithOperation("reduce", p.status()));
     planned.push_back(std::move(*p));
+  }
+  for (const auto& reducer : spec.reducers) {
+    const bool by_processing_time =
+        reducer.kind == ReducerKind::kEarliest || reducer.kind == ReducerKind::kLatest;
+    if (by_processing_time && operation == "windowby") {
+      node->warnings.push_back(fmt::format(
+          "{} reducer uses processing time to choose elements while windowby uses data time "
+          "to assign entries to windows. Maybe it is not the behavior you want. To choose "
+          "elements according to their data time, you may use {} reducer.",
+          ReducerName(reducer.kind), reducer.kind == ReducerKind::kEarliest ? "min" : "max"));
+    }
   }
   for (size_t r = 0; r < spec.reducers.size(); ++r) {
     group_row.Add({fmt::format("__reducer_{}", r), ReducerResultType(spec.reducers[r]), false,

@@ -38,6 +38,8 @@ class Table {
   const Status& status() const { return node_->status; }
   bool ok() const { return node_->status.ok(); }
   const NodePtr& node() const { return node_; }
+  /// Warnings found while building this table (e.g. earliest/latest inside windowby).
+  const std::vector<std::string>& warnings() const { return node_->warnings; }
   std::vector<std::string> column_names() const { return node_->schema.Names(); }
   /// A reference to one of this table's columns, as Pathway's `table.name`.
   Expr operator[](const std::string& name) const { return col(name); }
@@ -56,6 +58,8 @@ class Table {
   Table concat(const Table& other) const;
   /// Groups by the values of `keys`; follow with reduce().
   GroupedTable groupby(std::vector<Expr> keys) const;
+  /// One row reducing the whole table (groupby with no keys).
+  Table reduce(std::vector<NamedExpr> columns) const;
   /// Groups rows into windows of `time` (and `instance`); follow with reduce(), which can use
   /// `_pw_window`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`.
   GroupedTable windowby(const Expr& time, const Window& window,

@@ -36,6 +36,9 @@ struct TableNode {
   /// Non-OK when building this table failed; carried to every table derived from it and
   /// reported by run()/compute_and_print().
   Status status;
+  /// Non-fatal remarks about how this table was built, e.g. Pathway's warning that
+  /// earliest/latest inside windowby use processing time.
+  std::vector<std::string> warnings;
 
   SourceFactory source_factory;                    ///< kSource
   std::vector<BoundExpr> exprs;                    ///< kMap outputs; kFilter predicate

@@ -1,12 +1,15 @@
 // Ordered and general reducers. Each keeps, per group, a multiset of entries (up to three
 // values compared lexicographically) with their multiplicities; a retraction decrements the
 // entry, so results stay exact whatever is removed. The entry layout per reducer:
-//   min, max, sorted_tuple, unique:  (value)
+//   min, max, sorted_tuple, unique,
+//   sum(strict=True):                (value)
 //   argmin, argmax:                  (value, id)        ties: smallest id for both
 //   count_distinct:                  (args...)          one entry per distinct tuple
 //   tuple:                           (row id, value)    values in row-id order
 //   any:                             (row id ^ salt, value)  Pathway's deterministic pick
 //   earliest, latest:                (time, row id, value)
+
+#include <cmath>
 
 #include <absl/container/btree_map.h>
 
@@ -125,6 +128,16 @@ class MultisetReducer final : public ReducerState {
         while (best != set.end() && best->second <= 0) ++best;
         return best->first.parts[1].get();
       }
+      case ReducerKind::kSum: {
+        // Exact: Shewchuk's non-overlapping partials (as Python's math.fsum), so the result
+        // is the correctly rounded sum whatever the order of values.
+        partials_.clear();
+        for (const auto& [entry, count] : set) {
+          const double x = entry.parts[0].get().as_number();
+          for (int64_t k = 0; k < (count < 0 ? -count : count); ++k) AddPartial(count < 0 ? -x : x);
+        }
+        return Value::Float(RoundedPartialsSum());
+      }
       case ReducerKind::kCountDistinct: {
         int64_t n = 0;
         for (const auto& [entry, count] : set) n += count > 0 ? 1 : 0;
@@ -172,6 +185,9 @@ class MultisetReducer final : public ReducerState {
       case ReducerKind::kUnique:
         view.parts[0] = (*in.args[0])[i];
         return true;
+      case ReducerKind::kSum:
+        view.parts[0] = (*in.args[0])[i];
+        return view.parts[0].is_numeric();
       case ReducerKind::kSortedTuple:
         view.parts[0] = (*in.args[0])[i];
         return !(spec_.skip_nones && view.parts[0].is_none());
@@ -209,8 +225,42 @@ class MultisetReducer final : public ReducerState {
     }
   }
 
+  /// The correctly rounded value of the partials (largest last), with fsum's half-even fix.
+  double RoundedPartialsSum() const {
+    size_t n = partials_.size();
+    if (n == 0) return 0.0;
+    double high = partials_[--n];
+    double low = 0;
+    while (n > 0) {
+      const double x = high, y = partials_[--n];
+      high = x + y;
+      low = y - (high - x);
+      if (low != 0.0) break;
+    }
+    if (n > 0 && ((low < 0 && partials_[n - 1] < 0) || (low > 0 && partials_[n - 1] > 0))) {
+      const double y = low * 2;
+      const double x = high + y;
+      if (y == x - high) high = x;
+    }
+    return high;
+  }
+
+  void AddPartial(double x) {
+    size_t used = 0;
+    for (double y : partials_) {
+      if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
+      const double high = x + y;
+      const double low = y - (high - x);
+      if (low != 0) partials_[used++] = low;
+      x = high;
+    }
+    partials_.resize(used);
+    partials_.push_back(x);
+  }
+
   ReducerSpec spec_;
   std::vector<Multiset> sets_;
+  std::vector<double> partials_;
   std::vector<Value> scratch_;
   std::vector<Value> row_;
 };

@@ -26,6 +26,9 @@ DType ReducerResultType(const ReducerSpec& spec) {
 }
 
 std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec) {
+  if (spec.kind == ReducerKind::kSum && spec.strict && spec.arg_types[0].kind != TypeKind::kInt) {
+    return MakeMultisetReducer(spec);  // Keeps every value; the sum is recomputed exactly.
+  }
   if (auto accumulable = MakeAccumulableReducer(spec)) return accumulable;
   return MakeMultisetReducer(spec);
 }

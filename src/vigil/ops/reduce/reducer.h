@@ -53,6 +53,7 @@ struct ReducerSpec {
   ReducerKind kind;
   std::vector<DType> arg_types;
   bool skip_nones = false;
+  bool strict = false;  ///< sum(strict=True): exact float sum over the stored values.
 };
 
 /// The result type of a reducer over arguments of these types.

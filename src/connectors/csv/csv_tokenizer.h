@@ -1,0 +1,159 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/common/status.h"
+
+namespace vigil {
+
+/// Reads up to `size` bytes of input into `dest`; returns how many were read, 0 at the end.
+/// The tokenizer calls it once per chunk (not per byte), so a std::function costs nothing.
+using CsvReadFunction = std::function<Result<size_t>(char* dest, size_t size)>;
+
+/// Limits of one tokenizer. Defaults suit files of any size: memory stays below about
+/// 2 * chunk_bytes + max_record_bytes whatever the input.
+struct CsvTokenizerOptions {
+  /// Bytes asked for per read; records may span any number of chunks.
+  size_t chunk_bytes = size_t{1} << 20;
+  /// A record with more raw bytes than this is reported and skipped, never buffered whole.
+  size_t max_record_bytes = size_t{64} << 20;
+  /// A record with more fields than this is reported and skipped (bounds the field index).
+  size_t max_fields = size_t{1} << 20;
+};
+
+/// One record. The span itself is valid until the next Next() call; the string_views in it
+/// point into the tokenizer's buffer and stay valid across later Next() calls until Next()
+/// returns kWillReuseBuffer (the call after that invalidates them).
+struct CsvRecord {
+  std::span<const std::string_view> fields;
+  uint64_t line = 0;          ///< 1-based line on which the record starts.
+  uint64_t start_offset = 0;  ///< File offset of the record's first byte.
+  /// File offset just past the record's terminator byte (`\n`, or `\r` of a CRLF pair), or
+  /// the file size for a final record without terminator. Pathway hashes this offset (with
+  /// the file path) into the ids of rows without a primary key, so it must match the Rust
+  /// `csv` crate's position exactly.
+  uint64_t end_offset = 0;
+};
+
+/// A malformed record (unterminated quote, too long, too many fields): the record is skipped.
+struct CsvSyntaxError {
+  uint64_t line = 0;  ///< 1-based line on which the bad record starts.
+  std::string message;
+};
+
+/// Streaming RFC 4180 tokenizer with the Rust `csv` crate's behaviour (the reader Pathway
+/// uses): `,` delimiter, `"` quotes with `""` escapes, `\r`, `\n` or `\r\n` terminators, blank
+/// lines skipped, a UTF-8 BOM at the start ignored, rows of any length, a quote inside an
+/// unquoted field taken literally, text after a closing quote appended to the field.
+///
+/// Input is pulled in chunks into one buffer; a record that spans chunks is kept contiguous by
+/// moving its start to the front of the buffer before the next read, so fields are always
+/// plain views (no per-field allocation). Quoted fields with `""` are unescaped in place (the
+/// unescaped text is never longer than the raw text). Scanning is SIMD for unquoted fields
+/// and memchr for quoted ones; the parser keeps its state across reads, so a record spanning
+/// many chunks is scanned once (linear time even with 1-byte reads).
+class CsvTokenizer {
+ public:
+  enum class Event {
+    kRecord,  ///< `record` holds the next record.
+    /// The next call will move or free the buffer: views of earlier records become invalid.
+    /// A caller that still holds such views copies them now, then calls Next() again.
+    kWillReuseBuffer,
+    kSyntaxError,  ///< A malformed record was skipped; see syntax_error(). Call Next() again.
+    kIoError,      ///< Reading failed; see io_status(). The tokenizer is finished.
+    kEnd,          ///< No more records.
+  };
+
+  CsvTokenizer(CsvReadFunction read, CsvTokenizerOptions options = {});
+  CsvTokenizer(const CsvTokenizer&) = delete;
+  CsvTokenizer& operator=(const CsvTokenizer&) = delete;
+
+  /// Advances to the next event. `record` is filled only for kRecord.
+  Event Next(CsvRecord& record);
+
+  const CsvSyntaxError& syntax_error() const { return syntax_error_; }
+  const Status& io_status() const { return io_status_; }
+  /// Whether `p` points into the buffer (so a view at `p` dies when the buffer is reused).
+  bool BufferContains(const char* p) const {
+    return p >= buffer_.get() && p < buffer_.get() + capacity_ + kPadding;
+  }
+  /// Bytes read from the input so far.
+  uint64_t bytes_read() const { return buffer_file_offset_ + data_end_; }
+
+ private:
+  enum class State : uint8_t {
+    kStartRecord,  ///< Between records: skipping terminators of blank lines.
+    kStartField,   ///< At the first byte of a field (a quote there opens a quoted field).
+    kInField,      ///< Inside unquoted text.
+    kInQuoted,     ///< Inside a quoted field, looking for the next quote.
+    kAfterQuote,   ///< Just after a quote inside a quoted field (closing or first of `""`).
+  };
+  enum class RefillResult { kRead, kEof, kMustAnnounce, kTooLong, kIoError };
+
+  /// Bytes after the usable capacity that SIMD loads may touch (never data).
+  static constexpr size_t kPadding = 64;
+
+  RefillResult Refill();
+  /// Moves the kept bytes [keep_from, data_end_) to the front of the buffer (already copied
+  /// there by the caller) and rebases every index.
+  void Rebase(size_t keep_from);
+  /// Ends the field whose last raw segment ends at buffer index `raw_end`. On too many fields,
+  /// sets pending_error_ and starts skipping the record.
+  void FinishField(size_t raw_end);
+  /// Ends the record whose terminator is at `terminator` (== data_end_ at end of input).
+  /// Returns true with `event` set when the caller has something to report.
+  bool FinishRecord(size_t terminator, bool at_eof, CsvRecord& record, Event& event);
+  void SetSyntaxError(uint64_t line, std::string message);
+
+  CsvReadFunction read_;
+  CsvTokenizerOptions options_;
+
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;              ///< Usable bytes (padding excluded).
+  size_t data_end_ = 0;              ///< Valid input is [0, data_end_).
+  size_t scan_ = 0;                  ///< Next byte the state machine looks at.
+  size_t record_start_ = 0;          ///< First byte of the record in progress.
+  uint64_t buffer_file_offset_ = 0;  ///< File offset of buffer_[0].
+  bool eof_ = false;
+  bool finished_ = false;
+  bool bom_checked_ = false;
+  /// A record was returned since the buffer last moved, so moving it needs an announcement.
+  bool views_outstanding_ = false;
+  /// The record in progress was already reported (too long, too many fields): its bytes are
+  /// consumed without being stored until its end.
+  bool skipping_ = false;
+  /// syntax_error_ holds an error to report before anything else.
+  bool pending_error_ = false;
+
+  State state_ = State::kStartRecord;
+  // The field in progress, as buffer indices: its content starts at field_start_; content
+  // already unescaped ends at write_end_; the raw segment not yet moved starts at
+  // segment_start_ (write_end_ == segment_start_ until the first `""` or closing quote).
+  size_t field_start_ = 0;
+  size_t segment_start_ = 0;
+  size_t write_end_ = 0;
+
+  struct FieldSpan {
+    size_t begin;  ///< Relative to record_start_, so moving the buffer needs no fix-up.
+    size_t end;
+  };
+  std::vector<FieldSpan> spans_;
+  std::vector<std::string_view> fields_;
+
+  uint64_t line_ = 1;  ///< Line of the byte at scan_ (1 + newlines consumed).
+  uint64_t record_line_ = 1;
+  CsvSyntaxError syntax_error_;
+  Status io_status_;
+};
+
+/// A CsvReadFunction over a file descriptor (read(2), retried on EINTR). Does not own `fd`.
+CsvReadFunction MakeFdReadFunction(int fd, std::string path_for_errors);
+
+}  // namespace vigil

@@ -1,0 +1,416 @@
+#include "connectors/csv/csv_tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+namespace {
+
+/// Everything a tokenizer run produced, in order, for comparisons.
+struct Tokenized {
+  struct Item {
+    bool is_error = false;
+    std::vector<std::string> fields;
+    uint64_t line = 0;
+    uint64_t end_offset = 0;
+    std::string message;
+
+    bool operator==(const Item&) const = default;
+  };
+  std::vector<Item> items;
+  int reuse_announcements = 0;
+
+  std::vector<std::vector<std::string>> Records() const {
+    std::vector<std::vector<std::string>> out;
+    for (const Item& item : items) {
+      if (!item.is_error) out.push_back(item.fields);
+    }
+    return out;
+  }
+  std::vector<uint64_t> Lines() const {
+    std::vector<uint64_t> out;
+    for (const Item& item : items) out.push_back(item.line);
+    return out;
+  }
+  std::vector<uint64_t> EndOffsets() const {
+    std::vector<uint64_t> out;
+    for (const Item& item : items) {
+      if (!item.is_error) out.push_back(item.end_offset);
+    }
+    return out;
+  }
+};
+
+/// Feeds `input` in reads of at most `read_limit` bytes. Checks, as a consumer holding views
+/// would, that views of earlier records still hold their text until kWillReuseBuffer.
+Tokenized Tokenize(std::string_view input, CsvTokenizerOptions options = {},
+                   size_t read_limit = SIZE_MAX) {
+  size_t position = 0;
+  CsvTokenizer tokenizer(
+      [&](char* dest, size_t size) -> Result<size_t> {
+        const size_t n = std::min({size, read_limit, input.size() - position});
+        std::memcpy(dest, input.data() + position, n);
+        position += n;
+        return n;
+      },
+      options);
+  Tokenized out;
+  std::vector<std::pair<std::string_view, std::string>> held;  // View and its expected text.
+  CsvRecord record;
+  for (;;) {
+    const CsvTokenizer::Event event = tokenizer.Next(record);
+    for (const auto& [view, text] : held) EXPECT_EQ(view, text);
+    if (event == CsvTokenizer::Event::kEnd) break;
+    if (event == CsvTokenizer::Event::kIoError) {
+      ADD_FAILURE() << tokenizer.io_status().ToString();
+      break;
+    }
+    if (event == CsvTokenizer::Event::kWillReuseBuffer) {
+      ++out.reuse_announcements;
+      held.clear();
+      continue;
+    }
+    Tokenized::Item item;
+    if (event == CsvTokenizer::Event::kSyntaxError) {
+      item.is_error = true;
+      item.line = tokenizer.syntax_error().line;
+      item.message = tokenizer.syntax_error().message;
+    } else {
+      for (std::string_view field : record.fields) {
+        item.fields.emplace_back(field);
+        held.emplace_back(field, std::string(field));
+      }
+      item.line = record.line;
+      item.end_offset = record.end_offset;
+    }
+    out.items.push_back(std::move(item));
+  }
+  return out;
+}
+
+using Records = std::vector<std::vector<std::string>>;
+
+/// A byte-at-a-time model of the Rust csv crate's reader (the semantics Pathway has), with
+/// unterminated quotes at the end reported as errors. Independent of the tokenizer's code.
+Tokenized ReferenceTokenize(std::string_view in) {
+  Tokenized out;
+  size_t i = 0;
+  uint64_t line = 1;
+  const size_t n = in.size();
+  if (n >= 3 && in.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  for (;;) {
+    while (i < n && (in[i] == '\r' || in[i] == '\n')) {
+      if (in[i] == '\n') ++line;
+      ++i;
+    }
+    if (i == n) break;
+    Tokenized::Item item;
+    item.line = line;
+    bool record_done = false;
+    while (!record_done) {
+      std::string field;
+      if (i < n && in[i] == '"') {
+        ++i;
+        bool closed = false;
+        while (i < n) {
+          const char c = in[i];
+          if (c == '"') {
+            if (i + 1 < n && in[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            closed = true;
+            break;
+          }
+          if (c == '\n') ++line;
+          field += c;
+          ++i;
+        }
+        if (!closed) {
+          Tokenized::Item error;
+          error.is_error = true;
+          error.line = item.line;
+          out.items.push_back(error);
+          return out;
+        }
+      }
+      while (i < n && in[i] != ',' && in[i] != '\r' && in[i] != '\n') field += in[i++];
+      item.fields.push_back(field);
+      if (i == n) {
+        item.end_offset = n;
+        record_done = true;
+      } else if (in[i] == ',') {
+        ++i;
+      } else {
+        if (in[i] == '\n') ++line;
+        ++i;
+        item.end_offset = i;
+        record_done = true;
+      }
+    }
+    out.items.push_back(item);
+  }
+  return out;
+}
+
+/// Errors compare by position only (the reference has no messages).
+void ExpectSameEvents(const Tokenized& actual, const Tokenized& expected, std::string_view input,
+                      size_t chunk) {
+  ASSERT_EQ(actual.items.size(), expected.items.size())
+      << "chunk " << chunk << " input: " << testing::PrintToString(std::string(input));
+  for (size_t k = 0; k < actual.items.size(); ++k) {
+    Tokenized::Item a = actual.items[k];
+    if (a.is_error) a.message.clear();
+    EXPECT_EQ(a, expected.items[k])
+        << "item " << k << " chunk " << chunk
+        << " input: " << testing::PrintToString(std::string(input));
+  }
+}
+
+TEST(CsvTokenizerTest, SplitsSimpleRecords) {
+  const Tokenized t = Tokenize("a,b\n1,2\n");
+  EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{4, 8}));
+}
+
+TEST(CsvTokenizerTest, HandlesQuotedNewlines) {
+  const Tokenized t = Tokenize("a,\"x\ny\",c\n1,2,3\n");
+  EXPECT_EQ(t.Records(), (Records{{"a", "x\ny", "c"}, {"1", "2", "3"}}));
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 3}));
+}
+
+TEST(CsvTokenizerTest, HandlesEmbeddedCommasAndDoubledQuotes) {
+  const Tokenized t = Tokenize("\"a,b\",\"say \"\"hi\"\"\",\"\"\"\"\n");
+  EXPECT_EQ(t.Records(), (Records{{"a,b", "say \"hi\"", "\""}}));
+}
+
+TEST(CsvTokenizerTest, HandlesCrlf) {
+  const Tokenized t = Tokenize("a,b\r\n1,2\r\n3,4\r\n");
+  EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}, {"3", "4"}}));
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2, 3}));
+  // The csv crate ends a CRLF record after the `\r`; its `\n` belongs to the next record.
+  EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{4, 9, 14}));
+}
+
+TEST(CsvTokenizerTest, HandlesLoneCarriageReturnAsTerminator) {
+  EXPECT_EQ(Tokenize("a\rb\n").Records(), (Records{{"a"}, {"b"}}));
+}
+
+TEST(CsvTokenizerTest, SkipsBlankLines) {
+  const Tokenized t = Tokenize("a\n\n\r\n\nb\n\n");
+  EXPECT_EQ(t.Records(), (Records{{"a"}, {"b"}}));
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 5}));
+  EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{2, 8}));
+}
+
+TEST(CsvTokenizerTest, SkipsBom) {
+  for (size_t chunk : {1, 2, 3, 4, 1 << 20}) {
+    CsvTokenizerOptions options;
+    options.chunk_bytes = chunk;
+    const Tokenized t = Tokenize("\xEF\xBB\xBF" "a,b\n1,2", options);
+    EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}})) << chunk;
+    // Offsets are file offsets: they count the BOM.
+    EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{7, 10})) << chunk;
+  }
+}
+
+TEST(CsvTokenizerTest, KeepsBomThatIsNotAtFileStart) {
+  EXPECT_EQ(Tokenize("a\n\xEF\xBB\xBF" "b\n").Records(),
+            (Records{{"a"}, {"\xEF\xBB\xBF" "b"}}));
+}
+
+TEST(CsvTokenizerTest, BomOnlyFileHasNoRecords) {
+  EXPECT_TRUE(Tokenize("\xEF\xBB\xBF").items.empty());
+}
+
+TEST(CsvTokenizerTest, NoFinalNewline) {
+  const Tokenized t = Tokenize("a,b\n1,2");
+  EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{4, 7}));
+  EXPECT_EQ(Tokenize("a,\"b\"").Records(), (Records{{"a", "b"}}));
+}
+
+TEST(CsvTokenizerTest, EmptyFile) {
+  EXPECT_TRUE(Tokenize("").items.empty());
+  EXPECT_TRUE(Tokenize("\n\r\n\n").items.empty());
+}
+
+TEST(CsvTokenizerTest, HandlesEmptyFields) {
+  EXPECT_EQ(Tokenize("a,\n").Records(), (Records{{"a", ""}}));
+  EXPECT_EQ(Tokenize("a,").Records(), (Records{{"a", ""}}));
+  EXPECT_EQ(Tokenize(",,\n").Records(), (Records{{"", "", ""}}));
+  EXPECT_EQ(Tokenize("\"\"\n").Records(), (Records{{""}}));
+}
+
+TEST(CsvTokenizerTest, QuoteInsideUnquotedFieldIsLiteral) {
+  EXPECT_EQ(Tokenize("a\"b,c\"\n").Records(), (Records{{"a\"b", "c\""}}));
+}
+
+TEST(CsvTokenizerTest, TextAfterClosingQuoteIsAppended) {
+  EXPECT_EQ(Tokenize("\"ab\"c,d\n").Records(), (Records{{"abc", "d"}}));
+  EXPECT_EQ(Tokenize("\"a\"\"b\"c\"d,e").Records(), (Records{{"a\"bc\"d", "e"}}));
+}
+
+TEST(CsvTokenizerTest, NulBytesAreOrdinaryBytes) {
+  const std::string input("a\0b,\"c\0\"\n\0\n", 11);
+  EXPECT_EQ(Tokenize(input).Records(),
+            (Records{{std::string("a\0b", 3), std::string("c\0", 2)}, {std::string(1, '\0')}}));
+}
+
+TEST(CsvTokenizerTest, UnterminatedQuoteReported) {
+  const Tokenized t = Tokenize("a,b\n1,2\n3,\"open\n4,5\n");
+  ASSERT_EQ(t.items.size(), 3u);
+  EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}}));
+  EXPECT_TRUE(t.items[2].is_error);
+  EXPECT_EQ(t.items[2].line, 3u);
+  EXPECT_NE(t.items[2].message.find("unterminated quoted field"), std::string::npos);
+}
+
+TEST(CsvTokenizerTest, OverlongRecordReportedAndSkipped) {
+  // Detected while reading (the record spans many chunks): never buffered whole.
+  const std::string input = "a,b\n" + std::string(1000, 'x') + ",y\n1,2\n";
+  CsvTokenizerOptions options;
+  options.chunk_bytes = 8;
+  options.max_record_bytes = 32;
+  const Tokenized t = Tokenize(input, options);
+  ASSERT_EQ(t.items.size(), 3u);
+  EXPECT_EQ(t.items[0].fields, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(t.items[1].is_error);
+  EXPECT_EQ(t.items[1].line, 2u);
+  EXPECT_NE(t.items[1].message.find("longer than 32 bytes"), std::string::npos);
+  EXPECT_EQ(t.items[2].fields, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(t.items[2].line, 3u);
+  EXPECT_EQ(t.items[2].end_offset, input.size());
+}
+
+TEST(CsvTokenizerTest, OverlongQuotedRecordSkipsToNewlineOutsideQuotes) {
+  std::string input = "h\n\"";
+  for (int i = 0; i < 100; ++i) input += "line\n";
+  input += "\",z\nok\n";
+  CsvTokenizerOptions options;
+  options.chunk_bytes = 16;
+  options.max_record_bytes = 64;
+  const Tokenized t = Tokenize(input, options);
+  ASSERT_EQ(t.items.size(), 3u);
+  EXPECT_TRUE(t.items[1].is_error);
+  EXPECT_EQ(t.items[1].line, 2u);
+  EXPECT_EQ(t.items[2].fields, (std::vector<std::string>{"ok"}));
+  EXPECT_EQ(t.items[2].line, 103u);
+}
+
+TEST(CsvTokenizerTest, OverlongRecordInsideOneChunkReported) {
+  CsvTokenizerOptions options;
+  options.max_record_bytes = 8;
+  const Tokenized t = Tokenize("abcdefghijk\nx\n", options);
+  ASSERT_EQ(t.items.size(), 2u);
+  EXPECT_TRUE(t.items[0].is_error);
+  EXPECT_EQ(t.items[1].fields, (std::vector<std::string>{"x"}));
+}
+
+TEST(CsvTokenizerTest, TooManyFieldsReportedAndSkipped) {
+  CsvTokenizerOptions options;
+  options.max_fields = 3;
+  const Tokenized t = Tokenize("a,b,c,d,e\n1,2,3\n", options);
+  ASSERT_EQ(t.items.size(), 2u);
+  EXPECT_TRUE(t.items[0].is_error);
+  EXPECT_NE(t.items[0].message.find("more than 3 fields"), std::string::npos);
+  EXPECT_EQ(t.items[1].fields, (std::vector<std::string>{"1", "2", "3"}));
+}
+
+TEST(CsvTokenizerTest, AnnouncesBufferReuseBeforeViewsDie) {
+  std::string input;
+  for (int i = 0; i < 200; ++i) input += "row" + std::to_string(i) + ",\"q\"\"" + "\"\n";
+  CsvTokenizerOptions options;
+  options.chunk_bytes = 64;
+  const Tokenized t = Tokenize(input, options);  // Tokenize checks the held views.
+  EXPECT_EQ(t.Records().size(), 200u);
+  EXPECT_EQ(t.Records()[199], (std::vector<std::string>{"row199", "q\""}));
+  EXPECT_GT(t.reuse_announcements, 0);
+}
+
+TEST(CsvTokenizerTest, ReportsIoError) {
+  CsvTokenizer tokenizer([](char*, size_t) -> Result<size_t> {
+    return Status::IoError("disk on fire");
+  });
+  CsvRecord record;
+  EXPECT_EQ(tokenizer.Next(record), CsvTokenizer::Event::kIoError);
+  EXPECT_EQ(tokenizer.io_status().message(), "disk on fire");
+  EXPECT_EQ(tokenizer.Next(record), CsvTokenizer::Event::kIoError);
+}
+
+TEST(CsvTokenizerTest, MatchesReferenceOnFixedInputs) {
+  const std::vector<std::string> inputs = {
+      "",
+      "a",
+      "a,b,c\n1,2,3\n",
+      "\"a\nb\",c\r\n\"\"\"\",\n",
+      "x\r\r\n\ny\r",
+      "\"unterminated,\n",
+      "a,\"b\"\"c\"d,e\"\"f\n",
+      "\xEF\xBB\xBF\"q\",r\n",
+      "\xEF\xBB",
+      ",\n,\n,",
+      "\"a\"\"\"",
+      "\"\"\"\"\"\"\n",
+      "a\"\"b,\"c\r\nd\"\r\ne",
+  };
+  for (const std::string& input : inputs) {
+    const Tokenized expected = ReferenceTokenize(input);
+    for (size_t chunk : {1, 2, 3, 4, 5, 6, 7, 64, 1 << 20}) {
+      CsvTokenizerOptions options;
+      options.chunk_bytes = chunk;
+      ExpectSameEvents(Tokenize(input, options), expected, input, chunk);
+    }
+  }
+}
+
+TEST(CsvTokenizerTest, HandlesRecordSpanningChunks) {
+  // Random inputs over the bytes that matter; every chunk size must give what one big read
+  // gives, and both must match the reference model.
+  std::mt19937 random(12345);
+  const std::string alphabet[] = {"a", "b", ",", "\"", "\r", "\n", "\"\"", "xyz", ",\"", "\"\n"};
+  for (int round = 0; round < 400; ++round) {
+    std::string input;
+    const int pieces = static_cast<int>(random() % 40);
+    if (random() % 8 == 0) input = "\xEF\xBB\xBF";
+    for (int p = 0; p < pieces; ++p) input += alphabet[random() % std::size(alphabet)];
+    const Tokenized expected = ReferenceTokenize(input);
+    CsvTokenizerOptions big;
+    ExpectSameEvents(Tokenize(input, big), expected, input, big.chunk_bytes);
+    for (size_t chunk = 1; chunk <= 7; ++chunk) {
+      CsvTokenizerOptions options;
+      options.chunk_bytes = chunk;
+      ExpectSameEvents(Tokenize(input, options), expected, input, chunk);
+      // Short reads (fewer bytes than asked) must not matter either.
+      ExpectSameEvents(Tokenize(input, big, chunk), expected, input, chunk);
+    }
+  }
+}
+
+TEST(CsvTokenizerTest, HandlesLongFieldsSpanningManyChunks) {
+  const std::string long_text(100000, 'z');
+  const std::string input = "h1,h2\n" + long_text + ",\"" + long_text + "\"\"" + long_text +
+                            "\"\nend,x\n";
+  for (size_t chunk : {1, 7, 4096, 1 << 20}) {
+    CsvTokenizerOptions options;
+    options.chunk_bytes = chunk;
+    const Tokenized t = Tokenize(input, options);
+    ASSERT_EQ(t.Records().size(), 3u) << chunk;
+    EXPECT_EQ(t.Records()[1][0], long_text);
+    EXPECT_EQ(t.Records()[1][1], long_text + "\"" + long_text);
+    EXPECT_EQ(t.Records()[2], (std::vector<std::string>{"end", "x"}));
+    EXPECT_EQ(t.EndOffsets()[1], input.size() - 6);
+  }
+}
+
+}  // namespace
+}  // namespace vigil
