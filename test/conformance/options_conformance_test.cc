@@ -1,13 +1,6 @@
-// Conformance cases (or parts of cases) that need an API Vigil does not have yet, written in
-// the form the API is expected to take. NOT BUILT: this file is deliberately left out of
-// test/conformance/CMakeLists.txt because it does not compile. Move each test into
-// windows_conformance_test.cc / reducers_conformance_test.cc once its API exists.
-//
-// Missing APIs:
-//   - reducers::sum(expr, bool strict): Pathway's sum(arg, strict=True), which recomputes the
-//     float sum from all stored values per batch (R-02 exact form, R-06 strict=True).
-//   - Table::warnings(): warnings recorded when a table is built, such as Pathway's
-//     "latest reducer uses processing time ..." in windowby (W-30).
+// Conformance cases (or parts of cases) that exercise reducer options and build-time
+// warnings: sum(strict=True) (R-02 exact form, R-06 strict=True) and the windowby warning for
+// latest (W-30).
 
 #include <gtest/gtest.h>
 
