@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "connectors/csv/csv_source.h"
 #include "connectors/output/csv_writer.h"
 #include "connectors/output/jsonl_writer.h"
 
@@ -51,6 +52,26 @@ void RegisterFileWriter(const Table& table, const std::string& path) {
 }  // namespace
 
 namespace csv {
+Table read(const std::string& path, const Schema& schema, Mode mode) {
+  if (mode != Mode::kStatic) {
+    return Table(ErrorNode(Status::Invalid(
+        "io::csv::read: streaming mode is not available yet; use io::Mode::kStatic")));
+  }
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kSource;
+  node->operation = "io::csv::read";
+  node->schema = schema;
+  node->source_factory = [path, schema](
+                             const SourceContext& context) -> Result<std::unique_ptr<Source>> {
+    CsvSourceOptions options;
+    options.on_bad_row = context.on_bad_row;
+    options.error_log = context.errors;
+    ASSIGN_OR_RAISE(auto source, CsvSource::Make(path, schema, options));
+    return std::unique_ptr<Source>(std::move(source));
+  };
+  return Table(std::move(node));
+}
+
 void write(const Table& table, const std::string& path) {
   RegisterFileWriter<CsvUpdateWriter>(table, path);
 }
