@@ -109,7 +109,7 @@ OValue Reduce(const ReducerCall& r, const std::vector<Member>& members) {
     case ReducerOp::kCount: return OValue::Int(static_cast<int64_t>(n));
     case ReducerOp::kSum:
     case ReducerOp::kAvg: {
-      if (r.plus_half) {
+      if (!Argument(r, members[0]).is_int()) {  // a float column or `column + 0.5`
         double sum = 0;
         for (const Member& m : members) sum += Argument(r, m).as_number();
         return OValue::Float(r.op == ReducerOp::kSum ? sum : sum / static_cast<double>(n));
@@ -297,9 +297,15 @@ std::vector<std::string> Pipeline::OutputColumns() const {
   } else {
     out = group_columns;
   }
-  for (size_t i = 0; i < reducers.size(); ++i) out.push_back("r" + std::to_string(i));
+  for (size_t i = 0; i < reducers.size(); ++i) out.push_back(ReducerColumn(i));
   if (output_spread) out.push_back("spread");
   return out;
+}
+
+std::string ReducerColumn(size_t i) {
+  std::string name = "r";
+  name += std::to_string(i);
+  return name;
 }
 
 std::string ReducerText(const ReducerCall& r) {
@@ -371,10 +377,10 @@ std::vector<OutputRow> Evaluate(const Pipeline& p, const std::vector<InputRow>& 
   for (const InputRow& row : rows) {
     bool keep = true;
     if (p.filter.kind != FilterSpec::Kind::kNone) {
-      int64_t x = row.values.at(p.filter.column).as_int();
+      const OValue& x = row.values.at(p.filter.column);
       keep = p.filter.kind == FilterSpec::Kind::kModNotEqual
-                 ? PythonMod(x, p.filter.modulus) != p.filter.remainder
-                 : x > p.filter.threshold;
+                 ? PythonMod(x.as_int(), p.filter.modulus) != p.filter.remainder
+                 : x.as_number() > static_cast<double>(p.filter.threshold);
     }
     if (!keep) continue;
     InputRow r = row;

@@ -55,8 +55,9 @@ std::string Format(const OValue& v);
 /// Pathway's key of a list of values: xxh3-128 of their tagged encodings (Appendix A).
 Key HashValues(const std::vector<OValue>& values);
 
-/// Input row of the oracle: columns are `k` (int), `s` (str), `v` (int), `t` (int, the
-/// event time windows use); `time` is the processing time of the commit that inserted it.
+/// Input row of the oracle: columns are `k` (int), `s` (str), `v` (int), `f` (float, a
+/// multiple of 0.5 so that sums are exact in any order) and `t` (int, the event time windows
+/// use); `time` is the processing time of the commit that inserted this version of the row.
 struct InputRow {
   Key id;
   std::map<std::string, OValue> values;
@@ -66,7 +67,7 @@ struct InputRow {
 // ---- Pipeline description --------------------------------------------------------------
 
 struct FilterSpec {
-  enum class Kind { kNone, kModNotEqual, kGreater };
+  enum class Kind { kNone, kModNotEqual, kGreater };  // kModNotEqual: int columns only
   Kind kind = Kind::kNone;
   std::string column = "v";
   int64_t modulus = 2;    ///< kModNotEqual: `column % modulus != remainder` (Python modulo).
@@ -126,6 +127,8 @@ struct Pipeline {
 };
 
 std::string ReducerText(const ReducerCall& r);
+/// Name of the output column of reducer `i`: r0, r1, ...
+std::string ReducerColumn(size_t i);
 
 /// One output row: its id and its values, in OutputColumns() order.
 struct OutputRow {

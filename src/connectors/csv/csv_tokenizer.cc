@@ -140,7 +140,7 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
   return RefillResult::kRead;
 }
 
-void CsvTokenizer::FinishField(size_t raw_end) {
+inline void CsvTokenizer::FinishField(size_t raw_end) {
   if (skipping_) return;
   char* buffer = buffer_.get();
   const size_t length = raw_end - segment_start_;
@@ -158,7 +158,7 @@ void CsvTokenizer::FinishField(size_t raw_end) {
   spans_.push_back(FieldSpan{field_start_ - record_start_, end - record_start_});
 }
 
-bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord& record,
+inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord& record,
                                 Event& event) {
   const uint64_t end_offset = buffer_file_offset_ + terminator + (at_eof ? 0 : 1);
   if (!at_eof) {

@@ -50,7 +50,8 @@ std::string FormatFieldParseError(std::string_view text, std::string_view field_
 /// with an 8-bytes-at-a-time ASCII fast path.
 bool IsValidUtf8(std::string_view text);
 
-/// Reason used for a str field that is not valid UTF-8.
-inline constexpr const char* kInvalidUtf8Reason = "invalid utf-8 sequence";
+/// Reason used for a str field that is not valid UTF-8 (an array, so its address is one
+/// across translation units and callers may compare the pointer).
+inline constexpr char kInvalidUtf8Reason[] = "invalid utf-8 sequence";
 
 }  // namespace vigil

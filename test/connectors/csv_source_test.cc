@@ -1,0 +1,395 @@
+#include "connectors/csv/csv_source.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "vigil/common/key.h"
+#include "vigil/types/value.h"
+
+namespace vigil {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+/// A row as text: cells joined by " | " (Error for error values), plus its id.
+struct Row {
+  Key id;
+  std::string cells;
+};
+
+/// What one static run of a source produced.
+struct RunResult {
+  Status status;
+  std::vector<Row> rows;
+  std::vector<size_t> batch_sizes;
+  std::vector<DataError> errors;
+
+  std::vector<std::string> Cells() const {
+    std::vector<std::string> out;
+    for (const Row& row : rows) out.push_back(row.cells);
+    return out;
+  }
+  std::vector<std::string> Messages() const {
+    std::vector<std::string> out;
+    for (const DataError& e : errors) out.push_back(e.message);
+    return out;
+  }
+};
+
+std::string CellText(const Value& v) { return v.is_error() ? "Error" : FormatValue(v); }
+
+class CsvSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = ::testing::TempDir() + "vigil_csv_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::filesystem::path path = std::filesystem::path(dir_) / name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    return path.string();
+  }
+
+  /// Opens and reads `path` as one static commit, checking the commit protocol on the way.
+  RunResult Run(const std::string& path, Schema schema, CsvSourceOptions options = {}) {
+    RunResult result;
+    ErrorLog log;
+    options.error_log = &log;
+    auto made = CsvSource::Make(path, std::move(schema), options);
+    if (!made.ok()) {
+      result.status = made.status();
+      return result;
+    }
+    CsvSource& source = **made;
+    result.status = source.Open();
+    if (!result.status.ok()) return result;
+    EXPECT_EQ(source.NextCommitTime(), std::optional<Time>(0));
+    result.status = source.ReadCommit([&](const Batch& batch) {
+      EXPECT_EQ(batch.num_columns(), source.schema().size());
+      result.batch_sizes.push_back(batch.num_rows());
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        std::string cells;
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+          if (c > 0) cells += " | ";
+          cells += CellText(batch.columns[c][r]);
+        }
+        EXPECT_EQ(batch.diffs[r], 1);
+        result.rows.push_back(Row{batch.ids[r], cells});
+      }
+    });
+    EXPECT_EQ(source.NextCommitTime(), std::nullopt);
+    result.errors = log.kept();
+    EXPECT_EQ(source.error_count(), log.count());
+    return result;
+  }
+
+  std::string dir_;
+};
+
+Schema IntSchema(std::initializer_list<const char*> names,
+                 std::initializer_list<const char*> primary_key = {}) {
+  Schema schema;
+  for (const char* name : names) {
+    bool pk = false;
+    for (const char* k : primary_key) pk |= std::string_view(k) == name;
+    schema.Add(ColumnSchema{name, dtype::Int, pk, std::nullopt});
+  }
+  return schema;
+}
+
+constexpr const char* kC01File = "a,b,c\n1,2,3\n2,x,3\n1,3,y\n6,z,t\n";
+
+std::string ParseMessage(const char* value, const char* field) {
+  return std::string("failed to parse value \"") + value + "\" at field \"" + field +
+         "\" according to the type int in schema: invalid digit found in string";
+}
+
+TEST_F(CsvSourceTest, C01KeepErrorKeepsRowsWithErrorValues) {
+  CsvSourceOptions options;
+  options.on_bad_row = OnBadRow::kKeepError;
+  const RunResult r = Run(Write("in.csv", kC01File), IntSchema({"a", "b", "c"}), options);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(),
+              ElementsAre("1 | 2 | 3", "2 | Error | 3", "1 | 3 | Error", "6 | Error | Error"));
+  EXPECT_THAT(r.Messages(), ElementsAre(ParseMessage("x", "b"), ParseMessage("y", "c"),
+                                        ParseMessage("z", "b"), ParseMessage("t", "c")));
+  ASSERT_EQ(r.errors.size(), 4u);
+  const DataError& first = r.errors[0];
+  EXPECT_THAT(first.file, HasSubstr("in.csv"));
+  EXPECT_EQ(first.line, 3u);
+  EXPECT_EQ(first.column, 2u);
+  EXPECT_EQ(first.field, "b");
+  EXPECT_EQ(first.value, "x");
+  EXPECT_EQ(first.expected, "int");
+  EXPECT_FALSE(first.row_skipped);
+}
+
+TEST_F(CsvSourceTest, C01SkipDropsBadRows) {
+  const RunResult r = Run(Write("in.csv", kC01File), IntSchema({"a", "b", "c"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("1 | 2 | 3"));
+  // One report per skipped row: its first bad field.
+  EXPECT_THAT(r.Messages(), ElementsAre(ParseMessage("x", "b"), ParseMessage("y", "c"),
+                                        ParseMessage("z", "b")));
+  for (const DataError& e : r.errors) EXPECT_TRUE(e.row_skipped);
+  EXPECT_EQ(r.errors[2].line, 5u);
+}
+
+TEST_F(CsvSourceTest, C01FailStopsWithFormattedError) {
+  CsvSourceOptions options;
+  options.on_bad_row = OnBadRow::kFail;
+  const std::string path = Write("in.csv", kC01File);
+  const RunResult r = Run(path, IntSchema({"a", "b", "c"}), options);
+  EXPECT_EQ(r.status.code(), StatusCode::kParseError);
+  EXPECT_EQ(r.status.message(), path + ":3: column 'b': " + ParseMessage("x", "b"));
+}
+
+TEST_F(CsvSourceTest, C02PrimaryKeyErrorSkipsRow) {
+  CsvSourceOptions options;
+  options.on_bad_row = OnBadRow::kKeepError;
+  const RunResult r =
+      Run(Write("in.csv", kC01File), IntSchema({"a", "b", "c"}, {"a", "b"}), options);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("1 | 2 | 3", "1 | 3 | Error"));
+  const std::string key_prefix = "error in primary key, skipping the row: ";
+  EXPECT_THAT(r.Messages(), ElementsAre(key_prefix + ParseMessage("x", "b"),
+                                        ParseMessage("y", "c"),
+                                        key_prefix + ParseMessage("z", "b")));
+  EXPECT_TRUE(r.errors[0].row_skipped);
+  EXPECT_FALSE(r.errors[1].row_skipped);
+  // Ids are the hash of the primary-key values.
+  KeyHasher hasher;
+  Value::Int(1).HashInto(hasher);
+  Value::Int(2).HashInto(hasher);
+  EXPECT_EQ(r.rows[0].id, hasher.Finish());
+}
+
+TEST_F(CsvSourceTest, C04ParsesBools) {
+  Schema schema{{"key", dtype::Int}, {"value", dtype::Bool}};
+  const RunResult r = Run(Write("in.csv",
+                                "key,value\n1,true\n2,TRUE\n3,T\n4,1\n5,t\n"
+                                "6,FALSE\n7,false\n8,f\n9,F\n10,0\n"),
+                          schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("1 | True", "2 | True", "3 | True", "4 | True", "5 | True",
+                                     "6 | False", "7 | False", "8 | False", "9 | False",
+                                     "10 | False"));
+  EXPECT_TRUE(r.errors.empty());
+}
+
+TEST_F(CsvSourceTest, C05EmptyFieldTakesDefault) {
+  Schema schema{{"k", dtype::Str}, {"v", dtype::Int, false, StoredValue(Value::Int(0))}};
+  const RunResult r = Run(Write("in.csv", "k,v\na,42\nb,43\nc,\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("a | 42", "b | 43", "c | 0"));
+}
+
+TEST_F(CsvSourceTest, C06SkipsColumnsOutsideTheSchema) {
+  Schema schema{{"k", dtype::Str, true}, {"b", dtype::Int}};
+  const RunResult r = Run(Write("in.csv", "k,a,b\nx,1,10\ny,2,20\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), UnorderedElementsAre("x | 10", "y | 20"));
+  KeyHasher hasher;
+  Value::String("x").HashInto(hasher);
+  EXPECT_EQ(r.rows[0].id, hasher.Finish());
+}
+
+TEST_F(CsvSourceTest, ExtraColumnsIgnoredAndHeaderOrderFree) {
+  Schema schema{{"c", dtype::Str}, {"a", dtype::Float}};
+  const RunResult r = Run(Write("in.csv", "a,b,c,d\n1.5,x,hello,y\n2,z,\"w,v\",q\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("hello | 1.5", "w,v | 2.0"));
+}
+
+TEST_F(CsvSourceTest, MissingColumnIsError) {
+  const std::string path = Write("in.csv", "a,b\n1,2\n");
+  const RunResult r = Run(path, IntSchema({"a", "c", "d"}));
+  EXPECT_EQ(r.status.code(), StatusCode::kNotFound);
+  EXPECT_THAT(r.status.message(), HasSubstr(path));
+  EXPECT_THAT(r.status.message(), HasSubstr("\"c\", \"d\""));
+  EXPECT_THAT(r.status.message(), HasSubstr("header columns: \"a\", \"b\""));
+}
+
+TEST_F(CsvSourceTest, EmptyFile) {
+  const RunResult r = Run(Write("in.csv", ""), IntSchema({"a"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_TRUE(r.batch_sizes.empty());
+}
+
+TEST_F(CsvSourceTest, HeaderOnlyFile) {
+  const RunResult r = Run(Write("in.csv", "a,b\n"), IntSchema({"a", "b"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(r.rows.empty());
+}
+
+TEST_F(CsvSourceTest, HeaderWithBomAndCrlf) {
+  const RunResult r = Run(Write("in.csv", "\xEF\xBB\xBF" "a,b\r\n1,2\r\n3,4"),
+                          IntSchema({"a", "b"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("1 | 2", "3 | 4"));
+}
+
+TEST_F(CsvSourceTest, RaggedRowReported) {
+  const std::string path = Write("in.csv", "a,b,c\n1,2\n3,4,5\n6,7,8,9\n");
+  for (OnBadRow policy : {OnBadRow::kSkip, OnBadRow::kKeepError}) {
+    CsvSourceOptions options;
+    options.on_bad_row = policy;
+    const RunResult r = Run(path, IntSchema({"a", "c"}), options);
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    EXPECT_THAT(r.Cells(), ElementsAre("3 | 5", "6 | 8"));
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 2u);
+    EXPECT_EQ(r.errors[0].expected, "3 fields");
+    EXPECT_THAT(r.errors[0].message, HasSubstr("too small number of csv tokens in the line: 2"));
+    EXPECT_TRUE(r.errors[0].row_skipped);
+  }
+  CsvSourceOptions fail;
+  fail.on_bad_row = OnBadRow::kFail;
+  const RunResult r = Run(path, IntSchema({"a", "c"}), fail);
+  EXPECT_EQ(r.status.code(), StatusCode::kParseError);
+  EXPECT_THAT(r.status.message(), HasSubstr(path + ":2: row: too small number"));
+}
+
+TEST_F(CsvSourceTest, UnterminatedQuoteReported) {
+  Schema schema{{"a", dtype::Str}};
+  const RunResult r = Run(Write("in.csv", "a\nok\n\"never closed\nmore\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("ok"));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3u);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("unterminated quoted field"));
+}
+
+TEST_F(CsvSourceTest, OverlongRecordReportedAndSkipped) {
+  Schema schema{{"a", dtype::Str}, {"b", dtype::Int}};
+  CsvSourceOptions options;
+  options.chunk_bytes = 16;
+  options.max_record_bytes = 100;
+  const RunResult r =
+      Run(Write("in.csv", "a,b\nx,1\n" + std::string(5000, 'y') + ",2\nz,3\n"), schema, options);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("x | 1", "z | 3"));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3u);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("longer than 100 bytes"));
+}
+
+TEST_F(CsvSourceTest, InvalidUtf8InStrFieldReported) {
+  Schema schema{{"s", dtype::Str}, {"n", dtype::Int}};
+  const RunResult r = Run(Write("in.csv", "s,n\nok,1\nbad\xff,2\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("ok | 1"));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].expected, "valid UTF-8");
+  EXPECT_EQ(r.errors[0].column, 1u);
+}
+
+TEST_F(CsvSourceTest, NulBytesDoNotCrash) {
+  Schema schema{{"s", dtype::Str}, {"n", dtype::Optional(dtype::Int)}};
+  const RunResult r =
+      Run(Write("in.csv", std::string("s,n\na\0b,1\n\0,\0\n", 14)), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].cells, std::string("a\0b | 1", 7));
+  EXPECT_EQ(r.errors.size(), 1u);  // "\0" is not an int.
+}
+
+TEST_F(CsvSourceTest, RowIdsWithoutPrimaryKeyHashPathAndEndOffset) {
+  const std::string path = Write("in.csv", "a\n1\n22\r\n333");
+  const RunResult r = Run(path, IntSchema({"a"}));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.rows.size(), 3u);
+  const uint64_t end_offsets[] = {4, 7, 11};
+  for (size_t i = 0; i < 3; ++i) {
+    KeyHasher hasher;
+    hasher.AddRawBytes(path);
+    hasher.AddRaw64(end_offsets[i]);
+    EXPECT_EQ(r.rows[i].id, hasher.Finish()) << i;
+  }
+}
+
+TEST_F(CsvSourceTest, BatchesAreBoundedAndStringsSurviveBufferReuse) {
+  std::string content = "id,name,note\n";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string name = "name" + std::to_string(i);
+    content += std::to_string(i) + "," + name + ",\"quoted \"\"" + std::to_string(i) + "\"\"\"\n";
+    expected.push_back(std::to_string(i) + " | " + name + " | quoted \"" + std::to_string(i) +
+                       "\"");
+  }
+  Schema schema{{"id", dtype::Int}, {"name", dtype::Str}, {"note", dtype::Str}};
+  const std::string path = Write("in.csv", content);
+  for (size_t chunk : {7, 64, 4096, 1 << 20}) {
+    CsvSourceOptions options;
+    options.chunk_bytes = chunk;
+    options.batch_rows = 100;
+    const RunResult r = Run(path, schema, options);
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    EXPECT_EQ(r.Cells(), expected) << chunk;
+    for (size_t size : r.batch_sizes) EXPECT_LE(size, 100u);
+    EXPECT_EQ(r.batch_sizes.size(), 50u) << chunk;
+  }
+}
+
+TEST_F(CsvSourceTest, DirectoryReadRecursivelyInSortedOrder) {
+  Write("dir/b.csv", "v,k\n2,b\n");
+  Write("dir/a.csv", "k,v\na,1\n");
+  Write("dir/a/c.csv", "k,v,extra\nc,3,x\n");
+  Write("dir/empty.csv", "");
+  Schema schema{{"k", dtype::Str}, {"v", dtype::Int}};
+  const RunResult r = Run(dir_ + "/dir", schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  // Path order compares components: dir/a/c.csv < dir/a.csv < dir/b.csv.
+  EXPECT_THAT(r.Cells(), ElementsAre("c | 3", "a | 1", "b | 2"));
+  // Small files share batches.
+  EXPECT_THAT(r.batch_sizes, ElementsAre(3));
+}
+
+TEST_F(CsvSourceTest, LaterFileWithMissingColumnFailsTheRead) {
+  Write("dir/1.csv", "k,v\na,1\n");
+  Write("dir/2.csv", "k\nb\n");
+  Schema schema{{"k", dtype::Str}, {"v", dtype::Int}};
+  const RunResult r = Run(dir_ + "/dir", schema);
+  EXPECT_EQ(r.status.code(), StatusCode::kNotFound);
+  EXPECT_THAT(r.status.message(), HasSubstr("2.csv"));
+}
+
+TEST_F(CsvSourceTest, MakeValidatesArguments) {
+  EXPECT_EQ(CsvSource::Make(dir_ + "/nope.csv", IntSchema({"a"})).status().code(),
+            StatusCode::kNotFound);
+  Schema pointer{{"p", dtype::Pointer}};
+  EXPECT_EQ(CsvSource::Make(Write("in.csv", "p\n"), pointer).status().code(),
+            StatusCode::kTypeError);
+  CsvSourceOptions zero_batch;
+  zero_batch.batch_rows = 0;
+  EXPECT_EQ(CsvSource::Make(Write("in.csv", "a\n"), IntSchema({"a"}), zero_batch).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(CsvSourceTest, WorksWithoutErrorLog) {
+  auto made = CsvSource::Make(Write("in.csv", kC01File), IntSchema({"a", "b", "c"}));
+  ASSERT_TRUE(made.ok());
+  CsvSource& source = **made;
+  ASSERT_TRUE(source.Open().ok());
+  size_t rows = 0;
+  ASSERT_TRUE(source.ReadCommit([&](const Batch& batch) { rows += batch.num_rows(); }).ok());
+  EXPECT_EQ(rows, 1u);
+  EXPECT_EQ(source.error_count(), 3u);
+}
+
+}  // namespace
+}  // namespace vigil
