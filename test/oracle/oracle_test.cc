@@ -7,7 +7,7 @@
 // equal the oracle's table over the input as of that time, as multisets of (id, row). Some
 // seeds also run with max_batch_rows = 1 and 3. A failure prints everything needed to
 // reproduce; `VIGIL_ORACLE_SEED=<n>` reruns one seed, `VIGIL_ORACLE_PIPELINES=<n>` changes
-// how many seeds run (default 300).
+// how many seeds run (default 3000).
 
 #include <algorithm>
 #include <cstdio>
@@ -520,7 +520,7 @@ TEST_P(OracleTest, RandomPipelinesMatchNaiveOracleAtEveryCommit) {
     if (shard != 0) GTEST_SKIP() << "VIGIL_ORACLE_SEED runs in shard 0";
     seeds.push_back(*only);
   } else {
-    const uint64_t total = EnvNumber("VIGIL_ORACLE_PIPELINES").value_or(300);
+    const uint64_t total = EnvNumber("VIGIL_ORACLE_PIPELINES").value_or(3000);
     for (uint64_t s = 1; s <= total; ++s) {
       if (static_cast<int>(s % kShards) == shard) seeds.push_back(s);
     }

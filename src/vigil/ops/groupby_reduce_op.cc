@@ -17,6 +17,9 @@ GroupByReduceOperator::GroupByReduceOperator(std::string name, const GroupBySpec
   for (const auto& o : spec_.outputs) {
     output_evaluators_.push_back(std::make_unique<ExprEvaluator>(o));
   }
+  for (const auto& r : reducers_) {
+    needs_row_versions_ = needs_row_versions_ || r->NeedsRowVersions();
+  }
   group_rows_ = Batch(spec_.keys.size() + spec_.reducers.size());
   out_ = Batch(spec_.outputs.size());
 }
@@ -102,6 +105,15 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
     rows = &filtered;
     slots = kept_slots.data();
   }
+  if (needs_row_versions_) {
+    row_versions_.resize(rows->num_rows());
+    for (size_t i = 0; i < rows->num_rows(); ++i) {
+      hasher_.Reset();
+      hasher_.AddPointer(rows->ids[i]);
+      for (const auto& column : rows->columns) column[i].HashInto(hasher_);
+      row_versions_[i] = hasher_.Finish();
+    }
+  }
   for (size_t r = 0; r < reducers_.size(); ++r) {
     arg_columns_.clear();
     for (auto& e : arg_evaluators_[r]) {
@@ -109,7 +121,8 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
       if (!e->errors().empty()) ReportExpressionErrors(e->errors());
     }
     ReducerInput input{slots, arg_columns_, rows->ids.data(), rows->diffs.data(),
-                       rows->num_rows(), time};
+                       rows->num_rows(), time,
+                       needs_row_versions_ ? row_versions_.data() : nullptr};
     reducers_[r]->Update(input);
   }
 }

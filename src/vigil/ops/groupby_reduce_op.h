@@ -68,6 +68,8 @@ class GroupByReduceOperator final : public Operator {
   std::vector<const std::vector<Value>*> arg_columns_;
   KeyHasher hasher_;
   KeyHasher shard_hasher_;
+  bool needs_row_versions_ = false;
+  std::vector<Key> row_versions_;
   Batch group_rows_;
   Batch out_;
 };

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include <absl/container/btree_map.h>
+#include <absl/container/flat_hash_map.h>
 
 #include <fmt/format.h>
 
@@ -74,12 +75,26 @@ class MultisetReducer final : public ReducerState {
 
   void EnsureSlots(size_t n) override {
     if (sets_.size() < n) sets_.resize(n);
+    if (timed() && versions_.size() < n) versions_.resize(n);
   }
+
+  bool NeedsRowVersions() const override { return timed(); }
 
   void Update(const ReducerInput& in) override {
     for (size_t i = 0; i < in.size; ++i) {
       EntryView view{};
       if (!MakeEntry(in, i, view)) continue;
+      if (timed()) {
+        // The entry carries the time its row version was inserted, not the time of this
+        // update, so that a retraction finds the entry its insertion made. A version that
+        // left and came back within the commit (retract + re-insert of an identical row,
+        // in either order, in any batches) keeps its time: that is no change.
+        Version& version =
+            versions_[in.slots[i]].try_emplace(in.row_versions[i], Version{in.time, 0})
+                .first->second;
+        version.count += in.diffs[i];
+        view.parts[0] = Value::Int(static_cast<int64_t>(version.time));
+      }
       Multiset& set = sets_[in.slots[i]];
       auto it = set.find(view);
       if (it == set.end()) {
@@ -93,6 +108,10 @@ class MultisetReducer final : public ReducerState {
   }
 
   Value Result(uint32_t slot, ValueArena& arena, std::string* error) override {
+    if (timed()) {
+      // Called once per changed group at commit end: versions gone by now are forgotten.
+      absl::erase_if(versions_[slot], [](const auto& v) { return v.second.count == 0; });
+    }
     const Multiset& set = sets_[slot];
     // Entries with negative multiplicity can only come from retracting what was never
     // inserted; they are ignored for the result.
@@ -171,7 +190,10 @@ class MultisetReducer final : public ReducerState {
     }
   }
 
-  void Clear(uint32_t slot) override { Multiset().swap(sets_[slot]); }
+  void Clear(uint32_t slot) override {
+    Multiset().swap(sets_[slot]);
+    if (timed()) absl::flat_hash_map<Key, Version>().swap(versions_[slot]);
+  }
 
  private:
   /// Fills the entry of row `i`; false if the row does not take part (Error, skipped None).
@@ -258,8 +280,19 @@ class MultisetReducer final : public ReducerState {
     partials_.push_back(x);
   }
 
+  bool timed() const {
+    return spec_.kind == ReducerKind::kEarliest || spec_.kind == ReducerKind::kLatest;
+  }
+
+  /// earliest/latest: per group, each present row version's insertion time and count.
+  struct Version {
+    Time time;
+    int64_t count;
+  };
+
   ReducerSpec spec_;
   std::vector<Multiset> sets_;
+  std::vector<absl::flat_hash_map<Key, Version>> versions_;
   std::vector<double> partials_;
   std::vector<Value> scratch_;
   std::vector<Value> row_;

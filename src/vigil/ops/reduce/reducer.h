@@ -23,6 +23,9 @@ struct ReducerInput {
   const Diff* diffs;
   size_t size;
   Time time;
+  /// Per row: hash of (id, all input values), which tells versions of one row apart. Set
+  /// only when some reducer's NeedsRowVersions().
+  const Key* row_versions = nullptr;
 };
 
 /// The state of one reducer for all groups of a groupby, indexed by group slot.
@@ -38,6 +41,9 @@ struct ReducerInput {
 class ReducerState {
  public:
   virtual ~ReducerState() = default;
+  /// Whether Update needs ReducerInput::row_versions (earliest/latest: a row keeps the
+  /// processing time at which its current version was inserted).
+  virtual bool NeedsRowVersions() const { return false; }
   /// Grows per-slot storage so that every slot < `num_slots` is valid.
   virtual void EnsureSlots(size_t num_slots) = 0;
   virtual void Update(const ReducerInput& input) = 0;

@@ -27,6 +27,10 @@ WindowAssignOperator::WindowAssignOperator(std::string name, const WindowAssignS
 void WindowAssignOperator::AssignWindows(const Value& t) {
   starts_.clear();
   ends_.clear();
+  indexes_.clear();
+  // Pathway numbers a row's windows before dropping those that start before an explicit
+  // origin (the filter runs after the engine's assignment), so indexes count them too.
+  int64_t index = -1;
   if (spec_.float_arithmetic) {
     const double time = t.as_number();
     const double hop = spec_.hop_f, origin = spec_.origin_f;
@@ -37,7 +41,9 @@ void WindowAssignOperator::AssignWindows(const Value& t) {
       const double end = spec_.ratio ? hop * static_cast<double>(k + *spec_.ratio) + origin
                                      : start + spec_.duration_f;
       if (!(start <= time && time < end)) continue;
+      ++index;
       if (spec_.origin_explicit && start < origin) continue;
+      indexes_.push_back(index);
       starts_.push_back(Value::Float(start));
       ends_.push_back(Value::Float(end));
     }
@@ -58,7 +64,9 @@ void WindowAssignOperator::AssignWindows(const Value& t) {
     const int64_t start = origin + k * hop;
     const int64_t end = spec_.ratio ? origin + (k + *spec_.ratio) * hop : start + spec_.duration;
     if (!(start <= time && time < end)) continue;
+    ++index;
     if (spec_.origin_explicit && start < origin) continue;
+    indexes_.push_back(index);
     starts_.push_back(make(start));
     ends_.push_back(make(end));
   }
@@ -92,7 +100,7 @@ void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time tim
       out_.columns[input_columns_ + 3].push_back(Value::Pointer(batch.ids[i]));
       hasher_.Reset();
       hasher_.AddPointer(batch.ids[i]);
-      hasher_.AddInt(static_cast<int64_t>(w));
+      hasher_.AddInt(indexes_[w]);
       out_.ids.push_back(hasher_.Finish());
       out_.diffs.push_back(batch.diffs[i]);
     }

@@ -49,6 +49,7 @@ class WindowAssignOperator final : public Operator {
   ExprEvaluator time_evaluator_;
   std::optional<ExprEvaluator> instance_evaluator_;
   std::vector<Value> starts_, ends_;
+  std::vector<int64_t> indexes_;  ///< Each window's index among all windows of the time.
   KeyHasher hasher_;
   ValueArena scratch_arena_;
   Batch out_;
