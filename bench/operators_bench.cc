@@ -117,4 +117,4 @@ BENCHMARK(BM_GroupByCountPerIp)->Arg(100)->Arg(10000);
 }  // namespace
 }  // namespace vigil
 
-BENCHMARK_MAIN();
+
