@@ -52,7 +52,8 @@ void RegisterFileWriter(const Table& table, const std::string& path) {
 }  // namespace
 
 namespace csv {
-Table read(const std::string& path, const Schema& schema, Mode mode) {
+Table read(const std::string& path, const Schema& schema, Mode mode,
+           const ReadOptions& read_options) {
   if (mode != Mode::kStatic) {
     return Table(ErrorNode(Status::Invalid(
         "io::csv::read: streaming mode is not available yet; use io::Mode::kStatic")));
@@ -61,9 +62,10 @@ Table read(const std::string& path, const Schema& schema, Mode mode) {
   node->kind = NodeKind::kSource;
   node->operation = "io::csv::read";
   node->schema = schema;
-  node->source_factory = [path, schema](
+  node->source_factory = [path, schema, read_options](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
     CsvSourceOptions options;
+    options.on_progress = read_options.on_progress;
     options.on_bad_row = context.on_bad_row;
     options.error_log = context.errors;
     ASSIGN_OR_RAISE(auto source, CsvSource::Make(path, schema, options));

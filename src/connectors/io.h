@@ -16,11 +16,18 @@ namespace vigil::io {
 enum class Mode { kStatic, kStreaming };
 
 namespace csv {
+/// Optional knobs of csv::read.
+struct ReadOptions {
+  /// Called as input is consumed: bytes read so far and rows produced so far (per source).
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+};
+
 /// Reads CSV files (a file, or a directory read recursively in path order) with a header
 /// row; schema columns are found by header name (extra columns ignored). Values are parsed
 /// by the schema types with Pathway's rules; rows that fail are reported (file, line,
 /// column, value, expected type) and skipped, unless RunOptions.on_bad_row says otherwise.
-Table read(const std::string& path, const Schema& schema, Mode mode = Mode::kStatic);
+Table read(const std::string& path, const Schema& schema, Mode mode = Mode::kStatic,
+           const ReadOptions& options = {});
 /// Writes the table's update stream to `path` in Pathway's CSV format: every field quoted,
 /// extra columns `time` and `diff`. The file is created when run() starts.
 void write(const Table& table, const std::string& path);

@@ -17,8 +17,35 @@ std::string FormatDataError(const DataError& e) {
   } else {
     what = "row";
   }
+  if (!e.field.empty() && !e.expected.empty()) {
+    std::string value;
+    for (unsigned char c : e.value) {
+      if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+        value.push_back(static_cast<char>(c));
+      } else if (c == '"' || c == '\\') {
+        value.push_back('\\');
+        value.push_back(static_cast<char>(c));
+      } else if (c >= 0x80) {
+        value.push_back(static_cast<char>(c));  // UTF-8 passes; invalid bytes are caught below.
+      } else {
+        value += fmt::format("\\x{:02x}", c);
+      }
+    }
+    if (e.expected == "valid UTF-8") {
+      value.clear();
+      for (unsigned char c : e.value) {
+        if (c >= 0x20 && c < 0x7f) {
+          value.push_back(static_cast<char>(c));
+        } else {
+          value += fmt::format("\\x{:02x}", c);
+        }
+      }
+      return fmt::format("{}: {}: invalid UTF-8 in \"{}\"", where, what, value);
+    }
+    return fmt::format("{}: {}: cannot parse \"{}\" as {}", where, what, value, e.expected);
+  }
   if (!e.message.empty()) return fmt::format("{}: {}: {}", where, what, e.message);
-  return fmt::format("{}: {}: cannot parse \"{}\" as {}", where, what, e.value, e.expected);
+  return fmt::format("{}: {}: expected {}, got {}", where, what, e.expected, e.value);
 }
 
 void ErrorLog::Add(DataError error) {
@@ -27,6 +54,7 @@ void ErrorLog::Add(DataError error) {
   if (echo_ && count_ <= echo_limit_) {
     std::fprintf(stderr, "%s\n", FormatDataError(error).c_str());
   }
+  if (listener_) listener_(error);
   if (kept_.size() < max_kept_) kept_.push_back(std::move(error));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,9 +28,12 @@ struct DataError {
   std::string expected;  ///< What was expected (a type such as "int", or "4 fields").
   std::string message;   ///< Full human-readable message (ToString of the above).
   bool row_skipped = true;
+  /// The whole record re-encoded as one CSV line (for dead-letter files); may be empty.
+  std::string record;
 };
 
-/// `FILE:LINE: column 'time': cannot parse "12x" as int`.
+/// `FILE:LINE: column 'time': cannot parse "12x" as int` for a bad field (non-printable bytes
+/// of the value escaped as \xNN); `FILE:LINE: row: <message>` for other problems.
 std::string FormatDataError(const DataError& e);
 
 /// Collects data errors of a run. Sources and operators append; the executor prints a
@@ -48,6 +52,10 @@ class ErrorLog {
     echo_ = echo;
     echo_limit_ = limit;
   }
+  /// Called for every error as it arrives (e.g. to write a dead-letter file), under the lock.
+  void set_listener(std::function<void(const DataError&)> listener) {
+    listener_ = std::move(listener);
+  }
   /// Prints "... and N more errors" if errors were left unprinted.
   void PrintSummary() const;
 
@@ -56,6 +64,7 @@ class ErrorLog {
   size_t max_kept_;
   std::vector<DataError> kept_;
   uint64_t count_ = 0;
+  std::function<void(const DataError&)> listener_;
   bool echo_ = false;
   size_t echo_limit_ = 20;
 };

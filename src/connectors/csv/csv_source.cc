@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <span>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -216,10 +217,12 @@ Status CsvSource::ReadCommit(const BatchConsumer& emit) {
       // Rows of this file may still point into its buffer, which dies with the tokenizer.
       DetachPendingStrings();
     }
+    if (tokenizer_ != nullptr) bytes_of_finished_files_ += tokenizer_->bytes_read();
     CloseFile();
     if (++file_index_ < files_.size()) RETURN_NOT_OK(OpenFile(file_index_));
   }
   if (!batch_.empty()) EmitBatch(emit);
+  if (options_.on_progress) options_.on_progress(bytes_of_finished_files_, rows_emitted_);
   return Status::OK();
 }
 
@@ -251,6 +254,28 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
   }
 }
 
+namespace {
+/// The record as one CSV line (fields quoted only when they need it), for dead-letter files.
+std::string EncodeRecord(std::span<const std::string_view> fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    std::string_view f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out.append(f);
+      continue;
+    }
+    out.push_back('"');
+    for (char c : f) {
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  return out;
+}
+}  // namespace
+
 Status CsvSource::ProcessRecord(const CsvRecord& record) {
   const auto& fields = record.fields;
   const std::string& file = files_[file_index_];
@@ -263,6 +288,7 @@ Status CsvSource::ProcessRecord(const CsvRecord& record) {
     error.message = fmt::format(
         "too small number of csv tokens in the line: {} (the schema needs at least {} fields)",
         fields.size(), min_fields_);
+    error.record = EncodeRecord(fields);
     return Report(std::move(error));
   }
 
@@ -289,6 +315,7 @@ Status CsvSource::ProcessRecord(const CsvRecord& record) {
                                             row_errors_[c]);
       if (in_key) error.message = "error in primary key, skipping the row: " + error.message;
       error.row_skipped = skipped;
+      error.record = EncodeRecord(fields);
       return error;
     };
     // A bad key field drops the row under every policy: it has no id (Pathway does the same).
@@ -341,8 +368,13 @@ Status CsvSource::Report(DataError error) {
 }
 
 void CsvSource::EmitBatch(const BatchConsumer& emit) {
+  rows_emitted_ += batch_.num_rows();
   emit(batch_);
   batch_.Clear();
+  if (options_.on_progress) {
+    const uint64_t current = tokenizer_ != nullptr ? tokenizer_->bytes_read() : 0;
+    options_.on_progress(bytes_of_finished_files_ + current, rows_emitted_);
+  }
 }
 
 }  // namespace vigil

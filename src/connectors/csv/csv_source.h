@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ struct CsvSourceOptions {
   size_t max_record_bytes = size_t{64} << 20;
   /// Rows per emitted batch.
   size_t batch_rows = 4096;
+  /// Called after every emitted batch with the bytes of this source consumed so far (all
+  /// files) and the rows emitted so far: progress displays and row counts.
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
 };
 
 /// Reads CSV files in static mode, as Pathway's `pw.io.csv.read(..., mode="static")`: one
@@ -100,6 +104,8 @@ class CsvSource : public Source {
   bool opened_ = false;
   bool commit_done_ = false;
   uint64_t error_count_ = 0;
+  uint64_t rows_emitted_ = 0;
+  uint64_t bytes_of_finished_files_ = 0;
 
   Batch batch_;
   std::vector<Value> row_;

@@ -36,7 +36,8 @@ class SourceOperator final : public Operator {
 }  // namespace
 
 Executor::Executor(const RunOptions& options) : options_(options) {
-  errors_.set_echo_to_stderr(options.echo_errors);
+  errors_.set_echo_to_stderr(options.echo_errors, options.echo_limit);
+  if (options.on_data_error) errors_.set_listener(options.on_data_error);
   context_.errors = &errors_;
   context_.terminate_on_error = options.terminate_on_error;
 }

@@ -23,6 +23,10 @@ struct RunOptions {
   /// Splits source batches into batches of at most this many rows (0: as produced). Results
   /// must not depend on it; the test matrix runs with 1, 2, 7 and the default.
   size_t max_batch_rows = 0;
+  /// How many data errors are printed to stderr before only a count is kept.
+  size_t echo_limit = 20;
+  /// Called for every data error as it is reported (e.g. to write a dead-letter file).
+  std::function<void(const DataError&)> on_data_error;
   /// Test hook: wraps every source when the run starts (the test matrix uses it to shuffle
   /// rows within commits and to split commits). Empty in production.
   std::function<std::unique_ptr<Source>(std::unique_ptr<Source>)> source_wrapper;
