@@ -1,0 +1,309 @@
+// The `vigil` command as a user runs it: exit codes, stdout, stderr and files, including
+// every kind of bad input the CLI issue lists.
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("vigil_cli_" + std::string(::testing::UnitTest::GetInstance()
+                                           ->current_test_info()
+                                           ->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Write(const std::string& name, const std::string& content) {
+    fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+
+  Outcome Run(const std::string& args) {
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    std::string command = std::string(VIGIL_BIN_DIR) + "/vigil " + args + " > " + out.string() +
+                          " 2> " + err.string() + " < /dev/null";
+    int status = std::system(command.c_str());
+    Outcome o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = ReadFile(out);
+    o.err = ReadFile(err);
+    return o;
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* kHeader = "username,successful,time,ip_address\n";
+
+/// Rows of `n` failed logins of `ip` starting at `time`, one second apart.
+std::string Failures(const std::string& ip, int64_t time, int n, const std::string& user = "u") {
+  std::string rows;
+  for (int i = 0; i < n; ++i) {
+    rows += user + ",False," + std::to_string(time + i) + "," + ip + "\n";
+  }
+  return rows;
+}
+
+TEST_F(CliTest, TutorialDataPrintsPathwaysAnswer) {
+  Outcome o = Run("detect " + std::string(VIGIL_SHARED_DIR) + "/seed/logins.csv");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out,
+            "            | ip_address    | window_start | window_end | count\n"
+            "^3HJ3BS8... | 50.37.169.241 | 1545730200   | 1545730260 | 7\n");
+}
+
+TEST_F(CliTest, CsvFormatOrdersByWindowStartThenKey) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("9.9.9.9", 120, 5) +
+                              Failures("1.1.1.1", 120, 6) + Failures("5.5.5.5", 60, 5) +
+                              "u,True,61,5.5.5.5\n" + Failures("2.2.2.2", 0, 4));
+  Outcome o = Run("detect --format csv " + f.string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out,
+            "ip_address,window_start,window_end,count\n"
+            "5.5.5.5,60,120,5\n"
+            "1.1.1.1,120,180,6\n"
+            "9.9.9.9,120,180,5\n");
+}
+
+TEST_F(CliTest, OnlyExactTrueCountsAsSuccess) {
+  // "true", "TRUE" and "1" are failures for the tutorial's rule (successful == "True").
+  auto f = Write("a.csv", std::string(kHeader) + "u,true,1,7.7.7.7\nu,TRUE,2,7.7.7.7\n" +
+                              "u,1,3,7.7.7.7\nu,False,4,7.7.7.7\nu,x,5,7.7.7.7\n" +
+                              "u,True,6,7.7.7.7\n");
+  Outcome o = Run("detect --format csv " + f.string());
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n7.7.7.7,0,60,5\n") << o.err;
+}
+
+TEST_F(CliTest, ColumnsInAnyOrderAndExtraColumnsIgnored) {
+  auto f = Write("a.csv", "ip_address,extra,time,username,successful\n" +
+                              std::string("3.3.3.3,x,10,u,False\n3.3.3.3,x,11,u,False\n") +
+                              "3.3.3.3,x,12,u,False\n3.3.3.3,x,13,u,False\n3.3.3.3,y,14,u,False\n");
+  Outcome o = Run("detect --format csv " + f.string());
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n3.3.3.3,0,60,5\n") << o.err;
+}
+
+TEST_F(CliTest, SlidingWindowsWithHop) {
+  // Failures at 50..55: windows of 60 s every 30 s: [0,60) holds 6, [30,90) holds 6.
+  auto f = Write("a.csv", std::string(kHeader) + Failures("4.4.4.4", 50, 6));
+  Outcome o = Run("detect --format csv --window 60 --hop 30 " + f.string());
+  EXPECT_EQ(o.out,
+            "ip_address,window_start,window_end,count\n"
+            "4.4.4.4,0,60,6\n"
+            "4.4.4.4,30,90,6\n")
+      << o.err;
+}
+
+TEST_F(CliTest, ThresholdAndByColumn) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 2, "alice") +
+                              Failures("2.2.2.2", 3, 1, "alice") + Failures("3.3.3.3", 5, 2, "bob"));
+  Outcome o = Run("detect --format jsonl --by username --threshold 3 " + f.string());
+  EXPECT_EQ(o.out, "{\"username\":\"alice\",\"window_start\":0,\"window_end\":60,\"count\":3}\n")
+      << o.err;
+}
+
+TEST_F(CliTest, SeveralFilesAndDirectoriesAreOneTable) {
+  auto a = Write("a.csv", std::string(kHeader) + Failures("6.6.6.6", 0, 3));
+  Write("dir/b.csv", std::string(kHeader) + Failures("6.6.6.6", 10, 1));
+  Write("dir/sub/c.csv", "ip_address,time,successful,username\n6.6.6.6,20,False,u\n");
+  Outcome o = Run("detect --format csv " + a.string() + " " + (dir_ / "dir").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n6.6.6.6,0,60,5\n");
+}
+
+TEST_F(CliTest, BadValueFailsWithFileLineColumnAndNoResult) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 5) +
+                              "u,False,12x,1.1.1.1\n");
+  Outcome o = Run("detect " + f.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.out, "");
+  EXPECT_THAT(o.err, HasSubstr(f.string() + ":7: column 'time': cannot parse \"12x\" as int"));
+}
+
+TEST_F(CliTest, SkipReportsFirstTwentyThenTotalAndWritesDeadLetters) {
+  std::string rows = Failures("1.1.1.1", 0, 5);
+  for (int i = 0; i < 25; ++i) rows += "u,False,bad" + std::to_string(i) + ",1.1.1.1\n";
+  auto f = Write("a.csv", std::string(kHeader) + rows);
+  auto dead = dir_ / "dead.csv";
+  Outcome o = Run("detect --format csv --on-error skip --dead-letter " + dead.string() + " " +
+                  f.string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
+  EXPECT_THAT(o.err, HasSubstr(":7: column 'time': cannot parse \"bad0\" as int"));
+  EXPECT_THAT(o.err, HasSubstr("cannot parse \"bad19\""));
+  EXPECT_THAT(o.err, Not(HasSubstr("cannot parse \"bad20\"")));
+  EXPECT_THAT(o.err, HasSubstr("5 more errors (25 in total)"));
+  EXPECT_THAT(o.err, HasSubstr("5 rows read, 25 bad rows skipped"));
+  std::string dead_letters = ReadFile(dead);
+  EXPECT_THAT(dead_letters, HasSubstr("file,line,reason,record\n"));
+  EXPECT_THAT(dead_letters, HasSubstr(",31,"));  // The last bad row's line number.
+  EXPECT_THAT(dead_letters, HasSubstr("u,False,bad24,1.1.1.1"));
+  EXPECT_EQ(std::count(dead_letters.begin(), dead_letters.end(), '\n'), 26);
+}
+
+TEST_F(CliTest, RaggedRowIsReported) {
+  auto f = Write("a.csv", std::string(kHeader) + "u,False,1\n" + Failures("1.1.1.1", 0, 5));
+  Outcome fail = Run("detect " + f.string());
+  EXPECT_EQ(fail.exit_code, 1);
+  EXPECT_THAT(fail.err, HasSubstr(f.string() + ":2:"));
+  EXPECT_THAT(fail.err, HasSubstr("fields"));
+  Outcome skip = Run("detect --format csv --on-error skip " + f.string());
+  EXPECT_EQ(skip.exit_code, 0);
+  EXPECT_EQ(skip.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
+}
+
+TEST_F(CliTest, UnterminatedQuoteIsReported) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 5) +
+                              "u,False,9,\"1.1.1.1\nu,False,10,1.1.1.1\n");
+  Outcome o = Run("detect " + f.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr(f.string() + ":7:"));
+  EXPECT_THAT(o.err, HasSubstr("quote"));
+}
+
+TEST_F(CliTest, InvalidUtf8IsReported) {
+  auto f = Write("a.csv", std::string(kHeader) + "u,False,1,1.1.\xff\xfe\n");
+  Outcome o = Run("detect " + f.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr(f.string() + ":2: column 'ip_address': invalid UTF-8 in "
+                               "\"1.1.\\xff\\xfe\""));
+}
+
+TEST_F(CliTest, NulBytesDoNotCrashAndAreReported) {
+  std::string content = std::string(kHeader) + "u,False,1" + std::string(1, '\0') + "2,1.1.1.1\n";
+  auto f = Write("a.csv", content + Failures("1.1.1.1", 0, 5));
+  Outcome o = Run("detect --on-error skip --format csv " + f.string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr(f.string() + ":2: column 'time': cannot parse \"1\\x002\" as int"));
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
+}
+
+TEST_F(CliTest, GigabyteLineIsReportedNotBuffered) {
+  // A sparse file: header, then a 1 GiB line (of NUL bytes), then valid rows.
+  fs::path p = dir_ / "huge.csv";
+  int fd = ::open(p.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string head = std::string(kHeader) + "u,False,1,";
+  ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+  ASSERT_GE(::lseek(fd, off_t{1} << 30, SEEK_CUR), 0);
+  std::string tail = "\n" + Failures("1.1.1.1", 0, 5);
+  ASSERT_EQ(::write(fd, tail.data(), tail.size()), static_cast<ssize_t>(tail.size()));
+  ::close(fd);
+  Outcome o = Run("detect --on-error skip --format csv " + p.string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr(p.string() + ":2:"));
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
+}
+
+TEST_F(CliTest, MissingHeaderColumnsNameTheFile) {
+  auto f = Write("a.csv", "user,ok,t,ip\nu,False,1,1.1.1.1\n");
+  Outcome o = Run("detect " + f.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.out, "");
+  EXPECT_THAT(o.err, HasSubstr(f.string()));
+  EXPECT_THAT(o.err, HasSubstr("\"successful\""));
+  EXPECT_THAT(o.err, HasSubstr("\"time\""));
+}
+
+TEST_F(CliTest, HeaderlessFileIsReported) {
+  auto f = Write("a.csv", Failures("1.1.1.1", 0, 5));
+  Outcome o = Run("detect " + f.string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("not in the CSV header"));
+}
+
+TEST_F(CliTest, MissingFileIsReported) {
+  Outcome o = Run("detect " + (dir_ / "nope.csv").string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("nope.csv"));
+  EXPECT_THAT(o.err, HasSubstr("does not exist"));
+}
+
+TEST_F(CliTest, UnreadableFileIsReported) {
+  // A socket cannot be opened for reading, even by root.
+  fs::path p = dir_ / "socket.csv";
+  int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(s, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", p.c_str());
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  Outcome o = Run("detect " + p.string());
+  ::close(s);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("socket.csv"));
+}
+
+TEST_F(CliTest, DirectoryWithNonCsvFileIsReported) {
+  Write("dir/a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 5));
+  Write("dir/notes.txt", "these are my notes, not logins\n");
+  Outcome o = Run("detect " + (dir_ / "dir").string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("notes.txt"));
+}
+
+TEST_F(CliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(Run("").exit_code, 2);
+  EXPECT_EQ(Run("detect").exit_code, 2);
+  EXPECT_EQ(Run("detect --format xml a.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --window abc a.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --no-such-flag a.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --window 0 a.csv").exit_code, 2);
+  EXPECT_EQ(Run("frobnicate").exit_code, 2);
+}
+
+TEST_F(CliTest, HelpListsEveryFlag) {
+  Outcome o = Run("detect --help");
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* flag : {"--window", "--hop", "--threshold", "--by", "--format", "--on-error",
+                           "--dead-letter", "--progress"}) {
+    EXPECT_THAT(o.out, HasSubstr(flag));
+  }
+}
+
+TEST_F(CliTest, ProgressGoesToStderrOnly) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 5));
+  Outcome o = Run("detect --progress --format csv " + f.string());
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
+  EXPECT_THAT(o.err, HasSubstr("rows in"));
+}
+
+}  // namespace
+}  // namespace vigil
