@@ -4,27 +4,41 @@
 
 namespace vigil {
 
+namespace {
+/// Adds to `used` the group-row columns below `num_keys` that `e` reads.
+void CollectKeyColumns(const BoundExpr& e, size_t num_keys, std::vector<bool>& used) {
+  if (e.op == ExprOp::kColumn && e.column < num_keys) used[e.column] = true;
+  for (const auto& arg : e.args) CollectKeyColumns(arg, num_keys, used);
+}
+}  // namespace
+
 GroupByReduceOperator::GroupByReduceOperator(std::string name, const GroupBySpec& spec)
     : Operator(std::move(name)), spec_(spec) {
   for (const auto& k : spec_.keys) key_evaluators_.push_back(std::make_unique<ExprEvaluator>(k));
   for (size_t r = 0; r < spec_.reducers.size(); ++r) {
     reducers_.push_back(MakeReducerState(spec_.reducers[r]));
+    needs_row_versions_ = needs_row_versions_ || reducers_.back()->NeedsRowVersions();
     arg_evaluators_.emplace_back();
     for (const auto& a : spec_.reducer_args[r]) {
       arg_evaluators_.back().push_back(std::make_unique<ExprEvaluator>(a));
     }
   }
+  std::vector<bool> used(spec_.keys.size(), false);
   for (const auto& o : spec_.outputs) {
     output_evaluators_.push_back(std::make_unique<ExprEvaluator>(o));
+    CollectKeyColumns(o, spec_.keys.size(), used);
   }
-  for (const auto& r : reducers_) {
-    needs_row_versions_ = needs_row_versions_ || r->NeedsRowVersions();
+  for (size_t k = 0; k < used.size(); ++k) {
+    if (used[k]) stored_key_columns_.push_back(k);
   }
+  key_scratch_.resize(stored_key_columns_.size());
   group_rows_ = Batch(spec_.keys.size() + spec_.reducers.size());
+  snapshot_rows_ = Batch(spec_.keys.size() + spec_.reducers.size());
+  old_outputs_ = Batch(spec_.outputs.size());
   out_ = Batch(spec_.outputs.size());
 }
 
-uint32_t GroupByReduceOperator::SlotFor(const Key& key, const Batch& /*batch*/, size_t row) {
+uint32_t GroupByReduceOperator::SlotFor(const Key& key, size_t row) {
   auto [it, inserted] = slot_of_key_.try_emplace(key, 0);
   if (!inserted) return it->second;
   uint32_t slot;
@@ -39,9 +53,42 @@ uint32_t GroupByReduceOperator::SlotFor(const Key& key, const Batch& /*batch*/, 
   it->second = slot;
   Group& g = groups_[slot];
   g.key = key;
-  g.key_values.clear();
-  for (const auto* column : key_columns_) g.key_values.emplace_back((*column)[row]);
+  for (size_t i = 0; i < stored_key_columns_.size(); ++i) {
+    key_scratch_[i] = (*key_columns_[stored_key_columns_[i]])[row];
+  }
+  g.stored_keys = PackedValues(key_scratch_.data(), key_scratch_.size());
   return slot;
+}
+
+std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
+    const std::vector<uint32_t>& slots, Batch& rows) {
+  rows.Clear();
+  std::string error;
+  for (uint32_t slot : slots) {
+    const Group& g = groups_[slot];
+    g.stored_keys.Unpack(key_scratch_.data(), key_scratch_.size(), rows.arena);
+    size_t next_stored = 0;
+    for (size_t k = 0; k < spec_.keys.size(); ++k) {
+      const bool stored = next_stored < stored_key_columns_.size() &&
+                          stored_key_columns_[next_stored] == k;
+      rows.columns[k].push_back(stored ? key_scratch_[next_stored++] : Value::None());
+    }
+    for (size_t r = 0; r < reducers_.size(); ++r) {
+      rows.columns[spec_.keys.size() + r].push_back(reducers_[r]->Result(slot, rows.arena, &error));
+      if (!error.empty()) {
+        context().ReportEngineError(name(), error);
+        error.clear();
+      }
+    }
+    rows.ids.push_back(g.key);
+    rows.diffs.push_back(1);
+  }
+  output_columns_.clear();
+  for (auto& e : output_evaluators_) {
+    output_columns_.push_back(&e->Evaluate(rows, rows.arena));
+    if (!e->errors().empty()) ReportExpressionErrors(e->errors());
+  }
+  return output_columns_;
 }
 
 void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
@@ -57,6 +104,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
   // and left out (slot kNoSlot), never silently merged into a group.
   constexpr uint32_t kNoSlot = ~uint32_t{0};
   row_slots_.resize(n);
+  to_snapshot_.clear();
   size_t skipped = 0;
   for (size_t i = 0; i < n; ++i) {
     hasher_.Reset();
@@ -77,18 +125,31 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
       (*key_columns_[*spec_.shard_key])[i].HashInto(shard_hasher_);
       key = key.WithShardOf(shard_hasher_.Finish());
     }
-    uint32_t slot = SlotFor(key, batch, i);
+    uint32_t slot = SlotFor(key, i);
     row_slots_[i] = slot;
     Group& g = groups_[slot];
     g.count += batch.diffs[i];
     if (!g.dirty) {
       g.dirty = true;
       dirty_slots_.push_back(slot);
+      if (g.emitted) to_snapshot_.push_back(slot);
     }
   }
   if (skipped > 0) {
     context().ReportEngineError(name(), fmt::format("{} row(s) with an Error value in a grouping "
                                                     "column were left out", skipped));
+  }
+  // Before the reducers change: keep the outputs emitted before by groups first changed now.
+  if (!to_snapshot_.empty()) {
+    auto& outputs = ComputeOutputs(to_snapshot_, snapshot_rows_);
+    for (size_t j = 0; j < to_snapshot_.size(); ++j) {
+      old_output_row_[to_snapshot_[j]] = static_cast<uint32_t>(old_outputs_.num_rows());
+      for (size_t c = 0; c < outputs.size(); ++c) {
+        old_outputs_.columns[c].push_back(old_outputs_.arena.Copy((*outputs[c])[j]));
+      }
+      old_outputs_.ids.push_back(groups_[to_snapshot_[j]].key);
+      old_outputs_.diffs.push_back(-1);
+    }
   }
   // Reducers see only the rows that found a group.
   const Batch* rows = &batch;
@@ -106,6 +167,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
     slots = kept_slots.data();
   }
   if (needs_row_versions_) {
+    // A row version = hash(id, all values): earliest/latest keep each version's insertion time.
     row_versions_.resize(rows->num_rows());
     for (size_t i = 0; i < rows->num_rows(); ++i) {
       hasher_.Reset();
@@ -129,68 +191,44 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
 
 void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   if (dirty_slots_.empty()) return;
-  // 1. Recompute the group row (keys + reducer results) of every dirty group that has rows.
-  group_rows_.Clear();
-  std::vector<uint32_t> live;
-  live.reserve(dirty_slots_.size());
-  std::string error;
+  live_.clear();
   for (uint32_t slot : dirty_slots_) {
-    Group& g = groups_[slot];
-    if (g.count <= 0) continue;
-    live.push_back(slot);
-    size_t c = 0;
-    for (const auto& kv : g.key_values) group_rows_.columns[c++].push_back(kv.get());
-    for (auto& reducer : reducers_) {
-      group_rows_.columns[c++].push_back(reducer->Result(slot, group_rows_.arena, &error));
-      if (!error.empty()) {
-        context().ReportEngineError(name(), error);
-        error.clear();
-      }
-    }
-    group_rows_.ids.push_back(g.key);
-    group_rows_.diffs.push_back(1);
+    if (groups_[slot].count > 0) live_.push_back(slot);
   }
-  // 2. Output expressions over the group rows.
-  std::vector<const std::vector<Value>*> outputs;
-  for (auto& e : output_evaluators_) {
-    outputs.push_back(&e->Evaluate(group_rows_, group_rows_.arena));
-    if (!e->errors().empty()) ReportExpressionErrors(e->errors());
-  }
-  // 3. Diff against what was emitted before: -old then +new, only where something changed.
+  auto& outputs = ComputeOutputs(live_, group_rows_);
+  // Diff against what was emitted before: -old then +new, only where something changed.
   out_.Clear();
-  auto emit_row = [&](const Key& key, const std::vector<StoredValue>& row, Diff diff) {
-    for (size_t c = 0; c < row.size(); ++c) out_.columns[c].push_back(row[c].get());
-    out_.ids.push_back(key);
-    out_.diffs.push_back(diff);
+  auto emit_old = [&](uint32_t slot) {
+    const uint32_t row = old_output_row_.at(slot);
+    out_.AppendRowFrom(old_outputs_, row);
   };
-  std::vector<std::vector<StoredValue>> new_rows(live.size());
   size_t live_index = 0;
   for (uint32_t slot : dirty_slots_) {
     Group& g = groups_[slot];
     g.dirty = false;
     if (g.count > 0) {
-      std::vector<StoredValue>& row = new_rows[live_index];
-      row.reserve(outputs.size());
-      for (const auto* column : outputs) row.emplace_back((*column)[live_index]);
-      ++live_index;
-      bool same = g.emitted && g.output.size() == row.size();
-      for (size_t c = 0; same && c < row.size(); ++c) {
-        same = ValuesIdentical(g.output[c].get(), row[c].get());
+      const size_t j = live_index++;
+      if (g.emitted) {
+        const uint32_t old_row = old_output_row_.at(slot);
+        bool same = true;
+        for (size_t c = 0; same && c < outputs.size(); ++c) {
+          same = ValuesIdentical(old_outputs_.columns[c][old_row], (*outputs[c])[j]);
+        }
+        if (same) continue;
+        emit_old(slot);
       }
-      if (same) continue;
-      if (g.emitted) emit_row(g.key, g.output, -1);
-      emit_row(g.key, row, +1);
+      for (size_t c = 0; c < outputs.size(); ++c) out_.columns[c].push_back((*outputs[c])[j]);
+      out_.ids.push_back(g.key);
+      out_.diffs.push_back(+1);
     } else if (g.emitted) {
-      emit_row(g.key, g.output, -1);
+      emit_old(slot);
     }
   }
   Emit(out_, time);
-  // 4. Only now (downstream has consumed the views into old rows) update the state.
-  live_index = 0;
+  // Downstream has consumed the views; now update and recycle.
   for (uint32_t slot : dirty_slots_) {
     Group& g = groups_[slot];
     if (g.count > 0) {
-      g.output = std::move(new_rows[live_index++]);
       g.emitted = true;
     } else {
       slot_of_key_.erase(g.key);
@@ -200,6 +238,8 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
     }
   }
   dirty_slots_.clear();
+  old_outputs_.Clear();
+  old_output_row_.clear();
 }
 
 }  // namespace vigil

@@ -9,6 +9,7 @@
 #include "vigil/expr/evaluator.h"
 #include "vigil/ops/operator.h"
 #include "vigil/ops/reduce/reducer.h"
+#include "vigil/types/packed_values.h"
 
 namespace vigil {
 
@@ -25,11 +26,18 @@ struct GroupBySpec {
   std::vector<BoundExpr> outputs;
 };
 
-/// groupby + reduce, incrementally. Per group it keeps the key values, the row count, the
-/// reducer states and the output row it last emitted. Input batches only update state and
-/// mark groups dirty; at the end of a commit each dirty group emits `-old` and/or `+new`
-/// (nothing if its output did not change). A group whose rows all vanish emits only `-old`
-/// and its slot is recycled, so memory follows the number of live groups.
+/// groupby + reduce, incrementally.
+///
+/// State per group: its id, the key values the outputs read (packed), the row count, the
+/// reducer states. Input batches update state and mark groups dirty; at the end of a commit
+/// each dirty group emits `-old` and/or `+new` (nothing if its output did not change). A
+/// group whose rows all vanish emits only `-old` and its slot is recycled, so memory follows
+/// the number of live groups.
+///
+/// The last emitted row of a group is not stored: it is a function of the group's state, so
+/// when a group that has emitted is first touched in a commit, its output is computed from
+/// the state as it still is and kept until the commit ends (memory per changed group, not
+/// per group).
 class GroupByReduceOperator final : public Operator {
  public:
   GroupByReduceOperator(std::string name, const GroupBySpec& spec);
@@ -41,36 +49,50 @@ class GroupByReduceOperator final : public Operator {
  private:
   struct Group {
     Key key;
-    std::vector<StoredValue> key_values;
+    PackedValues stored_keys;  // The key columns listed in stored_key_columns_.
     int64_t count = 0;
     bool dirty = false;
     bool emitted = false;
-    std::vector<StoredValue> output;  // Last emitted row.
   };
 
-  uint32_t SlotFor(const Key& key, const Batch& batch, size_t row);
+  uint32_t SlotFor(const Key& key, size_t row);
+  /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
+  /// output expressions over them; returns the output columns.
+  std::vector<const std::vector<Value>*>& ComputeOutputs(const std::vector<uint32_t>& slots,
+                                                        Batch& rows);
 
   const GroupBySpec& spec_;
   std::vector<std::unique_ptr<ExprEvaluator>> key_evaluators_;
   std::vector<std::vector<std::unique_ptr<ExprEvaluator>>> arg_evaluators_;
   std::vector<std::unique_ptr<ReducerState>> reducers_;
   std::vector<std::unique_ptr<ExprEvaluator>> output_evaluators_;
+  /// Key columns the outputs read; only these are stored per group.
+  std::vector<size_t> stored_key_columns_;
+  bool needs_row_versions_ = false;
 
   absl::flat_hash_map<Key, uint32_t> slot_of_key_;
   std::vector<Group> groups_;
   std::vector<uint32_t> free_slots_;
   std::vector<uint32_t> dirty_slots_;
 
-  // Per-batch scratch, reused.
+  // Outputs emitted before, of groups changed in this commit (see the class comment).
+  Batch old_outputs_;
+  absl::flat_hash_map<uint32_t, uint32_t> old_output_row_;
+  std::vector<uint32_t> to_snapshot_;
+
+  // Scratch, reused across batches and commits.
   ValueArena scratch_arena_;
   std::vector<const std::vector<Value>*> key_columns_;
+  std::vector<const std::vector<Value>*> output_columns_;
   std::vector<uint32_t> row_slots_;
   std::vector<const std::vector<Value>*> arg_columns_;
+  std::vector<Value> key_scratch_;
+  std::vector<Key> row_versions_;
+  std::vector<uint32_t> live_;
   KeyHasher hasher_;
   KeyHasher shard_hasher_;
-  bool needs_row_versions_ = false;
-  std::vector<Key> row_versions_;
   Batch group_rows_;
+  Batch snapshot_rows_;
   Batch out_;
 };
 
