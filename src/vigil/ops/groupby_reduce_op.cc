@@ -190,51 +190,54 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
 }
 
 void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
-  if (dirty_slots_.empty()) return;
-  live_.clear();
-  for (uint32_t slot : dirty_slots_) {
-    if (groups_[slot].count > 0) live_.push_back(slot);
-  }
-  auto& outputs = ComputeOutputs(live_, group_rows_);
-  // Diff against what was emitted before: -old then +new, only where something changed.
-  out_.Clear();
-  auto emit_old = [&](uint32_t slot) {
-    const uint32_t row = old_output_row_.at(slot);
-    out_.AppendRowFrom(old_outputs_, row);
-  };
-  size_t live_index = 0;
-  for (uint32_t slot : dirty_slots_) {
-    Group& g = groups_[slot];
-    g.dirty = false;
-    if (g.count > 0) {
-      const size_t j = live_index++;
-      if (g.emitted) {
-        const uint32_t old_row = old_output_row_.at(slot);
-        bool same = true;
-        for (size_t c = 0; same && c < outputs.size(); ++c) {
-          same = ValuesIdentical(old_outputs_.columns[c][old_row], (*outputs[c])[j]);
-        }
-        if (same) continue;
-        emit_old(slot);
-      }
-      for (size_t c = 0; c < outputs.size(); ++c) out_.columns[c].push_back((*outputs[c])[j]);
-      out_.ids.push_back(g.key);
-      out_.diffs.push_back(+1);
-    } else if (g.emitted) {
-      emit_old(slot);
+  // Changed groups are finished in chunks, so the batches built here stay small however many
+  // groups one commit touched (a static input is a single commit over every group).
+  constexpr size_t kChunk = 4096;
+  for (size_t begin = 0; begin < dirty_slots_.size(); begin += kChunk) {
+    const size_t end = std::min(dirty_slots_.size(), begin + kChunk);
+    live_.clear();
+    for (size_t d = begin; d < end; ++d) {
+      if (groups_[dirty_slots_[d]].count > 0) live_.push_back(dirty_slots_[d]);
     }
-  }
-  Emit(out_, time);
-  // Downstream has consumed the views; now update and recycle.
-  for (uint32_t slot : dirty_slots_) {
-    Group& g = groups_[slot];
-    if (g.count > 0) {
-      g.emitted = true;
-    } else {
-      slot_of_key_.erase(g.key);
-      for (auto& reducer : reducers_) reducer->Clear(slot);
-      g = Group();
-      free_slots_.push_back(slot);
+    auto& outputs = ComputeOutputs(live_, group_rows_);
+    // Diff against what was emitted before: -old then +new, only where something changed.
+    out_.Clear();
+    size_t live_index = 0;
+    for (size_t d = begin; d < end; ++d) {
+      const uint32_t slot = dirty_slots_[d];
+      Group& g = groups_[slot];
+      g.dirty = false;
+      if (g.count > 0) {
+        const size_t j = live_index++;
+        if (g.emitted) {
+          const uint32_t old_row = old_output_row_.at(slot);
+          bool same = true;
+          for (size_t c = 0; same && c < outputs.size(); ++c) {
+            same = ValuesIdentical(old_outputs_.columns[c][old_row], (*outputs[c])[j]);
+          }
+          if (same) continue;
+          out_.AppendRowFrom(old_outputs_, old_row);
+        }
+        for (size_t c = 0; c < outputs.size(); ++c) out_.columns[c].push_back((*outputs[c])[j]);
+        out_.ids.push_back(g.key);
+        out_.diffs.push_back(+1);
+      } else if (g.emitted) {
+        out_.AppendRowFrom(old_outputs_, old_output_row_.at(slot));
+      }
+    }
+    Emit(out_, time);
+    // Downstream has consumed the views; now update and recycle.
+    for (size_t d = begin; d < end; ++d) {
+      const uint32_t slot = dirty_slots_[d];
+      Group& g = groups_[slot];
+      if (g.count > 0) {
+        g.emitted = true;
+      } else {
+        slot_of_key_.erase(g.key);
+        for (auto& reducer : reducers_) reducer->Clear(slot);
+        g = Group();
+        free_slots_.push_back(slot);
+      }
     }
   }
   dirty_slots_.clear();
