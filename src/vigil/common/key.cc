@@ -34,7 +34,6 @@ std::string Key::ToString() const {
 std::string Key::ToShortString() const { return ToString().substr(0, 8) + "..."; }
 
 void KeyHasher::AddFloat(double v) {
-  AddTag(KeyTag::kFloat);
   uint64_t bits;
   if (std::isnan(v)) {
     bits = ~uint64_t{0};
@@ -43,11 +42,21 @@ void KeyHasher::AddFloat(double v) {
   } else {
     bits = std::bit_cast<uint64_t>(v);
   }
-  AddRaw64(bits);
+  AddTagged64(KeyTag::kFloat, bits);
+}
+
+void KeyHasher::Grow(size_t needed) {
+  size_t capacity = capacity_ * 2;
+  while (capacity < needed) capacity *= 2;
+  auto bigger = std::make_unique<char[]>(capacity);
+  std::memcpy(bigger.get(), data_, size_);
+  heap_ = std::move(bigger);
+  data_ = heap_.get();
+  capacity_ = capacity;
 }
 
 Key KeyHasher::Finish() const {
-  XXH128_hash_t h = XXH3_128bits(buffer_.data(), buffer_.size());
+  XXH128_hash_t h = XXH3_128bits(data_, size_);
   return Key{h.low64, h.high64};
 }
 

@@ -3,6 +3,7 @@
 #include <compare>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -58,49 +59,68 @@ enum class KeyTag : uint8_t {
 /// happens per row once the buffer has grown.
 class KeyHasher {
  public:
-  void Reset() { buffer_.clear(); }
+  KeyHasher() = default;
+  KeyHasher(const KeyHasher&) = delete;
+  KeyHasher& operator=(const KeyHasher&) = delete;
+
+  void Reset() { size_ = 0; }
   void AddNone() { AddTag(KeyTag::kNone); }
   void AddBool(bool v) {
-    AddTag(KeyTag::kBool);
-    buffer_.push_back(v ? 1 : 0);
+    char b[2] = {static_cast<char>(KeyTag::kBool), static_cast<char>(v ? 1 : 0)};
+    Append(b, 2);
   }
-  void AddInt(int64_t v) {
-    AddTag(KeyTag::kInt);
-    AddRaw64(static_cast<uint64_t>(v));
-  }
+  void AddInt(int64_t v) { AddTagged64(KeyTag::kInt, static_cast<uint64_t>(v)); }
   void AddFloat(double v);
   void AddPointer(const Key& k) {
-    AddTag(KeyTag::kPointer);
-    AddRaw64(k.lo);
-    AddRaw64(k.hi);
+    char b[17];
+    b[0] = static_cast<char>(KeyTag::kPointer);
+    std::memcpy(b + 1, &k.lo, 8);
+    std::memcpy(b + 9, &k.hi, 8);
+    Append(b, 17);
   }
   void AddString(std::string_view s) {
-    AddTag(KeyTag::kString);
-    AddRaw64(s.size());
-    buffer_.append(s.data(), s.size());
+    AddTagged64(KeyTag::kString, s.size());
+    Append(s.data(), s.size());
   }
   /// Starts a tuple of `size` elements; the caller then adds each element.
-  void BeginTuple(uint64_t size) {
-    AddTag(KeyTag::kTuple);
-    AddRaw64(size);
-  }
-  void AddTimestamp(KeyTag tag, int64_t ns) {
-    AddTag(tag);
-    AddRaw64(static_cast<uint64_t>(ns));
-  }
+  void BeginTuple(uint64_t size) { AddTagged64(KeyTag::kTuple, size); }
+  void AddTimestamp(KeyTag tag, int64_t ns) { AddTagged64(tag, static_cast<uint64_t>(ns)); }
   /// Untagged bytes (used for file-offset ids of CSV rows, which Pathway hashes without tags).
-  void AddRawBytes(std::string_view bytes) { buffer_.append(bytes.data(), bytes.size()); }
+  void AddRawBytes(std::string_view bytes) { Append(bytes.data(), bytes.size()); }
   void AddRaw64(uint64_t v) {
     char b[8];
     std::memcpy(b, &v, 8);  // Little-endian hosts only (x86_64, aarch64).
-    buffer_.append(b, 8);
+    Append(b, 8);
   }
 
   Key Finish() const;
 
  private:
-  void AddTag(KeyTag t) { buffer_.push_back(static_cast<char>(t)); }
-  std::string buffer_;
+  void AddTag(KeyTag t) {
+    const char b = static_cast<char>(t);
+    Append(&b, 1);
+  }
+  void AddTagged64(KeyTag t, uint64_t v) {
+    char b[9];
+    b[0] = static_cast<char>(t);
+    std::memcpy(b + 1, &v, 8);
+    Append(b, 9);
+  }
+  void Append(const char* data, size_t n) {
+    if (size_ + n > capacity_) Grow(size_ + n);
+    std::memcpy(data_ + size_, data, n);
+    size_ += n;
+  }
+  void Grow(size_t needed);
+
+  // Keys are hashed once per row on hot paths: the encoding is built in an inline buffer
+  // (no allocation, no std::string bookkeeping) and spills to the heap only for long values.
+  static constexpr size_t kInlineBytes = 256;
+  char inline_[kInlineBytes];
+  std::unique_ptr<char[]> heap_;
+  char* data_ = inline_;
+  size_t size_ = 0;
+  size_t capacity_ = kInlineBytes;
 };
 
 /// Key of the row with index `i` in debug tables (table_from_markdown): hash([Int(i)]).

@@ -233,6 +233,64 @@ Value CastValue(const Value& v, DType type, ValueArena& arena, std::string* erro
   }
 }
 
+bool ExprEvaluator::IsBinary(ExprOp op) {
+  switch (op) {
+    case ExprOp::kAdd: case ExprOp::kSub: case ExprOp::kMul: case ExprOp::kTrueDiv:
+    case ExprOp::kFloorDiv: case ExprOp::kMod: case ExprOp::kEq: case ExprOp::kNe:
+    case ExprOp::kLt: case ExprOp::kLe: case ExprOp::kGt: case ExprOp::kGe:
+    case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor: case ExprOp::kPow:
+      return true;
+    default: return false;
+  }
+}
+
+void ExprEvaluator::EvalBinaryWithConstant(ExprOp op, const std::vector<Value>& a,
+                                           const Value& constant, std::vector<Value>& out,
+                                           ValueArena& arena) {
+  const size_t n = a.size();
+  if (constant.kind() == ValueKind::kString && (op == ExprOp::kEq || op == ExprOp::kNe)) {
+    const std::string_view c = constant.as_string();
+    const bool equal_result = op == ExprOp::kEq;
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i].kind() == ValueKind::kString) {
+        out[i] = Value::Bool((a[i].as_string() == c) == equal_result);
+      } else {
+        out[i] = ApplyBinary(op, a[i], constant, arena, nullptr);
+      }
+    }
+    return;
+  }
+  if (constant.kind() == ValueKind::kInt) {
+    const int64_t c = constant.as_int();
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i].kind() == ValueKind::kInt) {
+        const int64_t x = a[i].as_int();
+        switch (op) {
+          case ExprOp::kEq: out[i] = Value::Bool(x == c); continue;
+          case ExprOp::kNe: out[i] = Value::Bool(x != c); continue;
+          case ExprOp::kLt: out[i] = Value::Bool(x < c); continue;
+          case ExprOp::kLe: out[i] = Value::Bool(x <= c); continue;
+          case ExprOp::kGt: out[i] = Value::Bool(x > c); continue;
+          case ExprOp::kGe: out[i] = Value::Bool(x >= c); continue;
+          case ExprOp::kAdd: out[i] = Value::Int(WrapAdd(x, c)); continue;
+          case ExprOp::kSub: out[i] = Value::Int(WrapSub(x, c)); continue;
+          case ExprOp::kMul: out[i] = Value::Int(WrapMul(x, c)); continue;
+          default: break;
+        }
+      }
+      std::string error;
+      out[i] = ApplyBinary(op, a[i], constant, arena, &error);
+      if (!error.empty()) AddError(std::move(error));
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    std::string error;
+    out[i] = ApplyBinary(op, a[i], constant, arena, &error);
+    if (!error.empty()) AddError(std::move(error));
+  }
+}
+
 ExprEvaluator::ExprEvaluator(const BoundExpr& expr) : root_(Build(expr)) {}
 
 ExprEvaluator::Node ExprEvaluator::Build(const BoundExpr& expr) {
@@ -265,6 +323,14 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
       out.assign(n, e.source->literal.get());
       return out;
     default: break;
+  }
+  if (IsBinary(e.op) && node.children[1].expr->op == ExprOp::kLiteral) {
+    // `column op constant`, the most common shape (`successful == "True"`, `count >= 5`):
+    // compare against the constant directly instead of materializing it per row.
+    const std::vector<Value>& a = Eval(node.children[0], batch, arena);
+    out.resize(n);
+    EvalBinaryWithConstant(e.op, a, node.children[1].expr->source->literal.get(), out, arena);
+    return out;
   }
   // Evaluate children first (each into its own scratch).
   std::vector<const std::vector<Value>*> args;

@@ -37,6 +37,9 @@ class ExprEvaluator {
   static Node Build(const BoundExpr& expr);
   const std::vector<Value>& Eval(Node& node, const Batch& batch, ValueArena& arena);
   void AddError(std::string message);
+  static bool IsBinary(ExprOp op);
+  void EvalBinaryWithConstant(ExprOp op, const std::vector<Value>& a, const Value& constant,
+                              std::vector<Value>& out, ValueArena& arena);
 
   Node root_;
   std::vector<std::string> errors_;

@@ -29,18 +29,24 @@ void FilterOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (out_.columns.size() != batch.num_columns()) out_ = Batch(batch.num_columns());
   out_.Clear();
   const size_t n = batch.num_rows();
-  for (size_t c = 0; c < batch.num_columns(); ++c) {
-    const auto& in = batch.columns[c];
-    auto& dst = out_.columns[c];
-    for (size_t i = 0; i < n; ++i) {
-      if (keep[i].kind() == ValueKind::kBool && keep[i].as_bool()) dst.push_back(in[i]);
-    }
-  }
+  selected_.clear();
   for (size_t i = 0; i < n; ++i) {
     if (keep[i].kind() == ValueKind::kBool && keep[i].as_bool()) {
-      out_.ids.push_back(batch.ids[i]);
-      out_.diffs.push_back(batch.diffs[i]);
+      selected_.push_back(static_cast<uint32_t>(i));
     }
+  }
+  if (selected_.empty()) return;
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    const Value* in = batch.columns[c].data();
+    auto& dst = out_.columns[c];
+    dst.resize(selected_.size());
+    for (size_t k = 0; k < selected_.size(); ++k) dst[k] = in[selected_[k]];
+  }
+  out_.ids.resize(selected_.size());
+  out_.diffs.resize(selected_.size());
+  for (size_t k = 0; k < selected_.size(); ++k) {
+    out_.ids[k] = batch.ids[selected_[k]];
+    out_.diffs[k] = batch.diffs[selected_[k]];
   }
   Emit(out_, time);
 }

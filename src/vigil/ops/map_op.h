@@ -30,6 +30,7 @@ class FilterOperator final : public Operator {
 
  private:
   ExprEvaluator predicate_;
+  std::vector<uint32_t> selected_;  // Indices of the rows that pass, reused.
   Batch out_;
   ValueArena scratch_arena_;
 };

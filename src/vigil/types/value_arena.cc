@@ -66,7 +66,9 @@ Value ValueArena::CopyString(std::string_view s) {
 }
 
 Value ValueArena::MakeTuple(const Value* elements, uint32_t size) {
-  return Copy(Value::Tuple(elements, size));
+  Value* copy = static_cast<Value*>(Allocate(sizeof(Value) * (size == 0 ? 1 : size)));
+  std::copy(elements, elements + size, copy);
+  return Value::Tuple(copy, size);
 }
 
 Value ValueArena::Copy(const Value& v) {

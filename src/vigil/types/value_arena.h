@@ -22,7 +22,9 @@ class ValueArena {
   void* Allocate(size_t bytes);
   /// A string value whose bytes are copied into the arena.
   Value CopyString(std::string_view s);
-  /// A tuple value whose elements are deep-copied into the arena.
+  /// A tuple value whose element array lives in the arena. Elements are copied as views
+  /// (strings and nested tuples are not duplicated): the tuple is valid as long as both the
+  /// arena and what the elements point to, which holds within one batch's processing.
   Value MakeTuple(const Value* elements, uint32_t size);
   /// Deep copy of `v` (strings and tuples re-pointed into this arena).
   Value Copy(const Value& v);
