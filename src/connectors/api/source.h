@@ -6,6 +6,7 @@
 #include "vigil/batch/batch.h"
 #include "vigil/common/status.h"
 #include "vigil/common/strong_types.h"
+#include "vigil/expr/bound_expr.h"
 #include "vigil/types/schema.h"
 
 namespace vigil {
@@ -30,6 +31,16 @@ class Source {
   virtual std::optional<Time> NextCommitTime() = 0;
   /// Emits the batches of the next commit. A non-OK status stops the run.
   virtual Status ReadCommit(const BatchConsumer& emit) = 0;
+
+  /// Filter pushdown: the executor offers a predicate over this source's columns that a
+  /// filter downstream applies anyway. A source that accepts may drop rows for which it is
+  /// False or None before doing per-row work such as computing ids; it must keep rows where
+  /// it is Error (so the real filter reports them). Called before Open(). Returns whether the
+  /// source will use it; ignoring it is always correct.
+  virtual bool AcceptFilter(const BoundExpr& predicate) {
+    (void)predicate;
+    return false;
+  }
 };
 
 }  // namespace vigil

@@ -45,6 +45,8 @@ Executor::Executor(const RunOptions& options) : options_(options) {
 Result<std::unique_ptr<Executor>> Executor::Make(std::vector<SinkBinding> sinks,
                                                  const RunOptions& options) {
   std::unique_ptr<Executor> executor(new Executor(options));
+  for (const auto& binding : sinks) executor->CountConsumers(binding.table.get());
+  for (const auto& binding : sinks) executor->consumers_[binding.table.get()]++;
   for (auto& binding : sinks) {
     ASSIGN_OR_RAISE(Operator * op, executor->Compile(binding.table));
     binding.sink->set_context(&executor->context_);
@@ -52,6 +54,14 @@ Result<std::unique_ptr<Executor>> Executor::Make(std::vector<SinkBinding> sinks,
     executor->sinks_.push_back(std::move(binding));
   }
   return executor;
+}
+
+void Executor::CountConsumers(const TableNode* node) {
+  if (!counted_.insert(node).second) return;
+  for (const auto& input : node->inputs) {
+    consumers_[input.get()]++;
+    CountConsumers(input.get());
+  }
 }
 
 Result<Operator*> Executor::Compile(const NodePtr& node) {
@@ -69,11 +79,12 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       ASSIGN_OR_RAISE(auto source, node->source_factory(source_context));
       if (options_.source_wrapper) source = options_.source_wrapper(std::move(source));
       op = std::make_unique<SourceOperator>("source", options_.max_batch_rows);
-      sources_.push_back({std::move(source), op.get()});
+      sources_.push_back({std::move(source), op.get(), node.get()});
       break;
     }
     case NodeKind::kMap: op = std::make_unique<MapOperator>(node->operation, node->exprs); break;
     case NodeKind::kFilter:
+      PushFilterToSource(*node);
       op = std::make_unique<FilterOperator>(node->operation, node->exprs[0]);
       break;
     case NodeKind::kConcat:
@@ -93,6 +104,26 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
   operators_.push_back(std::move(op));
   compiled_[node.get()] = raw;
   return raw;
+}
+
+void Executor::PushFilterToSource(const TableNode& filter) {
+  // Walk up through maps to a source, rewriting the predicate into the source's columns.
+  // Only a chain whose nodes feed nothing else may be filtered early: a source or map shared
+  // with another consumer must keep every row.
+  std::optional<BoundExpr> predicate = filter.exprs[0];
+  const TableNode* node = filter.inputs[0].get();
+  while (predicate && node->kind == NodeKind::kMap && consumers_[node] == 1) {
+    predicate = SubstituteColumns(*predicate, node->exprs);
+    node = node->inputs[0].get();
+  }
+  if (!predicate || node->kind != NodeKind::kSource || consumers_[node] != 1) return;
+  for (auto& s : sources_) {
+    if (s.node == node) {
+      pushed_predicates_.push_back(std::make_unique<BoundExpr>(std::move(*predicate)));
+      s.source->AcceptFilter(*pushed_predicates_.back());
+      return;
+    }
+  }
 }
 
 Status Executor::Run() {

@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "connectors/api/error_log.h"
@@ -57,6 +58,11 @@ class Executor {
  private:
   explicit Executor(const RunOptions& options);
   Result<Operator*> Compile(const NodePtr& node);
+  /// Counts, for every node reachable from `node`, how many nodes read it.
+  void CountConsumers(const TableNode* node);
+  /// Offers `filter`'s predicate to the source it reads from (through maps), if that chain
+  /// feeds nothing else.
+  void PushFilterToSource(const TableNode& filter);
 
   RunOptions options_;
   ErrorLog errors_;
@@ -67,7 +73,11 @@ class Executor {
   struct SourceEntry {
     std::unique_ptr<Source> source;
     Operator* op;
+    const TableNode* node;
   };
+  std::unordered_map<const TableNode*, int> consumers_;
+  std::unordered_set<const TableNode*> counted_;
+  std::vector<std::unique_ptr<BoundExpr>> pushed_predicates_;
   std::vector<SourceEntry> sources_;
 };
 

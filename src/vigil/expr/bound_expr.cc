@@ -256,6 +256,30 @@ Result<BoundExpr> BindNode(const std::shared_ptr<const ExprNode>& node, const Sc
 
 }  // namespace
 
+bool ReadsRowId(const BoundExpr& expr) {
+  if (expr.op == ExprOp::kId) return true;
+  for (const auto& arg : expr.args) {
+    if (ReadsRowId(arg)) return true;
+  }
+  return false;
+}
+
+std::optional<BoundExpr> SubstituteColumns(const BoundExpr& expr,
+                                           const std::vector<BoundExpr>& columns) {
+  if (expr.op == ExprOp::kId) return std::nullopt;
+  if (expr.op == ExprOp::kColumn) {
+    if (expr.column >= columns.size() || ReadsRowId(columns[expr.column])) return std::nullopt;
+    return columns[expr.column];
+  }
+  BoundExpr out = expr;
+  for (auto& arg : out.args) {
+    auto replaced = SubstituteColumns(arg, columns);
+    if (!replaced) return std::nullopt;
+    arg = std::move(*replaced);
+  }
+  return out;
+}
+
 Result<BoundExpr> BindExpr(const Expr& expr, const Schema& schema, const BindOptions& options) {
   return BindNode(expr.node_ptr(), schema, options);
 }

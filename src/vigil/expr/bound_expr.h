@@ -35,6 +35,14 @@ struct BindOptions {
 /// first (graph/reduce_planner). Errors name the user's columns and the operation.
 Result<BoundExpr> BindExpr(const Expr& expr, const Schema& schema, const BindOptions& options);
 
+/// `expr` with every column reference `c` replaced by `columns[c]` (the expressions a map
+/// computes its columns with): rewrites an expression over a map's output into one over the
+/// map's input, for pushing filters below maps. nullopt when `expr` reads the row id.
+std::optional<BoundExpr> SubstituteColumns(const BoundExpr& expr,
+                                           const std::vector<BoundExpr>& columns);
+/// Whether `expr` reads the row id (this_.id) anywhere.
+bool ReadsRowId(const BoundExpr& expr);
+
 /// The result type of a binary operator on these operand types, or a TypeError.
 Result<DType> BinaryResultType(ExprOp op, DType left, DType right);
 
