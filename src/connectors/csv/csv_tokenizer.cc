@@ -46,6 +46,49 @@ inline size_t FindUnquotedFieldEnd(const char* data, size_t pos, size_t end) {
 #endif
 }
 
+/// Bitmasks of 64 bytes at `p` (bit i is p[i]): `,`; stop bytes `\r`, `\n`, `"`; bytes
+/// >= 0x80. Reads exactly 64 bytes.
+inline void ClassifyBlock(const char* p, uint64_t& commas, uint64_t& stops, uint64_t& high) {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i carriage_return = _mm_set1_epi8('\r');
+  const __m128i line_feed = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  uint64_t c = 0;
+  uint64_t s = 0;
+  uint64_t h = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i stop = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(block, carriage_return), _mm_cmpeq_epi8(block, line_feed)),
+        _mm_cmpeq_epi8(block, quote));
+    const int shift = 16 * k;
+    c |= static_cast<uint64_t>(static_cast<uint32_t>(
+             _mm_movemask_epi8(_mm_cmpeq_epi8(block, comma))))
+         << shift;
+    s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(stop))) << shift;
+    h |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(block))) << shift;
+  }
+  commas = c;
+  stops = s;
+  high = h;
+#else
+  uint64_t c = 0;
+  uint64_t s = 0;
+  uint64_t h = 0;
+  for (int i = 0; i < 64; ++i) {
+    const unsigned char byte = static_cast<unsigned char>(p[i]);
+    const uint64_t bit = uint64_t{1} << i;
+    if (byte == ',') c |= bit;
+    if (byte == '\r' || byte == '\n' || byte == '"') s |= bit;
+    if (byte >= 0x80) h |= bit;
+  }
+  commas = c;
+  stops = s;
+  high = h;
+#endif
+}
+
 inline uint64_t CountNewlines(const char* data, size_t size) {
   uint64_t count = 0;
   const char* end = data + size;
@@ -65,6 +108,7 @@ CsvTokenizer::CsvTokenizer(CsvReadFunction read, CsvTokenizerOptions options)
   options_.chunk_bytes = std::max<size_t>(options_.chunk_bytes, 1);
   options_.max_fields = std::max<size_t>(options_.max_fields, 1);
   capacity_ = std::max<size_t>(2 * options_.chunk_bytes, 16);
+  fields_.resize(std::min<size_t>(16, options_.max_fields));
   // Zeroed, so SIMD loads into the padding never see uninitialized memory.
   buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
 }
@@ -126,6 +170,8 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
     }
     Rebase(keep_from);
   }
+  // The data moves or grows: the fast path's block must be classified again.
+  block_end_ = 0;
   const size_t want = std::min(chunk, capacity_ - data_end_);
   Result<size_t> got = read_(buffer_.get() + data_end_, want);
   if (!got.ok()) {
@@ -181,11 +227,12 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
     return true;
   }
   const char* base = buffer_.get() + record_start_;
-  fields_.resize(spans_.size());
+  if (fields_.size() < spans_.size()) fields_.resize(spans_.size());
   for (size_t i = 0; i < spans_.size(); ++i) {
     fields_[i] = std::string_view(base + spans_[i].begin, spans_[i].end - spans_[i].begin);
   }
-  record.fields = std::span<const std::string_view>(fields_.data(), fields_.size());
+  record.fields = std::span<const std::string_view>(fields_.data(), spans_.size());
+  record.ascii = false;
   record.line = record_line_;
   record.start_offset = buffer_file_offset_ + record_start_;
   record.end_offset = end_offset;
@@ -193,6 +240,133 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
   views_outstanding_ = true;
   event = Event::kRecord;
   return true;
+}
+
+void CsvTokenizer::LoadBlock(size_t pos) {
+  // pos < data_end_ <= capacity_, and the buffer has kPadding (64) readable bytes past
+  // capacity_, so the 64-byte load stays inside the allocation.
+  uint64_t commas;
+  uint64_t stops;
+  uint64_t high;
+  ClassifyBlock(buffer_.get() + pos, commas, stops, high);
+  const size_t valid = std::min<size_t>(64, data_end_ - pos);
+  const uint64_t keep = valid == 64 ? ~uint64_t{0} : (uint64_t{1} << valid) - 1;
+  block_pos_ = pos;
+  block_end_ = pos + valid;
+  block_commas_ = commas & keep;
+  block_stops_ = stops & keep;
+  block_high_ = high & keep;
+}
+
+void CsvTokenizer::ContinueSlowly(size_t field_start, const std::string_view* fields,
+                                  size_t count) {
+  const char* base = buffer_.get() + record_start_;
+  spans_.clear();
+  for (size_t i = 0; i < count; ++i) {
+    const size_t begin = static_cast<size_t>(fields[i].data() - base);
+    spans_.push_back(FieldSpan{begin, begin + fields[i].size()});
+  }
+  scan_ = field_start;
+  state_ = State::kStartField;
+}
+
+bool CsvTokenizer::FastRecord(CsvRecord& record) {
+  char* const buffer = buffer_.get();
+  const size_t data_end = data_end_;
+  size_t pos = scan_;
+  // Terminators between records are blank lines, which the csv crate skips.
+  for (;;) {
+    if (pos == data_end) {
+      scan_ = record_start_ = pos;
+      return false;
+    }
+    const char c = buffer[pos];
+    if (c == '\n') {
+      ++line_;
+    } else if (c != '\r') {
+      break;
+    }
+    ++pos;
+  }
+  scan_ = record_start_ = pos;
+  record_line_ = line_;
+
+  if (pos >= block_end_) LoadBlock(pos);  // block_pos_ <= pos otherwise (scan_ only grows).
+  size_t block = block_pos_;
+  uint64_t commas = block_commas_;
+  uint64_t stops = block_stops_;
+  uint64_t high = block_high_;
+  // Bits of bytes before the record (earlier records, skipped terminators) are dropped.
+  uint64_t live = ~uint64_t{0} << (pos - block);
+  commas &= live;
+  stops &= live;
+  uint64_t non_ascii = 0;
+
+  std::string_view* fields = fields_.data();
+  size_t limit = std::min(fields_.size(), options_.max_fields);
+  size_t count = 0;
+  size_t field_start = pos;
+  // Called when fields[count] does not exist yet: grows the storage, or returns false when
+  // the record has more than max_fields fields (the state machine then redoes and reports it).
+  auto make_room = [&]() -> bool {
+    if (limit == options_.max_fields) return false;
+    fields_.resize(std::min(std::max<size_t>(2 * fields_.size(), 16), options_.max_fields));
+    fields = fields_.data();
+    limit = std::min(fields_.size(), options_.max_fields);
+    return true;
+  };
+  for (;;) {
+    // Bits below the first stop byte of the block (all of them when there is none).
+    const uint64_t before_stop = (stops - 1) & ~stops;
+    uint64_t ends = commas & before_stop;
+    while (ends != 0) {
+      const size_t at = block + static_cast<size_t>(__builtin_ctzll(ends));
+      if (count == limit && !make_room()) {
+        ContinueSlowly(pos, fields, 0);
+        return false;
+      }
+      fields[count++] = std::string_view(buffer + field_start, at - field_start);
+      field_start = at + 1;
+      ends &= ends - 1;
+    }
+    if (stops != 0) {
+      const size_t at = block + static_cast<size_t>(__builtin_ctzll(stops));
+      const char stop = buffer[at];
+      if (stop == '"') {
+        // A quoted field, or a literal quote: the state machine takes over at this field.
+        ContinueSlowly(field_start, fields, count);
+        return false;
+      }
+      if ((count == limit && !make_room()) || at - pos > options_.max_record_bytes) {
+        // Too many fields or too long: the state machine redoes the record and reports it.
+        ContinueSlowly(pos, fields, 0);
+        return false;
+      }
+      fields[count++] = std::string_view(buffer + field_start, at - field_start);
+      non_ascii |= high & live & before_stop;
+      if (stop == '\n') ++line_;
+      record.fields = std::span<const std::string_view>(fields, count);
+      record.ascii = non_ascii == 0;
+      record.line = record_line_;
+      record.start_offset = buffer_file_offset_ + pos;
+      record.end_offset = buffer_file_offset_ + at + 1;
+      scan_ = record_start_ = at + 1;
+      views_outstanding_ = true;
+      return true;
+    }
+    non_ascii |= high & live;
+    if (block_end_ == data_end) {
+      // The record goes on past the data read so far: the state machine reads more.
+      ContinueSlowly(field_start, fields, count);
+      return false;
+    }
+    LoadBlock(block_end_);
+    block = block_pos_;
+    commas = block_commas_;
+    stops = block_stops_;
+    high = block_high_;
+    live = ~uint64_t{0};
+  }
 }
 
 CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
@@ -260,21 +434,7 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
     char* buffer = buffer_.get();
     switch (state_) {
       case State::kStartRecord: {
-        // Terminators between records are blank lines, which the csv crate skips.
-        while (scan_ < data_end_) {
-          const char c = buffer[scan_];
-          if (c == '\n') {
-            ++line_;
-          } else if (c != '\r') {
-            break;
-          }
-          ++scan_;
-        }
-        record_start_ = scan_;
-        if (scan_ == data_end_) continue;
-        record_line_ = line_;
-        spans_.clear();
-        state_ = State::kStartField;
+        if (FastRecord(record)) return Event::kRecord;
         continue;
       }
       case State::kStartField: {

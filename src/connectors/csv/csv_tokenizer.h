@@ -40,6 +40,9 @@ struct CsvRecord {
   /// the file path) into the ids of rows without a primary key, so it must match the Rust
   /// `csv` crate's position exactly.
   uint64_t end_offset = 0;
+  /// Every byte of the record is known to be ASCII (< 0x80), so its fields are valid UTF-8
+  /// without checking. False means "not known" (records the fast path did not scan).
+  bool ascii = false;
 };
 
 /// A malformed record (unterminated quote, too long, too many fields): the record is skipped.
@@ -56,9 +59,16 @@ struct CsvSyntaxError {
 /// Input is pulled in chunks into one buffer; a record that spans chunks is kept contiguous by
 /// moving its start to the front of the buffer before the next read, so fields are always
 /// plain views (no per-field allocation). Quoted fields with `""` are unescaped in place (the
-/// unescaped text is never longer than the raw text). Scanning is SIMD for unquoted fields
-/// and memchr for quoted ones; the parser keeps its state across reads, so a record spanning
-/// many chunks is scanned once (linear time even with 1-byte reads).
+/// unescaped text is never longer than the raw text).
+///
+/// Records without quotes that lie whole in the buffer take a fast path: the buffer is
+/// classified 64 bytes at a time into bitmasks of `,`, of stop bytes (`\r`, `\n`, `"`) and of
+/// non-ASCII bytes, and a record is split by walking the bits. A record with a quote, one that
+/// reaches the end of the buffered data, or any limit case continues in the byte-level state
+/// machine from the start of the field at hand (fields already split are kept). The state
+/// machine scans unquoted text with SIMD and quoted text with memchr and keeps its state across
+/// reads, so a record spanning many chunks is scanned once (linear time even with 1-byte
+/// reads).
 class CsvTokenizer {
  public:
   enum class Event {
@@ -101,6 +111,15 @@ class CsvTokenizer {
   static constexpr size_t kPadding = 64;
 
   RefillResult Refill();
+  /// At kStartRecord: skips blank lines and splits the next record with the bitmask fast
+  /// path. Returns true with `record` filled, or false after setting up the state machine to
+  /// go on (at the field where the fast path stopped, or between records at the end of data).
+  bool FastRecord(CsvRecord& record);
+  /// Hands the record in progress to the state machine at `field_start` (a buffer index);
+  /// fields[0, count) are the fields already split.
+  void ContinueSlowly(size_t field_start, const std::string_view* fields, size_t count);
+  /// Classifies the bytes [pos, min(pos + 64, data_end_)) into the block_* masks.
+  void LoadBlock(size_t pos);
   /// Moves the kept bytes [keep_from, data_end_) to the front of the buffer (already copied
   /// there by the caller) and rebases every index.
   void Rebase(size_t keep_from);
@@ -145,7 +164,19 @@ class CsvTokenizer {
     size_t end;
   };
   std::vector<FieldSpan> spans_;
+  /// Storage of the returned fields; only grows (its size is a capacity, the record's field
+  /// count is in the returned span).
   std::vector<std::string_view> fields_;
+
+  // The fast path's classified block: bit i of each mask is the byte at block_pos_ + i, for
+  // the bytes [block_pos_, block_end_) (bits at and past block_end_ are 0). Bytes at or after
+  // scan_ never change while the buffer stays put (in-place unescaping writes only behind
+  // scan_), so the block stays valid until Refill() moves or extends the data.
+  size_t block_pos_ = 0;
+  size_t block_end_ = 0;  ///< 0: no block.
+  uint64_t block_commas_ = 0;
+  uint64_t block_stops_ = 0;  ///< `\r`, `\n` and `"`.
+  uint64_t block_high_ = 0;   ///< Bytes >= 0x80.
 
   uint64_t line_ = 1;  ///< Line of the byte at scan_ (1 + newlines consumed).
   uint64_t record_line_ = 1;

@@ -1,7 +1,9 @@
 #include "vigil/expr/evaluator.h"
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -21,8 +23,19 @@ int64_t FloorModInt(int64_t a, int64_t b) {
 }
 double FloorModFloat(double a, double b) {
   double m = std::fmod(a, b);
-  if (m != 0 && ((m < 0) != (b < 0))) m += b;
+  // CPython's float_rem: a zero remainder takes the sign of the divisor.
+  if (m == 0) return std::copysign(0.0, b);
+  if ((m < 0) != (b < 0)) m += b;
   return m;
+}
+
+/// The text Rust's `str::trim` and `parse` see: surrounding whitespace removed, and one
+/// leading '+' dropped (std::from_chars does not accept it; "+-1" stays invalid).
+std::string_view NumberText(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+  return s;
 }
 int64_t WrapAdd(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
@@ -201,7 +214,7 @@ Value CastValue(const Value& v, DType type, ValueArena& arena, std::string* erro
       }
       if (v.kind() == ValueKind::kBool) return Value::Int(v.as_bool() ? 1 : 0);
       if (v.kind() == ValueKind::kString) {
-        std::string_view s = v.as_string();
+        std::string_view s = NumberText(v.as_string());
         int64_t out;
         auto res = std::from_chars(s.data(), s.data() + s.size(), out);
         if (res.ec != std::errc() || res.ptr != s.data() + s.size()) return fail();
@@ -212,10 +225,10 @@ Value CastValue(const Value& v, DType type, ValueArena& arena, std::string* erro
       if (v.is_numeric()) return Value::Float(v.as_number());
       if (v.kind() == ValueKind::kBool) return Value::Float(v.as_bool() ? 1.0 : 0.0);
       if (v.kind() == ValueKind::kString) {
-        std::string text(v.as_string());
-        char* end = nullptr;
-        double out = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size()) return fail();
+        std::string_view s = NumberText(v.as_string());
+        double out;
+        auto res = std::from_chars(s.data(), s.data() + s.size(), out);
+        if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) return fail();
         return Value::Float(out);
       }
       return fail();
@@ -280,14 +293,14 @@ void ExprEvaluator::EvalBinaryWithConstant(ExprOp op, const std::vector<Value>& 
       }
       std::string error;
       out[i] = ApplyBinary(op, a[i], constant, arena, &error);
-      if (!error.empty()) AddError(std::move(error));
+      if (!error.empty()) AddError(i, std::move(error));
     }
     return;
   }
   for (size_t i = 0; i < n; ++i) {
     std::string error;
     out[i] = ApplyBinary(op, a[i], constant, arena, &error);
-    if (!error.empty()) AddError(std::move(error));
+    if (!error.empty()) AddError(i, std::move(error));
   }
 }
 
@@ -300,12 +313,21 @@ ExprEvaluator::Node ExprEvaluator::Build(const BoundExpr& expr) {
   return node;
 }
 
-void ExprEvaluator::AddError(std::string message) {
-  if (errors_.size() < 100) errors_.push_back(std::move(message));
+void ExprEvaluator::AddError(size_t row, std::string message) {
+  // Not capped: an error of a row whose value is discarded must not crowd out a real one.
+  row_errors_.emplace_back(row, std::move(message));
 }
 
 const std::vector<Value>& ExprEvaluator::Evaluate(const Batch& batch, ValueArena& arena) {
-  return Eval(root_, batch, arena);
+  row_errors_.clear();
+  const std::vector<Value>& out = Eval(root_, batch, arena);
+  for (auto& [row, message] : row_errors_) {
+    if (row < out.size() && out[row].is_error() && errors_.size() < 100) {
+      errors_.push_back(std::move(message));
+    }
+  }
+  row_errors_.clear();
+  return out;
 }
 
 const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, ValueArena& arena) {
@@ -348,7 +370,9 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
           case ValueKind::kFloat: out[i] = Value::Float(-v.as_float()); break;
           case ValueKind::kDuration: out[i] = Value::Duration(-v.as_timestamp()); break;
           case ValueKind::kNone: case ValueKind::kError: out[i] = v; break;
-          default: out[i] = Value::Error(); AddError("bad operand for unary -: " + ReprValue(v));
+          default:
+            out[i] = Value::Error();
+            AddError(i, "bad operand for unary -: " + ReprValue(v));
         }
       }
       return out;
@@ -365,7 +389,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
           out[i] = v;
         } else {
           out[i] = Value::Error();
-          AddError("bad operand for ~: " + ReprValue(v));
+          AddError(i, "bad operand for ~: " + ReprValue(v));
         }
       }
       return out;
@@ -395,6 +419,12 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
             case ExprOp::kGe: out[i] = Value::Bool(p >= q); continue;
             default: break;
           }
+        } else if (x.kind() == ValueKind::kBool &&
+                   ((op == ExprOp::kAnd && !x.as_bool()) || (op == ExprOp::kOr && x.as_bool()))) {
+          // Short circuit (Pathway evaluates the right operand only where the left one does
+          // not decide): False & y is False and True | y is True, even if y is Error.
+          out[i] = x;
+          continue;
         } else if (x.kind() == ValueKind::kString && y.kind() == ValueKind::kString &&
                    (op == ExprOp::kEq || op == ExprOp::kNe)) {
           out[i] = Value::Bool((x.as_string() == y.as_string()) == (op == ExprOp::kEq));
@@ -402,7 +432,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
         }
         out[i] = ApplyBinary(op, x, y, arena, &error);
         if (!error.empty()) {
-          AddError(std::move(error));
+          AddError(i, std::move(error));
           error.clear();
         }
       }
@@ -425,7 +455,9 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
     case ExprOp::kIsNotNone: {
       const auto& a = *args[0];
       const bool want_none = e.op == ExprOp::kIsNone;
-      for (size_t i = 0; i < n; ++i) out[i] = Value::Bool(a[i].is_none() == want_none);
+      for (size_t i = 0; i < n; ++i) {
+        out[i] = a[i].is_error() ? a[i] : Value::Bool(a[i].is_none() == want_none);
+      }
       return out;
     }
     case ExprOp::kCoalesce:
@@ -444,7 +476,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
       for (size_t i = 0; i < n; ++i) {
         out[i] = CastValue(a[i], e.source->type, arena, &error);
         if (!error.empty()) {
-          AddError(std::move(error));
+          AddError(i, std::move(error));
           error.clear();
         }
       }
@@ -459,8 +491,14 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
     case ExprOp::kMakeTuple: {
       node.row_args.resize(args.size());
       for (size_t i = 0; i < n; ++i) {
-        for (size_t j = 0; j < args.size(); ++j) node.row_args[j] = (*args[j])[i];
-        out[i] = arena.MakeTuple(node.row_args.data(), static_cast<uint32_t>(args.size()));
+        bool has_error = false;
+        for (size_t j = 0; j < args.size(); ++j) {
+          node.row_args[j] = (*args[j])[i];
+          has_error = has_error || node.row_args[j].is_error();
+        }
+        out[i] = has_error ? Value::Error()
+                           : arena.MakeTuple(node.row_args.data(),
+                                             static_cast<uint32_t>(args.size()));
       }
       return out;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/batch/batch.h"
@@ -36,13 +37,17 @@ class ExprEvaluator {
   };
   static Node Build(const BoundExpr& expr);
   const std::vector<Value>& Eval(Node& node, const Batch& batch, ValueArena& arena);
-  void AddError(std::string message);
+  /// Records a runtime error of row `row`. Evaluate() reports it (moves it to errors_) only
+  /// if that row's final value is Error, so failures that if_else, &, | or fill_error
+  /// discard are never reported (Pathway evaluates those lazily).
+  void AddError(size_t row, std::string message);
   static bool IsBinary(ExprOp op);
   void EvalBinaryWithConstant(ExprOp op, const std::vector<Value>& a, const Value& constant,
                               std::vector<Value>& out, ValueArena& arena);
 
   Node root_;
   std::vector<std::string> errors_;
+  std::vector<std::pair<size_t, std::string>> row_errors_;
 };
 
 /// Applies a binary operator to two values, with Python semantics (floor division, modulo

@@ -17,8 +17,10 @@ class TimeParam {
   TimeParam(int v) : value_(Value::Int(v)) {}           // NOLINT
   TimeParam(int64_t v) : value_(Value::Int(v)) {}       // NOLINT
   TimeParam(double v) : value_(Value::Float(v)) {}      // NOLINT
-  TimeParam(std::chrono::nanoseconds d)                 // NOLINT
-      : value_(Value::Duration(d.count())) {}
+  template <typename Rep, typename Period>
+  TimeParam(std::chrono::duration<Rep, Period> d)  // NOLINT: any std::chrono duration.
+      : value_(Value::Duration(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(d).count())) {}
   explicit TimeParam(Value v) : value_(v) {}
   const Value& value() const { return value_; }
 

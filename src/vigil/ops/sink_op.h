@@ -11,7 +11,8 @@ namespace vigil {
 
 /// Base of every sink: collects the updates of a commit, consolidates them (the canonical
 /// form, batch/update.h) and hands them over once per commit, in (id, row) order.
-/// Commits without updates are not handed over, except that OnTimeEnd is still called.
+/// Commits in which this sink received no updates are skipped entirely (no Consume, no
+/// OnTimeEnd).
 class UpdateSink : public Operator {
  public:
   using Operator::Operator;

@@ -76,6 +76,10 @@ std::strong_ordering CompareValues(const Value& a, const Value& b) {
 }
 
 bool ValuesEqual(const Value& a, const Value& b) {
+  // Two ints compare exactly (a double conversion would equate 2**53 + 1 and 2**53).
+  if (a.kind() == ValueKind::kInt && b.kind() == ValueKind::kInt) {
+    return a.as_int() == b.as_int();
+  }
   if (a.is_numeric() && b.is_numeric()) return a.as_number() == b.as_number();
   if (a.kind() == ValueKind::kTuple && b.kind() == ValueKind::kTuple) {
     if (a.tuple_size() != b.tuple_size()) return false;
