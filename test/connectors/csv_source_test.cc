@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/csv/value_parser.h"
 #include "vigil/common/key.h"
 #include "vigil/types/value.h"
 
@@ -322,6 +323,145 @@ TEST_F(CsvSourceTest, RowIdsWithoutPrimaryKeyHashPathAndEndOffset) {
     hasher.AddRaw64(end_offsets[i]);
     EXPECT_EQ(r.rows[i].id, hasher.Finish()) << i;
   }
+}
+
+TEST(CsvRowIdHasherTest, MatchesKeyHasherForEveryPathLength) {
+  // The precomputed form covers some lengths, the full hash the others.
+  for (size_t length = 0; length <= 300; ++length) {
+    std::string path;
+    for (size_t i = 0; i < length; ++i) path += static_cast<char>('a' + (i * 7 + length) % 26);
+    CsvRowIdHasher ids(path);
+    std::vector<CsvRecord> records;
+    std::vector<Key> expected;
+    for (uint64_t offset : {uint64_t{0}, uint64_t{1}, uint64_t{34}, uint64_t{1} << 32,
+                            uint64_t{0x0123456789ABCDEF}, ~uint64_t{0}}) {
+      KeyHasher hasher;
+      hasher.AddRawBytes(path);
+      hasher.AddRaw64(offset);
+      expected.push_back(hasher.Finish());
+      EXPECT_EQ(ids.Id(offset), expected.back()) << length << " " << offset;
+      records.emplace_back().end_offset = offset;
+    }
+    std::vector<Key> batch(records.size());
+    ids.Ids(records.data(), records.size(), batch.data());
+    EXPECT_EQ(batch, expected) << length;
+  }
+}
+
+/// The rows and errors a reader must produce for `fields` (one record each, all in one file
+/// with header "s,n"), computed by the generic parser: the expectation the fast paths must meet.
+TEST_F(CsvSourceTest, FastPathsAgreeWithTheGeneralParserRowByRow) {
+  // Records that take every path: plain (fast), quoted (state machine), bad ints, bad UTF-8,
+  // valid non-ASCII, ragged rows, blank and CRLF lines.
+  std::string content = "s,n,f,d\n";
+  struct Expected {
+    std::string cells;  ///< Empty: the row is skipped under kSkip.
+    std::vector<std::string> messages;
+    uint64_t line;
+  };
+  std::vector<Expected> expected;
+  uint64_t line = 2;
+  Schema schema{{"s", dtype::Str}, {"n", dtype::Int}, {"f", dtype::Optional(dtype::Float)},
+                {"d", dtype::Duration}};
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = "name" + std::to_string(i);
+    std::string n = std::to_string(i * 7919LL - 5000000);
+    std::string f = std::to_string(i) + ".5";
+    std::string d = std::to_string(i * 1000);
+    if (i % 97 == 5) n = "x" + n;
+    if (i % 89 == 3) n = "99999999999999999999";
+    if (i % 113 == 7) s += "\xff";
+    if (i % 7 == 3) s += "\xC3\xA9";
+    if (i % 61 == 9) f = (i % 2 == 0) ? "" : "null";
+    if (i % 67 == 2) f = "1e400";
+    if (i % 71 == 4) d = "-" + d;
+    if (i % 131 == 8) d = " 1";
+    const bool quoted = i % 41 == 0;
+    const bool ragged = i % 151 == 10;
+    std::string record = (quoted ? "\"" + s + "\"" : s) + "," + n + "," + f;
+    if (!ragged) record += "," + d;
+    content += record + (i % 5 == 0 ? "\r\n" : "\n");
+    Expected e;
+    e.line = line;
+    line += 1;
+    if (i % 53 == 0) {
+      content += "\n";
+      line += 1;
+    }
+    if (ragged) {
+      e.messages.push_back("too small number of csv tokens in the line: 3 (the schema needs at "
+                           "least 4 fields)");
+      expected.push_back(e);
+      continue;
+    }
+    const std::string texts[] = {s, n, f, d};
+    std::string cells;
+    for (size_t c = 0; c < 4; ++c) {
+      const FieldParseResult parsed = ParseCsvField(texts[c], schema[c]);
+      if (!parsed.ok()) {
+        e.messages.push_back(
+            FormatFieldParseError(texts[c], schema[c].name, schema[c].type, parsed.error));
+        break;
+      }
+      if (c > 0) cells += " | ";
+      cells += FormatValue(parsed.value);
+    }
+    if (e.messages.empty()) e.cells = cells;
+    expected.push_back(e);
+  }
+  const std::string path = Write("in.csv", content);
+  for (size_t chunk : {7, 4096, 1 << 20}) {
+    for (size_t batch_rows : {1, 64, 100, 5000}) {
+      CsvSourceOptions options;
+      options.chunk_bytes = chunk;
+      options.batch_rows = batch_rows;
+      const RunResult r = Run(path, schema, options);
+      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+      std::vector<std::string> want_cells;
+      std::vector<std::string> want_messages;
+      std::vector<uint64_t> want_lines;
+      for (const Expected& e : expected) {
+        if (!e.cells.empty()) want_cells.push_back(e.cells);
+        for (const std::string& m : e.messages) {
+          want_messages.push_back(m);
+          want_lines.push_back(e.line);
+        }
+      }
+      EXPECT_EQ(r.Cells(), want_cells) << chunk << " " << batch_rows;
+      EXPECT_EQ(r.Messages(), want_messages) << chunk << " " << batch_rows;
+      std::vector<uint64_t> lines;
+      for (const DataError& error : r.errors) lines.push_back(error.line);
+      EXPECT_EQ(lines, want_lines);
+      for (size_t size : r.batch_sizes) EXPECT_LE(size, batch_rows);
+      // Row ids: the path and each record's end offset.
+      ASSERT_FALSE(r.rows.empty());
+      KeyHasher hasher;
+      hasher.AddRawBytes(path);
+      hasher.AddRaw64(content.find('\r') + 1);  // The first row ends with "\r\n".
+      EXPECT_EQ(r.rows[0].id, hasher.Finish());
+    }
+  }
+  // kKeepError keeps the rows with bad fields (not the ragged ones) in order.
+  CsvSourceOptions keep;
+  keep.on_bad_row = OnBadRow::kKeepError;
+  const RunResult r = Run(path, schema, keep);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  size_t ragged = 0;
+  for (int i = 0; i < 3000; ++i) ragged += i % 151 == 10 ? 1 : 0;
+  EXPECT_EQ(r.rows.size(), 3000 - ragged);
+  // kFail stops at the first bad row with its line.
+  CsvSourceOptions fail;
+  fail.on_bad_row = OnBadRow::kFail;
+  const RunResult failed = Run(path, schema, fail);
+  EXPECT_EQ(failed.status.code(), StatusCode::kParseError);
+  uint64_t first_bad_line = 0;
+  for (const Expected& e : expected) {
+    if (!e.messages.empty()) {
+      first_bad_line = e.line;
+      break;
+    }
+  }
+  EXPECT_THAT(failed.status.message(), HasSubstr(":" + std::to_string(first_bad_line) + ":"));
 }
 
 TEST_F(CsvSourceTest, BatchesAreBoundedAndStringsSurviveBufferReuse) {

@@ -25,6 +25,7 @@ struct Tokenized {
   };
   std::vector<Item> items;
   int reuse_announcements = 0;
+  size_t ascii_records = 0;  ///< Records NextRecords() marked all-ASCII.
 
   std::vector<std::vector<std::string>> Records() const {
     std::vector<std::vector<std::string>> out;
@@ -49,8 +50,10 @@ struct Tokenized {
 
 /// Feeds `input` in reads of at most `read_limit` bytes. Checks, as a consumer holding views
 /// would, that views of earlier records still hold their text until kWillReuseBuffer.
+/// With `run` > 0, records are taken with NextRecords(run) first, and Next() only when that
+/// returns fewer than `run` (as CsvSource reads); the events must be the same.
 Tokenized Tokenize(std::string_view input, CsvTokenizerOptions options = {},
-                   size_t read_limit = SIZE_MAX) {
+                   size_t read_limit = SIZE_MAX, size_t run = 0) {
   size_t position = 0;
   CsvTokenizer tokenizer(
       [&](char* dest, size_t size) -> Result<size_t> {
@@ -63,7 +66,32 @@ Tokenized Tokenize(std::string_view input, CsvTokenizerOptions options = {},
   Tokenized out;
   std::vector<std::pair<std::string_view, std::string>> held;  // View and its expected text.
   CsvRecord record;
+  std::vector<CsvRecord> records(run);
   for (;;) {
+    if (run > 0) {
+      const size_t n = tokenizer.NextRecords(records.data(), run);
+      for (const auto& [view, text] : held) EXPECT_EQ(view, text);
+      for (size_t i = 0; i < n; ++i) {
+        Tokenized::Item item;
+        for (std::string_view field : records[i].fields) {
+          item.fields.emplace_back(field);
+          held.emplace_back(field, std::string(field));
+        }
+        item.line = records[i].line;
+        item.end_offset = records[i].end_offset;
+        bool ascii = true;
+        for (std::string_view field : records[i].fields) {
+          for (char c : field) ascii &= static_cast<unsigned char>(c) < 0x80;
+        }
+        // `ascii` may only be set when true (false means "not checked").
+        if (records[i].ascii) {
+          EXPECT_TRUE(ascii);
+          ++out.ascii_records;
+        }
+        out.items.push_back(std::move(item));
+      }
+      if (n == run) continue;
+    }
     const CsvTokenizer::Event event = tokenizer.Next(record);
     for (const auto& [view, text] : held) EXPECT_EQ(view, text);
     if (event == CsvTokenizer::Event::kEnd) break;
@@ -172,6 +200,32 @@ void ExpectSameEvents(const Tokenized& actual, const Tokenized& expected, std::s
     EXPECT_EQ(a, expected.items[k])
         << "item " << k << " chunk " << chunk
         << " input: " << testing::PrintToString(std::string(input));
+  }
+}
+
+/// A way of reading: the classifier of the fast path, and NextRecords() runs (0: Next() only).
+struct Mode {
+  CsvSimd simd;
+  size_t run;
+};
+const Mode kAllModes[] = {{CsvSimd::kBest, 0},   {CsvSimd::kBest, 1},  {CsvSimd::kBest, 3},
+                          {CsvSimd::kBest, 64},  {CsvSimd::kSse2, 0},  {CsvSimd::kSse2, 64},
+                          {CsvSimd::kScalar, 0}, {CsvSimd::kScalar, 5}, {CsvSimd::kOff, 0},
+                          {CsvSimd::kOff, 64}};
+
+/// Checks that every mode and chunk size gives the reference model's events for `input`.
+void ExpectMatchesReference(const std::string& input, std::initializer_list<size_t> chunks,
+                            CsvTokenizerOptions base = {}) {
+  const Tokenized expected = ReferenceTokenize(input);
+  for (size_t chunk : chunks) {
+    for (const Mode& mode : kAllModes) {
+      CsvTokenizerOptions options = base;
+      options.chunk_bytes = chunk;
+      options.simd = mode.simd;
+      SCOPED_TRACE(testing::Message() << "simd " << static_cast<int>(mode.simd) << " run "
+                                      << mode.run);
+      ExpectSameEvents(Tokenize(input, options, SIZE_MAX, mode.run), expected, input, chunk);
+    }
   }
 }
 
@@ -364,12 +418,7 @@ TEST(CsvTokenizerTest, MatchesReferenceOnFixedInputs) {
       "a\"\"b,\"c\r\nd\"\r\ne",
   };
   for (const std::string& input : inputs) {
-    const Tokenized expected = ReferenceTokenize(input);
-    for (size_t chunk : {1, 2, 3, 4, 5, 6, 7, 64, 1 << 20}) {
-      CsvTokenizerOptions options;
-      options.chunk_bytes = chunk;
-      ExpectSameEvents(Tokenize(input, options), expected, input, chunk);
-    }
+    ExpectMatchesReference(input, {1, 2, 3, 4, 5, 6, 7, 64, 1 << 20});
   }
 }
 
@@ -377,23 +426,229 @@ TEST(CsvTokenizerTest, HandlesRecordSpanningChunks) {
   // Random inputs over the bytes that matter; every chunk size must give what one big read
   // gives, and both must match the reference model.
   std::mt19937 random(12345);
-  const std::string alphabet[] = {"a", "b", ",", "\"", "\r", "\n", "\"\"", "xyz", ",\"", "\"\n"};
-  for (int round = 0; round < 400; ++round) {
+  // Long pieces make records cross the fast path's 64-byte blocks; "\xC3\xA9" is non-ASCII.
+  const std::string alphabet[] = {"a",   "b",     ",",        "\"",   "\r",
+                                  "\n",  "\"\"",  "xyz",      ",\"",  "\"\n",
+                                  "\r\n", ",,,,", "\xC3\xA9", "0123456789abcdefghijklmnopqrstuvwxyz"};
+  for (int round = 0; round < 600; ++round) {
     std::string input;
     const int pieces = static_cast<int>(random() % 40);
     if (random() % 8 == 0) input = "\xEF\xBB\xBF";
     for (int p = 0; p < pieces; ++p) input += alphabet[random() % std::size(alphabet)];
     const Tokenized expected = ReferenceTokenize(input);
-    CsvTokenizerOptions big;
-    ExpectSameEvents(Tokenize(input, big), expected, input, big.chunk_bytes);
-    for (size_t chunk = 1; chunk <= 7; ++chunk) {
-      CsvTokenizerOptions options;
-      options.chunk_bytes = chunk;
-      ExpectSameEvents(Tokenize(input, options), expected, input, chunk);
-      // Short reads (fewer bytes than asked) must not matter either.
-      ExpectSameEvents(Tokenize(input, big, chunk), expected, input, chunk);
+    for (const Mode& mode : {Mode{CsvSimd::kBest, 0}, Mode{CsvSimd::kBest, 64},
+                             Mode{CsvSimd::kSse2, 3}, Mode{CsvSimd::kScalar, 1}}) {
+      SCOPED_TRACE(testing::Message() << "simd " << static_cast<int>(mode.simd) << " run "
+                                      << mode.run);
+      CsvTokenizerOptions big;
+      big.simd = mode.simd;
+      ExpectSameEvents(Tokenize(input, big, SIZE_MAX, mode.run), expected, input,
+                       big.chunk_bytes);
+      for (size_t chunk = 1; chunk <= 7; ++chunk) {
+        CsvTokenizerOptions options;
+        options.chunk_bytes = chunk;
+        options.simd = mode.simd;
+        ExpectSameEvents(Tokenize(input, options, SIZE_MAX, mode.run), expected, input, chunk);
+        // Short reads (fewer bytes than asked) must not matter either.
+        ExpectSameEvents(Tokenize(input, big, chunk, mode.run), expected, input, chunk);
+      }
     }
   }
+}
+
+TEST(CsvTokenizerTest, NextRecordsOnSimpleFile) {
+  std::string input = "username,successful,time,ip_address\n";
+  Records expected = {{"username", "successful", "time", "ip_address"}};
+  for (int i = 0; i < 300; ++i) {
+    const std::string user = "user_" + std::to_string(i % 7);
+    const std::string time = std::to_string(1545730005 + i);
+    input += user + ",False," + time + ",50.37.169.241\n";
+    expected.push_back({user, "False", time, "50.37.169.241"});
+  }
+  for (size_t run : {1, 2, 64}) {
+    const Tokenized t = Tokenize(input, {}, SIZE_MAX, run);
+    ASSERT_EQ(t.Records().size(), expected.size()) << run;
+    for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(t.Records()[i], expected[i]) << run << " " << i;
+  }
+}
+
+TEST(CsvTokenizerTest, FastPathMarksAsciiRecords) {
+  std::string input;
+  for (int i = 0; i < 100; ++i) input += "abc,def," + std::to_string(i) + "\n";
+  const Tokenized ascii = Tokenize(input, {}, SIZE_MAX, 64);
+  EXPECT_EQ(ascii.Records().size(), 100u);
+  // (The first record comes from Next(), which does not expose the mark.)
+  EXPECT_GE(ascii.ascii_records, 99u);
+  // kOff: no fast path at all (NextRecords returns nothing, Next() does the work).
+  CsvTokenizerOptions off;
+  off.simd = CsvSimd::kOff;
+  const Tokenized slow = Tokenize(input, off, SIZE_MAX, 64);
+  EXPECT_EQ(slow.Records(), ascii.Records());
+  EXPECT_EQ(slow.ascii_records, 0u);
+  // A non-ASCII byte clears the mark of its record (Tokenize checks that no marked record has
+  // one); records far from it keep theirs.
+  const Tokenized mixed = Tokenize("caf\xC3\xA9,x\n" + input, {}, SIZE_MAX, 64);
+  EXPECT_EQ(mixed.Records().size(), 101u);
+  EXPECT_GT(mixed.ascii_records, 90u);
+  EXPECT_LT(mixed.ascii_records, 101u);
+}
+
+TEST(CsvTokenizerTest, FastPathHandsQuotesToTheStateMachine) {
+  const std::string long_text(70, 'x');
+  for (const std::string& input : {
+           std::string("a,b,c\nd,e\"f,g\nh,\"i,j\",k\nl,m,n\n"),
+           // The quote comes after the fast path split fields, past a 64-byte block.
+           long_text + "," + long_text + ",\"q,\"\"r\"\"\ns\",t\n" + long_text + "\n",
+           long_text + "\"" + long_text + "," + long_text + "\"\n",
+           std::string("\"a\"\n") + long_text + ",\"\"\n\"b\nc\"\n",
+           // A quote right after a record terminator, and one ending a field.
+           std::string("x,y\n\"z\"\nw,v\"\n"),
+       }) {
+    ExpectMatchesReference(input, {1, 3, 7, 16, 63, 64, 65, 1 << 20});
+  }
+}
+
+TEST(CsvTokenizerTest, FastPathHandlesCrlfAndBlankLines) {
+  const std::string input = "a,b\r\n1,2\r\n\r\n3,4\r\r\n\n\n5,6\r7,8\r\n";
+  const Tokenized t = Tokenize(input, {}, SIZE_MAX, 64);
+  EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}, {"3", "4"}, {"5", "6"}, {"7", "8"}}));
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2, 4, 7, 7}));
+  EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{4, 9, 16, 24, 28}));
+  ExpectMatchesReference(input, {1, 2, 5, 64, 1 << 20});
+  std::string many;
+  for (int i = 0; i < 50; ++i) {
+    many += 'r';
+    many += std::to_string(i);
+    many += ",\r\n";
+    if (i % 7 == 0) many += "\r\n";
+  }
+  ExpectMatchesReference(many, {1, 7, 64, 1 << 20});
+}
+
+TEST(CsvTokenizerTest, FastPathHandlesMoreFieldsThanABlockHasBits) {
+  for (int fields : {63, 64, 65, 100, 130, 1500}) {
+    std::string record;
+    for (int f = 0; f < fields; ++f) {
+      if (f > 0) record += ',';
+      record += static_cast<char>('0' + f % 10);
+    }
+    const std::string input = record + "\n" + record + "\nend\n";
+    SCOPED_TRACE(fields);
+    ExpectMatchesReference(input, {1, 64, 1 << 20});
+  }
+  // Many wide records: a run's field storage fills up and the run stops early.
+  std::string wide;
+  for (int r = 0; r < 40; ++r) {
+    for (int f = 0; f < 300; ++f) {
+      if (f > 0) wide += ',';
+      wide += std::to_string(r);
+    }
+    wide += "\n";
+  }
+  ExpectMatchesReference(wide, {1 << 20});
+  const Tokenized t = Tokenize(wide, {}, SIZE_MAX, 64);
+  ASSERT_EQ(t.Records().size(), 40u);
+  EXPECT_EQ(t.Records()[39], std::vector<std::string>(300, "39"));
+}
+
+TEST(CsvTokenizerTest, FastPathRespectsLimits) {
+  for (size_t max_fields : {1, 3, 64, 70}) {
+    CsvTokenizerOptions options;
+    options.max_fields = max_fields;
+    for (size_t fields : {max_fields, max_fields + 1}) {
+      std::string record;
+      for (size_t f = 0; f < fields; ++f) record += f > 0 ? ",v" : "v";
+      const std::string input = "a\n" + record + "\nb\n";
+      for (const Mode& mode : kAllModes) {
+        options.simd = mode.simd;
+        const Tokenized t = Tokenize(input, options, SIZE_MAX, mode.run);
+        ASSERT_EQ(t.items.size(), 3u);
+        EXPECT_EQ(t.items[1].is_error, fields > max_fields) << max_fields << " " << fields;
+        EXPECT_EQ(t.items[1].line, 2u);
+        EXPECT_EQ(t.items[2].fields, (std::vector<std::string>{"b"}));
+      }
+    }
+  }
+  // Too many fields before a quote hands the record over.
+  for (const Mode& mode : kAllModes) {
+    CsvTokenizerOptions options;
+    options.max_fields = 3;
+    options.simd = mode.simd;
+    const Tokenized t = Tokenize("a\nb,c,d,e,\"f\"\ng\n", options, SIZE_MAX, mode.run);
+    ASSERT_EQ(t.items.size(), 3u);
+    EXPECT_TRUE(t.items[1].is_error);
+    EXPECT_EQ(t.items[2].fields, (std::vector<std::string>{"g"}));
+  }
+  CsvTokenizerOptions options;
+  options.max_record_bytes = 10;
+  for (const Mode& mode : kAllModes) {
+    options.simd = mode.simd;
+    const Tokenized t = Tokenize("0123456789\n0123456789a\nb\n", options, SIZE_MAX, mode.run);
+    ASSERT_EQ(t.items.size(), 3u);
+    EXPECT_FALSE(t.items[0].is_error);
+    EXPECT_TRUE(t.items[1].is_error);
+    EXPECT_EQ(t.items[1].line, 2u);
+    EXPECT_EQ(t.items[2].fields, (std::vector<std::string>{"b"}));
+  }
+}
+
+TEST(CsvTokenizerTest, FastPathReportsLimitsLikeTheStateMachine) {
+  // Random inputs and small limits: every mode gives the state machine's events (messages
+  // included).
+  std::mt19937 random(99);
+  const std::string alphabet[] = {"a", ",", ",,,", "\"", "\n", "\r\n", "\"\"",
+                                  "0123456789", "\"x,\ny\""};
+  size_t errors = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string input;
+    const int pieces = static_cast<int>(random() % 60);
+    for (int p = 0; p < pieces; ++p) input += alphabet[random() % std::size(alphabet)];
+    CsvTokenizerOptions limits;
+    const size_t field_limits[] = {1, 2, 3, 5, 63, 64, 65, size_t{1} << 20};
+    limits.max_fields = field_limits[random() % std::size(field_limits)];
+    limits.max_record_bytes = 1 + random() % 80;
+    for (size_t chunk : {size_t{1}, size_t{3}, size_t{16}, size_t{1} << 20}) {
+      limits.chunk_bytes = chunk;
+      limits.simd = CsvSimd::kOff;
+      const Tokenized expected = Tokenize(input, limits);
+      for (const auto& item : expected.items) errors += item.is_error ? 1 : 0;
+      for (const Mode& mode : kAllModes) {
+        CsvTokenizerOptions options = limits;
+        options.simd = mode.simd;
+        const Tokenized actual = Tokenize(input, options, SIZE_MAX, mode.run);
+        ASSERT_EQ(actual.items, expected.items)
+            << "simd " << static_cast<int>(mode.simd) << " run " << mode.run << " chunk "
+            << chunk << " max_fields " << limits.max_fields << " max_record_bytes "
+            << limits.max_record_bytes << " input " << testing::PrintToString(input);
+      }
+    }
+  }
+  EXPECT_GT(errors, 500u);  // The limits are hit often.
+}
+
+TEST(CsvTokenizerTest, FastPathRecordsSpanChunksAndBlocks) {
+  std::string input;
+  for (int i = 0; i < 30; ++i) {
+    input += std::string(static_cast<size_t>(i * 7 % 150), 'a' + static_cast<char>(i % 26)) +
+             "," + std::to_string(i) + ",," + std::string(static_cast<size_t>(i % 5), 'z') +
+             (i % 3 == 0 ? "\r\n" : "\n");
+  }
+  ExpectMatchesReference(input, {1, 2, 3, 5, 7, 13, 63, 64, 65, 100, 128, 1 << 20});
+}
+
+TEST(CsvTokenizerTest, ErrorLinesAfterFastPathRecords) {
+  std::string input = "h\n";
+  for (int i = 0; i < 100; ++i) {
+    input += 'v';
+    input += std::to_string(i);
+    input += "\n\r\n";
+  }
+  input += "\"never closed\nx\n";
+  const Tokenized t = Tokenize(input, {}, SIZE_MAX, 64);
+  ASSERT_EQ(t.items.size(), 102u);
+  EXPECT_TRUE(t.items[101].is_error);
+  EXPECT_EQ(t.items[101].line, 202u);
+  ExpectMatchesReference(input, {1, 9, 1 << 20});
 }
 
 TEST(CsvTokenizerTest, HandlesLongFieldsSpanningManyChunks) {

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "vigil/types/datetime.h"
 
@@ -46,6 +48,75 @@ TEST(ValueParserTest, RejectsBadIntsWithRustMessages) {
             "number too small to fit in target type");
   EXPECT_EQ(ParseError("99999999999999999999x", dtype::Int),
             "number too large to fit in target type");
+}
+
+/// Rust's i64::from_str, digit by digit with i128-free overflow checks (the model the
+/// parsers are checked against).
+std::string ReferenceParseInt64(std::string_view s, int64_t& out) {
+  if (s.empty()) return "cannot parse integer from empty string";
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+    if (s.empty()) return "invalid digit found in string";
+  }
+  // Magnitude accumulated in an unsigned value; the limit is 2^63 (negative) or 2^63 - 1.
+  const uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
+  uint64_t magnitude = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return "invalid digit found in string";
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (magnitude > limit / 10 || magnitude * 10 > limit - digit) {
+      return negative ? "number too small to fit in target type"
+                      : "number too large to fit in target type";
+    }
+    magnitude = magnitude * 10 + digit;
+  }
+  out = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return "";
+}
+
+TEST(ValueParserTest, IntParsersMatchRustOnGeneratedText) {
+  std::mt19937 random(7);
+  const char alphabet[] = "0123456789000999+-: /a\xff";
+  std::vector<std::string> inputs = {"9223372036854775807", "9223372036854775808",
+                                     "-9223372036854775808", "-9223372036854775809",
+                                     "+9223372036854775807", "00000000000000000000000042",
+                                     "99999999", "999999999999999999", "1999999999999999999",
+                                     "12345678", "123456789", "1234567890123456",
+                                     "12345678901234567", "123456789012345678"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const size_t length = random() % 23;
+    // Mostly digits, so that the long-number paths are reached.
+    for (size_t k = 0; k < length; ++k) {
+      text += random() % 4 == 0 ? alphabet[random() % (sizeof(alphabet) - 1)]
+                                : static_cast<char>('0' + random() % 10);
+    }
+    inputs.push_back(text);
+  }
+  for (const std::string& text : inputs) {
+    int64_t expected = 0;
+    const std::string expected_error = ReferenceParseInt64(text, expected);
+    // ParseInt64Padded reads the 16 bytes before the text's end: surround it with junk
+    // (digits included, which must not count).
+    std::string padded;
+    for (int k = 0; k < 16; ++k) padded += "7-x\xff"[random() % 4];
+    padded += text;
+    for (int k = 0; k < 16; ++k) padded += "5a,\0"[random() % 4];
+    const std::string_view in_padding(padded.data() + 16, text.size());
+    for (int variant = 0; variant < 3; ++variant) {
+      int64_t value = -1;
+      const char* error = variant == 0   ? ParseInt64(text, value)
+                          : variant == 1 ? ParseInt64Slow(text, value)
+                                         : ParseInt64Padded(in_padding, value);
+      EXPECT_EQ(error == nullptr ? std::string() : std::string(error), expected_error)
+          << "'" << text << "' variant " << variant;
+      if (error == nullptr && expected_error.empty()) {
+        EXPECT_EQ(value, expected) << text;
+      }
+    }
+  }
 }
 
 TEST(ValueParserTest, ParsesFloatsLikeRust) {
@@ -129,6 +200,56 @@ TEST(ValueParserTest, ValidatesUtf8Strictly) {
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // Above U+10FFFF.
   EXPECT_FALSE(IsValidUtf8("abcdefgh\x80"));      // Lone continuation after the fast path.
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // Truncated.
+}
+
+/// A byte-at-a-time UTF-8 validator written from the definition (RFC 3629 table).
+bool ReferenceIsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c < 0x80) {
+      length = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      const unsigned char lo = k == 1 ? low : 0x80;
+      const unsigned char hi = k == 1 ? high : 0xBF;
+      if (b < lo || b > hi) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+TEST(ValueParserTest, Utf8ValidationMatchesDefinitionAtEveryLength) {
+  std::mt19937 random(11);
+  const std::string pieces[] = {"a", "z", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                "\x80", "\xC3", "\xED\xA0\x80", "\xF4\x90", "\xFF", "\x7F"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const size_t target = random() % 25;
+    while (text.size() < target) {
+      // Mostly ASCII, so that a lone bad byte sits at every offset of the word checks.
+      text += random() % 5 == 0 ? pieces[random() % std::size(pieces)] : std::string(1, 'a');
+    }
+    EXPECT_EQ(IsValidUtf8(text), ReferenceIsValidUtf8(text)) << testing::PrintToString(text);
+  }
 }
 
 TEST(ValueParserTest, ParsesDateTimesAndDurations) {

@@ -17,6 +17,11 @@
 
 #include "connectors/csv/value_parser.h"
 
+// The row-id hash is XXH3-128 (as KeyHasher's); inlined here so its path-only part can be
+// precomputed per file.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace vigil {
 
 namespace {
@@ -33,6 +38,114 @@ std::string QuotedList(const std::vector<std::string_view>& names) {
 }
 
 }  // namespace
+
+CsvRowIdHasher::CsvRowIdHasher(std::string_view path) : input_(path) {
+  input_.append(8, '\0');
+  const size_t len = input_.size();
+  if (len < 17 || len > 128) return;  // Form kBuffer.
+  // XXH3_len_17to128_128b runs XXH128_mix32B rounds k = K..0 (K = 0 up to 32 bytes, 1 up to
+  // 64, ...) over (input + 16k, input + len - 16 - 16k), each
+  //   acc.low  = (acc.low  + mix16B(first))  ^ (first word + second word of `second`)
+  //   acc.high = (acc.high + mix16B(second)) ^ (first word + second word of `first`),
+  // mix16B(x) = fold64(x[0..8] ^ s[0..8], x[8..16] ^ s[8..16]), then mixes acc finally. The
+  // offset is bytes [len - 8, len): the second word of round 0's `second`, and for 17..23 and
+  // 33..39 bytes also part of the second word of round K's `first`; nothing else reads it.
+  const auto* in = reinterpret_cast<const xxh_u8*>(input_.data());
+  const xxh_u8* secret = XXH3_kSecret;
+  const size_t rounds_above_0 = len > 96 ? 3 : len > 64 ? 2 : len > 32 ? 1 : 0;
+  tail_ = XXH_readLE64(in + len - 16);
+  tail_secret_ = tail_ ^ XXH_readLE64(secret + 16);
+  secret_word_3_ = XXH_readLE64(secret + 24);
+  length_term_ = len * XXH_PRIME64_2;
+  high_xor_ = XXH_readLE64(in) + XXH_readLE64(in + 8);
+  static_assert(XXH_PRIME64_1 == 0x9E3779B185EBCA87ULL && XXH_PRIME64_4 == 0x85EBCA77C2B2AE63ULL);
+  const size_t path_len = len - 8;
+  if (path_len < 16 * rounds_above_0 + 16) {
+    // Round K's first input [16K, 16K + 16) ends inside the offset (K is 0 or 1 here).
+    form_ = Form::kOverlap;
+    overlap_round_ = static_cast<int>(rounds_above_0);
+    const size_t first = 16 * rounds_above_0;
+    shift_ = static_cast<unsigned>(8 * (path_len - first - 8));
+    word_a_ = XXH_readLE64(in + first);
+    word_b_ = XXH_readLE64(in + first + 8);  // Its offset bytes are 0 in input_.
+    word_a_secret_ = word_a_ ^ XXH_readLE64(secret + 2 * first);
+    word_b_secret_ = XXH_readLE64(secret + 2 * first + 8);
+    low_ = len * XXH_PRIME64_1;
+    high_ = 0;
+    if (rounds_above_0 == 1) {
+      round1_low_xor_ = XXH_readLE64(in + len - 32) + XXH_readLE64(in + len - 24);
+      round1_high_add_ = XXH3_mix16B(in + len - 32, secret + 48, 0);
+      round0_low_add_ = XXH3_mix16B(in, secret, 0);
+    }
+    return;
+  }
+  form_ = Form::kLastRound;
+  XXH128_hash_t acc;
+  acc.low64 = len * XXH_PRIME64_1;
+  acc.high64 = 0;
+  if (len > 32) {
+    if (len > 64) {
+      if (len > 96) acc = XXH128_mix32B(acc, in + 48, in + len - 64, secret + 96, 0);
+      acc = XXH128_mix32B(acc, in + 32, in + len - 48, secret + 64, 0);
+    }
+    acc = XXH128_mix32B(acc, in + 16, in + len - 32, secret + 32, 0);
+  }
+  // Round 0 with second = (tail_, offset):
+  //   low  = (acc.low + mix16B(in)) ^ (tail_ + offset)
+  //   high = (acc.high + fold64(tail_ ^ s[16..24], offset ^ s[24..32])) ^ high_xor_
+  low_ = acc.low64 + XXH3_mix16B(in, secret, 0);
+  high_ = acc.high64;
+}
+
+template <int kRound>
+inline Key CsvRowIdHasher::IdOverlap(uint64_t end_offset) const {
+  const uint64_t word_b = word_b_ | (end_offset << shift_);
+  uint64_t low = low_ + Fold(word_a_secret_, word_b ^ word_b_secret_);
+  uint64_t high = high_;
+  if constexpr (kRound == 1) {
+    low ^= round1_low_xor_;
+    high = (high + round1_high_add_) ^ (word_a_ + word_b);
+    low += round0_low_add_;
+    low ^= tail_ + end_offset;
+    high = (high + Fold(tail_secret_, end_offset ^ secret_word_3_)) ^ high_xor_;
+  } else {
+    low ^= tail_ + end_offset;
+    high = (high + Fold(tail_secret_, end_offset ^ secret_word_3_)) ^ (word_a_ + word_b);
+  }
+  return Finish(low, high);
+}
+
+Key CsvRowIdHasher::IdBuffer(uint64_t end_offset) {
+  const size_t len = input_.size();
+  std::memcpy(input_.data() + len - 8, &end_offset, 8);  // Little-endian hosts, as KeyHasher.
+  const XXH128_hash_t h = XXH3_128bits(input_.data(), len);
+  return Key{h.low64, h.high64};
+}
+
+Key CsvRowIdHasher::IdSlowly(uint64_t end_offset) {
+  if (form_ == Form::kOverlap) {
+    return overlap_round_ == 1 ? IdOverlap<1>(end_offset) : IdOverlap<0>(end_offset);
+  }
+  return IdBuffer(end_offset);
+}
+
+void CsvRowIdHasher::Ids(const CsvRecord* records, size_t n, Key* out) {
+  switch (form_) {
+    case Form::kLastRound:
+      for (size_t i = 0; i < n; ++i) out[i] = IdLastRound(records[i].end_offset);
+      break;
+    case Form::kOverlap:
+      if (overlap_round_ == 1) {
+        for (size_t i = 0; i < n; ++i) out[i] = IdOverlap<1>(records[i].end_offset);
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i] = IdOverlap<0>(records[i].end_offset);
+      }
+      break;
+    case Form::kBuffer:
+      for (size_t i = 0; i < n; ++i) out[i] = IdBuffer(records[i].end_offset);
+      break;
+  }
+}
 
 Result<std::unique_ptr<CsvSource>> CsvSource::Make(std::string path, Schema schema,
                                                    CsvSourceOptions options) {
@@ -116,7 +229,8 @@ Status CsvSource::Open() {
   RETURN_NOT_OK(ListFiles());
   opened_ = true;
   batch_ = Batch(schema_.size());
-  batch_.Reserve(options_.batch_rows);
+  rows_ = 0;
+  PrepareBatch();
   file_index_ = 0;
   if (!files_.empty()) RETURN_NOT_OK(OpenFile(0));
   return Status::OK();
@@ -182,8 +296,28 @@ Status CsvSource::OpenFile(size_t file_index) {
       ambiguous.push_back(name);
     }
     plan_[c].field_index = found->second;
+    plan_[c].out = batch_.columns[c].data();
+    switch (schema_[c].type.kind) {
+      case TypeKind::kString:
+      case TypeKind::kAny:
+        plan_[c].op = ColumnPlan::Op::kText;
+        break;
+      case TypeKind::kInt:
+        plan_[c].op = ColumnPlan::Op::kInt;
+        break;
+      case TypeKind::kDuration:
+        plan_[c].op = ColumnPlan::Op::kDuration;
+        break;
+      case TypeKind::kFloat:
+        plan_[c].op = ColumnPlan::Op::kFloat;
+        break;
+      default:
+        plan_[c].op = ColumnPlan::Op::kGeneric;
+        break;
+    }
     min_fields_ = std::max(min_fields_, found->second + 1);
   }
+  row_id_hasher_ = CsvRowIdHasher(file);
   std::vector<std::string_view> header_names(header.fields.begin(), header.fields.end());
   if (!missing.empty()) {
     return Status::NotFound(
@@ -221,18 +355,33 @@ Status CsvSource::ReadCommit(const BatchConsumer& emit) {
     CloseFile();
     if (++file_index_ < files_.size()) RETURN_NOT_OK(OpenFile(file_index_));
   }
-  if (!batch_.empty()) EmitBatch(emit);
+  if (rows_ > 0) EmitBatch(emit);
   if (options_.on_progress) options_.on_progress(bytes_of_finished_files_, rows_emitted_);
   return Status::OK();
 }
 
 Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
+  // Records come in runs from the tokenizer's fast path; Next() handles everything else.
+  constexpr size_t kRun = 64;
+  CsvRecord run[kRun];
   CsvRecord record;
   for (;;) {
+    const size_t n = tokenizer_->NextRecords(run, kRun);
+    for (size_t i = 0; i < n;) {
+      const size_t k = std::min(n - i, options_.batch_rows - rows_);
+      if (!AppendRun(run + i, k)) {
+        // Some row needs the general path: take the run row by row (keeps the order of rows
+        // and of reported errors).
+        for (size_t j = i; j < i + k; ++j) RETURN_NOT_OK(ProcessRecord(run[j]));
+      }
+      i += k;
+      if (rows_ == options_.batch_rows) EmitBatch(emit);
+    }
+    if (n == kRun) continue;
     switch (tokenizer_->Next(record)) {
       case CsvTokenizer::Event::kRecord:
         RETURN_NOT_OK(ProcessRecord(record));
-        if (batch_.num_rows() >= options_.batch_rows) EmitBatch(emit);
+        if (rows_ == options_.batch_rows) EmitBatch(emit);
         break;
       case CsvTokenizer::Event::kWillReuseBuffer:
         DetachPendingStrings();
@@ -277,6 +426,141 @@ std::string EncodeRecord(std::span<const std::string_view> fields) {
 }  // namespace
 
 Status CsvSource::ProcessRecord(const CsvRecord& record) {
+  if (TryAppendRow(record)) return Status::OK();
+  return ProcessRecordSlow(record);
+}
+
+bool CsvSource::AppendRun(const CsvRecord* records, size_t n) {
+  // Column by column: one dispatch per column and run, then a tight loop over the records.
+  for (size_t r = 0; r < n; ++r) {
+    if (records[r].fields.size() < min_fields_) return false;
+  }
+  const size_t row0 = rows_;
+  const size_t columns = plan_.size();
+  const ColumnPlan* plans = plan_.data();
+  for (size_t c = 0; c < columns; ++c) {
+    const size_t index = plans[c].field_index;
+    Value* const out = plans[c].out + row0;
+    switch (plans[c].op) {
+      case ColumnPlan::Op::kText:
+        for (size_t r = 0; r < n; ++r) {
+          const std::string_view text = records[r].fields[index];
+          // str and Any keep the text; an all-ASCII record needs no UTF-8 check.
+          if (!records[r].ascii && !IsValidUtf8(text)) return false;
+          out[r] = Value::String(text);
+        }
+        break;
+      case ColumnPlan::Op::kInt:
+        for (size_t r = 0; r < n; ++r) {
+          int64_t i;
+          if (ParseInt64Padded(records[r].fields[index], i) != nullptr) return false;
+          out[r] = Value::Int(i);
+        }
+        break;
+      case ColumnPlan::Op::kDuration:
+        for (size_t r = 0; r < n; ++r) {
+          int64_t ns;
+          if (ParseInt64Padded(records[r].fields[index], ns) != nullptr) return false;
+          out[r] = Value::Duration(ns);
+        }
+        break;
+      case ColumnPlan::Op::kFloat:
+        for (size_t r = 0; r < n; ++r) {
+          double f;
+          if (ParseFloat64(records[r].fields[index], f) != nullptr) return false;
+          out[r] = Value::Float(f);
+        }
+        break;
+      case ColumnPlan::Op::kGeneric:
+        for (size_t r = 0; r < n; ++r) {
+          const FieldParseResult parsed = ParseCsvField(records[r].fields[index], schema_[c]);
+          if (!parsed.ok()) return false;
+          out[r] = parsed.value;
+        }
+        break;
+    }
+  }
+  // Every row parsed (slots written by a failed run are overwritten later: rows_ is unmoved).
+  Key* const ids = ids_out_ + row0;
+  if (primary_key_columns_.empty()) {
+    row_id_hasher_.Ids(records, n, ids);
+  } else {
+    for (size_t r = 0; r < n; ++r) ids[r] = RowId(records[r], row0 + r);
+  }
+  rows_ = row0 + n;
+  return true;
+}
+
+bool CsvSource::TryAppendRow(const CsvRecord& record) {
+  const std::string_view* fields = record.fields.data();
+  if (record.fields.size() < min_fields_) return false;
+  const size_t row = rows_;
+  const size_t columns = plan_.size();
+  for (size_t c = 0; c < columns; ++c) {
+    const ColumnPlan& plan = plan_[c];
+    const std::string_view text = fields[plan.field_index];
+    Value* out = plan.out + row;
+    switch (plan.op) {
+      case ColumnPlan::Op::kText:
+        // str and Any keep the text; an all-ASCII record needs no UTF-8 check.
+        if (!record.ascii && !IsValidUtf8(text)) return false;
+        *out = Value::String(text);
+        break;
+      case ColumnPlan::Op::kInt: {
+        // A valid integer is never a null spelling nor empty (the default's case), so
+        // optional and default handling is left to the slow path.
+        int64_t i;
+        if (ParseInt64Padded(text, i) != nullptr) return false;
+        *out = Value::Int(i);
+        break;
+      }
+      case ColumnPlan::Op::kDuration: {
+        int64_t ns;
+        if (ParseInt64Padded(text, ns) != nullptr) return false;
+        *out = Value::Duration(ns);
+        break;
+      }
+      case ColumnPlan::Op::kFloat: {
+        double f;
+        if (ParseFloat64(text, f) != nullptr) return false;
+        *out = Value::Float(f);
+        break;
+      }
+      case ColumnPlan::Op::kGeneric: {
+        const FieldParseResult parsed = ParseCsvField(text, schema_[c]);
+        if (!parsed.ok()) return false;
+        *out = parsed.value;
+        break;
+      }
+    }
+  }
+  // Slots of a failed row are simply overwritten later (rows_ did not move).
+  ids_out_[row] = RowId(record, row);
+  rows_ = row + 1;
+  return true;
+}
+
+Key CsvSource::RowId(const CsvRecord& record, size_t row) {
+  if (primary_key_columns_.empty()) return row_id_hasher_.Id(record.end_offset);
+  hasher_.Reset();
+  for (size_t c : primary_key_columns_) plan_[c].out[row].HashInto(hasher_);
+  return hasher_.Finish();
+}
+
+void CsvSource::PrepareBatch() {
+  // Full batches (the usual case) are emitted at size batch_rows, so growing back costs
+  // nothing; diffs are +1 everywhere.
+  const size_t rows = options_.batch_rows;
+  for (size_t c = 0; c < batch_.columns.size(); ++c) {
+    batch_.columns[c].resize(rows);
+    if (c < plan_.size()) plan_[c].out = batch_.columns[c].data();
+  }
+  batch_.ids.resize(rows);
+  batch_.diffs.resize(rows, Diff{1});
+  ids_out_ = batch_.ids.data();
+}
+
+Status CsvSource::ProcessRecordSlow(const CsvRecord& record) {
   const auto& fields = record.fields;
   const std::string& file = files_[file_index_];
   if (fields.size() < min_fields_) {
@@ -334,23 +618,18 @@ Status CsvSource::ProcessRecord(const CsvRecord& record) {
     }
   }
 
-  hasher_.Reset();
-  if (!primary_key_columns_.empty()) {
-    for (size_t c : primary_key_columns_) row_[c].HashInto(hasher_);
-  } else {
-    hasher_.AddRawBytes(file);
-    hasher_.AddRaw64(record.end_offset);
-  }
-  batch_.ids.push_back(hasher_.Finish());
-  batch_.diffs.push_back(1);
-  for (size_t c = 0; c < schema_.size(); ++c) batch_.columns[c].push_back(row_[c]);
+  const size_t row = rows_;
+  for (size_t c = 0; c < schema_.size(); ++c) plan_[c].out[row] = row_[c];
+  ids_out_[row] = RowId(record, row);
+  rows_ = row + 1;
   return Status::OK();
 }
 
 void CsvSource::DetachPendingStrings() {
   if (tokenizer_ == nullptr) return;
   for (size_t c : string_columns_) {
-    for (Value& value : batch_.columns[c]) {
+    for (size_t row = 0; row < rows_; ++row) {
+      Value& value = batch_.columns[c][row];
       if (value.kind() != ValueKind::kString) continue;
       const std::string_view text = value.as_string();
       if (tokenizer_->BufferContains(text.data())) value = batch_.arena.CopyString(text);
@@ -368,9 +647,14 @@ Status CsvSource::Report(DataError error) {
 }
 
 void CsvSource::EmitBatch(const BatchConsumer& emit) {
-  rows_emitted_ += batch_.num_rows();
+  rows_emitted_ += rows_;
+  for (auto& column : batch_.columns) column.resize(rows_);
+  batch_.ids.resize(rows_);
+  batch_.diffs.resize(rows_);
   emit(batch_);
-  batch_.Clear();
+  batch_.arena.Reset();
+  rows_ = 0;
+  PrepareBatch();
   if (options_.on_progress) {
     const uint64_t current = tokenizer_ != nullptr ? tokenizer_->bytes_read() : 0;
     options_.on_progress(bytes_of_finished_files_ + current, rows_emitted_);

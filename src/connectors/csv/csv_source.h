@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/api/error_log.h"
@@ -17,6 +18,84 @@
 #include "vigil/types/schema.h"
 
 namespace vigil {
+
+/// Pathway's id of a CSV row when the schema has no primary key: the XXH3-128 digest of the
+/// file path's bytes followed by the row's end offset (u64, little-endian), the same bytes
+/// KeyHasher::AddRawBytes(path) + AddRaw64(offset) hash. Set up once per file: for paths of
+/// 9 to 120 bytes everything that depends on the path alone is precomputed, and an id costs
+/// one or two 64x64->128 multiplications plus the final mixing; other lengths hash a prepared
+/// path+offset buffer.
+class CsvRowIdHasher {
+ public:
+  explicit CsvRowIdHasher(std::string_view path = {});
+
+  Key Id(uint64_t end_offset) {
+    if (form_ != Form::kLastRound) return IdSlowly(end_offset);
+    return IdLastRound(end_offset);
+  }
+  /// out[i] = Id(records[i].end_offset) for i < n, with the form chosen once.
+  void Ids(const CsvRecord* records, size_t n, Key* out);
+
+ private:
+  enum class Form : uint8_t {
+    kLastRound,  ///< Only the last round reads the offset (its last word).
+    kOverlap,    ///< The first round also reads offset bytes (in its second input word).
+    kBuffer,     ///< Other lengths: hash input_ in full.
+  };
+  /// XXH3_mul128_fold64.
+  static uint64_t Fold(uint64_t a, uint64_t b) {
+    __extension__ using U128 = unsigned __int128;
+    const U128 product = static_cast<U128>(a) * b;
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  }
+  /// XXH3_avalanche.
+  static uint64_t Avalanche(uint64_t h) {
+    h ^= h >> 37;
+    h *= 0x165667919E3779F9ULL;
+    return h ^ (h >> 32);
+  }
+  /// XXH3_len_17to128_128b's final mixing of the accumulator (seed 0).
+  Key Finish(uint64_t low, uint64_t high) const {
+    const uint64_t out_low = low + high;
+    const uint64_t out_high =
+        low * 0x9E3779B185EBCA87ULL + high * 0x85EBCA77C2B2AE63ULL + length_term_;
+    return Key{Avalanche(out_low), uint64_t{0} - Avalanche(out_high)};
+  }
+  Key IdLastRound(uint64_t end_offset) const {
+    // The last XXH128_mix32B round and XXH3_len_17to128_128b's final mixing (seed 0).
+    const uint64_t low = low_ ^ (tail_ + end_offset);
+    const uint64_t high = (high_ + Fold(tail_secret_, end_offset ^ secret_word_3_)) ^ high_xor_;
+    return Finish(low, high);
+  }
+  /// Form kOverlap, with the overlap in round `kRound` (0 or 1).
+  template <int kRound>
+  Key IdOverlap(uint64_t end_offset) const;
+  /// Form kBuffer.
+  Key IdBuffer(uint64_t end_offset);
+  /// Forms kOverlap and kBuffer.
+  Key IdSlowly(uint64_t end_offset);
+
+  std::string input_;  ///< Path bytes, then 8 bytes (zero, or the last offset for kBuffer).
+  Form form_ = Form::kBuffer;
+  // See the .cc for how these come from XXH3's rounds.
+  uint64_t low_ = 0;
+  uint64_t high_ = 0;
+  uint64_t tail_ = 0;           ///< The 8 path bytes just before the offset.
+  uint64_t tail_secret_ = 0;    ///< tail_ ^ secret word 2.
+  uint64_t high_xor_ = 0;       ///< Sum of the first two input words.
+  uint64_t secret_word_3_ = 0;  ///< Secret bytes 24..32 (xored with the offset).
+  uint64_t length_term_ = 0;    ///< Input length * PRIME64_2.
+  // kOverlap: the first round's input words are word_a_ and word_b_ | offset << shift_.
+  int overlap_round_ = 0;
+  unsigned shift_ = 0;
+  uint64_t word_a_ = 0;
+  uint64_t word_b_ = 0;
+  uint64_t word_a_secret_ = 0;  ///< word_a_ ^ its secret word.
+  uint64_t word_b_secret_ = 0;  ///< The secret word xored with word b.
+  uint64_t round1_low_xor_ = 0;   ///< Round 1 only: the sum of its second input's words.
+  uint64_t round1_high_add_ = 0;  ///< Round 1 only: mix16B of its second input.
+  uint64_t round0_low_add_ = 0;   ///< Round 1 only: round 0's mix16B of the first 16 bytes.
+};
 
 /// Knobs of a CSV reader.
 struct CsvSourceOptions {
@@ -69,7 +148,12 @@ class CsvSource : public Source {
  private:
   /// How one schema column is read from the current file.
   struct ColumnPlan {
+    /// How the fast path parses the column; anything else (and every failure) goes through
+    /// ParseCsvField in ProcessRecordSlow.
+    enum class Op : uint8_t { kText, kInt, kDuration, kFloat, kGeneric };
     size_t field_index = 0;  ///< Index of the column in the current file's records.
+    Op op = Op::kGeneric;
+    Value* out = nullptr;  ///< batch_'s column data (see PrepareBatch).
   };
 
   Status ValidateArguments() const;
@@ -81,6 +165,19 @@ class CsvSource : public Source {
   Status ReadFileRows(const BatchConsumer& emit);
   /// Parses one record into batch_ (or reports it). Non-OK only under kFail.
   Status ProcessRecord(const CsvRecord& record);
+  /// Appends the rows of records[0, n) (n <= batch_rows - rows_) when every field of every
+  /// record parses by its plan; false (rows_ unchanged) otherwise.
+  bool AppendRun(const CsvRecord* records, size_t n);
+  /// ProcessRecord's fast path: appends the row when every field parses by its plan; false
+  /// (batch_ unchanged) otherwise.
+  bool TryAppendRow(const CsvRecord& record);
+  /// The general path: every parse rule, errors reported by the OnBadRow policy.
+  Status ProcessRecordSlow(const CsvRecord& record);
+  /// The id of the row whose values are in slot `row` of batch_'s columns.
+  Key RowId(const CsvRecord& record, size_t row);
+  /// Sizes batch_'s vectors to batch_rows (rows are written in place at index rows_; this
+  /// avoids push_back bookkeeping per value) and points plan_ at them.
+  void PrepareBatch();
   /// Copies strings that point into the tokenizer's buffer into the batch arena.
   void DetachPendingStrings();
   /// Counts and logs `error`; under kFail returns the error as a ParseError status.
@@ -107,10 +204,15 @@ class CsvSource : public Source {
   uint64_t rows_emitted_ = 0;
   uint64_t bytes_of_finished_files_ = 0;
 
+  /// Every vector of batch_ has batch_rows entries while reading; rows [0, rows_) are filled.
+  /// EmitBatch() trims it to rows_ for the consumer.
   Batch batch_;
+  size_t rows_ = 0;
+  Key* ids_out_ = nullptr;  ///< batch_.ids.data().
   std::vector<Value> row_;
   std::vector<const char*> row_errors_;
   KeyHasher hasher_;
+  CsvRowIdHasher row_id_hasher_;  ///< For the current file (schemas without primary key).
 };
 
 }  // namespace vigil

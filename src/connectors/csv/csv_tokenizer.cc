@@ -11,6 +11,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// AVX2 is chosen at run time (the build targets baseline x86-64).
+#define VIGIL_CSV_HAVE_AVX2_DISPATCH 1
+#include <immintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -46,10 +51,27 @@ inline size_t FindUnquotedFieldEnd(const char* data, size_t pos, size_t end) {
 #endif
 }
 
-/// Bitmasks of 64 bytes at `p` (bit i is p[i]): `,`; stop bytes `\r`, `\n`, `"`; bytes
-/// >= 0x80. Reads exactly 64 bytes.
-inline void ClassifyBlock(const char* p, uint64_t& commas, uint64_t& stops, uint64_t& high) {
+// Block classifiers: bitmasks of the 64 bytes at `p` (bit i is p[i]): masks[0] `,`;
+// masks[1] the stop bytes `\r`, `\n`, `"`; masks[2] bytes >= 0x80. Each reads exactly 64 bytes.
+
+void ClassifyBlockScalar(const char* p, uint64_t* masks) {
+  uint64_t c = 0;
+  uint64_t s = 0;
+  uint64_t h = 0;
+  for (int i = 0; i < 64; ++i) {
+    const unsigned char byte = static_cast<unsigned char>(p[i]);
+    const uint64_t bit = uint64_t{1} << i;
+    if (byte == ',') c |= bit;
+    if (byte == '\r' || byte == '\n' || byte == '"') s |= bit;
+    if (byte >= 0x80) h |= bit;
+  }
+  masks[0] = c;
+  masks[1] = s;
+  masks[2] = h;
+}
+
 #if defined(__SSE2__)
+void ClassifyBlockSse2(const char* p, uint64_t* masks) {
   const __m128i comma = _mm_set1_epi8(',');
   const __m128i carriage_return = _mm_set1_epi8('\r');
   const __m128i line_feed = _mm_set1_epi8('\n');
@@ -69,24 +91,48 @@ inline void ClassifyBlock(const char* p, uint64_t& commas, uint64_t& stops, uint
     s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(stop))) << shift;
     h |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(block))) << shift;
   }
-  commas = c;
-  stops = s;
-  high = h;
-#else
-  uint64_t c = 0;
-  uint64_t s = 0;
-  uint64_t h = 0;
-  for (int i = 0; i < 64; ++i) {
-    const unsigned char byte = static_cast<unsigned char>(p[i]);
-    const uint64_t bit = uint64_t{1} << i;
-    if (byte == ',') c |= bit;
-    if (byte == '\r' || byte == '\n' || byte == '"') s |= bit;
-    if (byte >= 0x80) h |= bit;
-  }
-  commas = c;
-  stops = s;
-  high = h;
+  masks[0] = c;
+  masks[1] = s;
+  masks[2] = h;
+}
 #endif
+
+#if defined(VIGIL_CSV_HAVE_AVX2_DISPATCH)
+__attribute__((target("avx2"))) void ClassifyBlockAvx2(const char* p, uint64_t* masks) {
+  const __m256i comma = _mm256_set1_epi8(',');
+  const __m256i carriage_return = _mm256_set1_epi8('\r');
+  const __m256i line_feed = _mm256_set1_epi8('\n');
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+  // (No lambdas: they would not inherit the target attribute.)
+  const __m256i stop_lo = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(lo, carriage_return), _mm256_cmpeq_epi8(lo, line_feed)),
+      _mm256_cmpeq_epi8(lo, quote));
+  const __m256i stop_hi = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(hi, carriage_return), _mm256_cmpeq_epi8(hi, line_feed)),
+      _mm256_cmpeq_epi8(hi, quote));
+  masks[0] = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, comma))) |
+             (static_cast<uint64_t>(static_cast<uint32_t>(
+                  _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, comma))))
+              << 32);
+  masks[1] = static_cast<uint32_t>(_mm256_movemask_epi8(stop_lo)) |
+             (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(stop_hi))) << 32);
+  masks[2] = static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
+             (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32);
+}
+#endif
+
+/// The fastest classifier this CPU runs, at most `level`.
+CsvTokenizer::ClassifyFunction ChooseClassifier(CsvSimd level) {
+  if (level == CsvSimd::kOff) return nullptr;
+#if defined(VIGIL_CSV_HAVE_AVX2_DISPATCH)
+  if (level == CsvSimd::kBest && __builtin_cpu_supports("avx2")) return ClassifyBlockAvx2;
+#endif
+#if defined(__SSE2__)
+  if (level != CsvSimd::kScalar) return ClassifyBlockSse2;
+#endif
+  return ClassifyBlockScalar;
 }
 
 inline uint64_t CountNewlines(const char* data, size_t size) {
@@ -108,9 +154,11 @@ CsvTokenizer::CsvTokenizer(CsvReadFunction read, CsvTokenizerOptions options)
   options_.chunk_bytes = std::max<size_t>(options_.chunk_bytes, 1);
   options_.max_fields = std::max<size_t>(options_.max_fields, 1);
   capacity_ = std::max<size_t>(2 * options_.chunk_bytes, 16);
-  fields_.resize(std::min<size_t>(16, options_.max_fields));
+  fields_.resize(16);
+  classify_ = ChooseClassifier(options_.simd);
   // Zeroed, so SIMD loads into the padding never see uninitialized memory.
-  buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
+  storage_ = std::make_unique<char[]>(kPadding + capacity_ + kPadding);
+  buffer_ = storage_.get() + kPadding;
 }
 
 void CsvTokenizer::SetSyntaxError(uint64_t line, std::string message) {
@@ -161,19 +209,21 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
                                : options_.max_record_bytes + 2 * chunk;
       size_t new_capacity = std::max(capacity_ * 2, keep + chunk);
       new_capacity = std::max(std::min(new_capacity, limit), keep + chunk);
-      auto new_buffer = std::make_unique<char[]>(new_capacity + kPadding);
-      if (keep > 0) std::memcpy(new_buffer.get(), buffer_.get() + keep_from, keep);
-      buffer_ = std::move(new_buffer);
+      auto new_storage = std::make_unique<char[]>(kPadding + new_capacity + kPadding);
+      char* new_buffer = new_storage.get() + kPadding;
+      if (keep > 0) std::memcpy(new_buffer, buffer_ + keep_from, keep);
+      storage_ = std::move(new_storage);
+      buffer_ = new_buffer;
       capacity_ = new_capacity;
     } else if (keep > 0 && keep_from > 0) {
-      std::memmove(buffer_.get(), buffer_.get() + keep_from, keep);
+      std::memmove(buffer_, buffer_ + keep_from, keep);
     }
     Rebase(keep_from);
   }
   // The data moves or grows: the fast path's block must be classified again.
   block_end_ = 0;
   const size_t want = std::min(chunk, capacity_ - data_end_);
-  Result<size_t> got = read_(buffer_.get() + data_end_, want);
+  Result<size_t> got = read_(buffer_ + data_end_, want);
   if (!got.ok()) {
     io_status_ = got.status();
     return RefillResult::kIoError;
@@ -188,7 +238,7 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
 
 inline void CsvTokenizer::FinishField(size_t raw_end) {
   if (skipping_) return;
-  char* buffer = buffer_.get();
+  char* buffer = buffer_;
   const size_t length = raw_end - segment_start_;
   if (write_end_ != segment_start_ && length > 0) {
     std::memmove(buffer + write_end_, buffer + segment_start_, length);
@@ -226,7 +276,7 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
     event = Event::kSyntaxError;
     return true;
   }
-  const char* base = buffer_.get() + record_start_;
+  const char* base = buffer_ + record_start_;
   if (fields_.size() < spans_.size()) fields_.resize(spans_.size());
   for (size_t i = 0; i < spans_.size(); ++i) {
     fields_[i] = std::string_view(base + spans_[i].begin, spans_[i].end - spans_[i].begin);
@@ -242,25 +292,9 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
   return true;
 }
 
-void CsvTokenizer::LoadBlock(size_t pos) {
-  // pos < data_end_ <= capacity_, and the buffer has kPadding (64) readable bytes past
-  // capacity_, so the 64-byte load stays inside the allocation.
-  uint64_t commas;
-  uint64_t stops;
-  uint64_t high;
-  ClassifyBlock(buffer_.get() + pos, commas, stops, high);
-  const size_t valid = std::min<size_t>(64, data_end_ - pos);
-  const uint64_t keep = valid == 64 ? ~uint64_t{0} : (uint64_t{1} << valid) - 1;
-  block_pos_ = pos;
-  block_end_ = pos + valid;
-  block_commas_ = commas & keep;
-  block_stops_ = stops & keep;
-  block_high_ = high & keep;
-}
-
 void CsvTokenizer::ContinueSlowly(size_t field_start, const std::string_view* fields,
                                   size_t count) {
-  const char* base = buffer_.get() + record_start_;
+  const char* base = buffer_ + record_start_;
   spans_.clear();
   for (size_t i = 0; i < count; ++i) {
     const size_t begin = static_cast<size_t>(fields[i].data() - base);
@@ -270,103 +304,204 @@ void CsvTokenizer::ContinueSlowly(size_t field_start, const std::string_view* fi
   state_ = State::kStartField;
 }
 
-bool CsvTokenizer::FastRecord(CsvRecord& record) {
-  char* const buffer = buffer_.get();
-  const size_t data_end = data_end_;
-  size_t pos = scan_;
-  // Terminators between records are blank lines, which the csv crate skips.
-  for (;;) {
-    if (pos == data_end) {
-      scan_ = record_start_ = pos;
-      return false;
-    }
-    const char c = buffer[pos];
-    if (c == '\n') {
-      ++line_;
-    } else if (c != '\r') {
-      break;
-    }
-    ++pos;
+size_t CsvTokenizer::NextRecords(CsvRecord* out, size_t max_records) {
+  if (state_ != State::kStartRecord || pending_error_ || finished_ || !bom_checked_ ||
+      max_records == 0 || classify_ == nullptr || fast_skip_ > 0) {
+    return 0;
   }
-  scan_ = record_start_ = pos;
-  record_line_ = line_;
+  char* const buffer = buffer_;
+  const size_t data_end = data_end_;
+  const uint64_t file_offset = buffer_file_offset_;
+  const size_t max_fields = options_.max_fields;
+  const size_t max_record_bytes = options_.max_record_bytes;
+  const ClassifyFunction classify = classify_;
+  size_t pos = scan_;
+  uint64_t line = line_;
+  if (pos == data_end) {
+    record_start_ = pos;
+    return 0;
+  }
 
-  if (pos >= block_end_) LoadBlock(pos);  // block_pos_ <= pos otherwise (scan_ only grows).
+  // The classified block, in locals (stored back on return).
   size_t block = block_pos_;
+  size_t block_end = block_end_;
   uint64_t commas = block_commas_;
   uint64_t stops = block_stops_;
   uint64_t high = block_high_;
-  // Bits of bytes before the record (earlier records, skipped terminators) are dropped.
-  uint64_t live = ~uint64_t{0} << (pos - block);
-  commas &= live;
-  stops &= live;
-  uint64_t non_ascii = 0;
-
-  std::string_view* fields = fields_.data();
-  size_t limit = std::min(fields_.size(), options_.max_fields);
-  size_t count = 0;
-  size_t field_start = pos;
-  // Called when fields[count] does not exist yet: grows the storage, or returns false when
-  // the record has more than max_fields fields (the state machine then redoes and reports it).
-  auto make_room = [&]() -> bool {
-    if (limit == options_.max_fields) return false;
-    fields_.resize(std::min(std::max<size_t>(2 * fields_.size(), 16), options_.max_fields));
-    fields = fields_.data();
-    limit = std::min(fields_.size(), options_.max_fields);
-    return true;
+  auto load = [&](size_t at) {
+    // at < data_end <= capacity_, and the buffer has kPadding (64) readable bytes past
+    // capacity_, so the 64-byte read stays inside the allocation; bits of bytes past data_end
+    // are cleared.
+    uint64_t masks[3];
+    classify(buffer + at, masks);
+    commas = masks[0];
+    stops = masks[1];
+    high = masks[2];
+    const size_t valid = std::min<size_t>(64, data_end - at);
+    if (valid < 64) {
+      const uint64_t keep = (uint64_t{1} << valid) - 1;
+      commas &= keep;
+      stops &= keep;
+      high &= keep;
+    }
+    block = at;
+    block_end = at + valid;
   };
+  // A block is kept across calls; it is stale if the data moved (Refill() resets block_end_)
+  // or if it starts after pos (a call that gave a record back).
+  if (pos >= block_end || pos < block) load(pos);
+
+  // Hot state as pointers: fields are views [field_start, at) of the buffer.
+  const char* block_ptr = buffer + block;
+  std::string_view* field_out = fields_.data();  // Next free entry of fields_.
+  std::string_view* record_fields = field_out;   // First field of the record in progress.
+  std::string_view* field_room = fields_.data() + fields_.size();
+  CsvRecord* next_record = out;
+  CsvRecord* const out_end = out + max_records;
+  // File offset of a buffer byte = its address + offset_base (mod 2^64).
+  const uint64_t offset_base = file_offset - reinterpret_cast<uintptr_t>(buffer);
+  // The record in progress.
+  const char* record_begin = buffer + pos;
+  const char* field_start = record_begin;
+  uint64_t record_line = line;
+  // Whether a block the record in progress touched before the current one has a byte >= 0x80.
+  // (Records are marked ASCII by block: a record in a block with any such byte is checked by
+  // the consumer. Exact for ASCII files and cheap: no per-record bit arithmetic.)
+  bool record_non_ascii = false;
+  // Hands the record in progress to the state machine, which goes on at `resume` with the
+  // fields [record_fields, end_field) already split.
+  auto hand_over = [&](const char* resume, std::string_view* end_field) {
+    if (static_cast<size_t>(end_field - record_fields) > max_fields) {
+      // Already too many fields: the state machine redoes the record and reports it.
+      resume = record_begin;
+      end_field = record_fields;
+    }
+    record_start_ = static_cast<size_t>(record_begin - buffer);
+    record_line_ = record_line;
+    ContinueSlowly(static_cast<size_t>(resume - buffer), record_fields,
+                   static_cast<size_t>(end_field - record_fields));
+  };
+
+  // Per block: the stop bytes in order; the commas below a stop end fields of the record it
+  // ends. `\n` or `\r` ends the record (or is a blank line when the record has no byte yet);
+  // `"` hands over. Commas after the block's last stop continue into the next block.
+  const uint64_t live = ~uint64_t{0} << (pos - block);  // Drops bytes before pos.
+  uint64_t comma_bits = commas & live;
+  uint64_t stop_bits = stops & live;
   for (;;) {
-    // Bits below the first stop byte of the block (all of them when there is none).
-    const uint64_t before_stop = (stops - 1) & ~stops;
-    uint64_t ends = commas & before_stop;
-    while (ends != 0) {
-      const size_t at = block + static_cast<size_t>(__builtin_ctzll(ends));
-      if (count == limit && !make_room()) {
-        ContinueSlowly(pos, fields, 0);
-        return false;
+    // Room for the up to 64 fields this block can end, so the loops need no check.
+    if (field_room - field_out < 65) {
+      if (next_record != out) {
+        // Growing would move the fields of the records already returned: give this record
+        // back (a later call redoes it).
+        pos = static_cast<size_t>(record_begin - buffer);
+        line = record_line;
+        break;
       }
-      fields[count++] = std::string_view(buffer + field_start, at - field_start);
-      field_start = at + 1;
-      ends &= ends - 1;
+      const size_t used = static_cast<size_t>(field_out - fields_.data());
+      const size_t first = static_cast<size_t>(record_fields - fields_.data());
+      fields_.resize(std::max({2 * fields_.size(), used + 65, size_t{1024}}));
+      field_out = fields_.data() + used;
+      record_fields = fields_.data() + first;
+      field_room = fields_.data() + fields_.size();
     }
-    if (stops != 0) {
-      const size_t at = block + static_cast<size_t>(__builtin_ctzll(stops));
-      const char stop = buffer[at];
+    // Whether a record ending in this block may break a limit (never, with the defaults,
+    // unless a record is about as long as max_record_bytes).
+    const bool check_limits =
+        static_cast<size_t>(field_out - record_fields) + 64 > max_fields ||
+        static_cast<size_t>(block_ptr + 64 - record_begin) > max_record_bytes;
+    while (stop_bits != 0) {
+      const unsigned bit = static_cast<unsigned>(__builtin_ctzll(stop_bits));
+      const uint64_t below = (stop_bits - 1) & ~stop_bits;  // Bits below this stop.
+      stop_bits &= stop_bits - 1;
+      uint64_t ends = comma_bits & below;
+      comma_bits ^= ends;
+      while (ends != 0) {
+        const char* const at = block_ptr + static_cast<unsigned>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        *field_out++ = std::string_view(field_start, static_cast<size_t>(at - field_start));
+        field_start = at + 1;
+      }
+      const char* const at = block_ptr + bit;
+      const char stop = *at;
       if (stop == '"') {
-        // A quoted field, or a literal quote: the state machine takes over at this field.
-        ContinueSlowly(field_start, fields, count);
-        return false;
+        // A quoted field, or a literal quote: the state machine takes this field on. When
+        // quotes keep coming at once, the fast path backs off for more and more records
+        // (exponentially), so files full of quotes do not pay for it.
+        fast_backoff_ = next_record != out ? 1 : std::min<uint32_t>(2 * fast_backoff_ + 1, 1024);
+        fast_skip_ = fast_backoff_;
+        hand_over(field_start, field_out);
+        goto done;
       }
-      if ((count == limit && !make_room()) || at - pos > options_.max_record_bytes) {
+      if (at == record_begin) {
+        // A terminator where a record would start: a blank line, which the csv crate skips.
+        line += stop == '\n';
+        record_begin = field_start = at + 1;
+        record_line = line;
+        continue;
+      }
+      *field_out++ = std::string_view(field_start, static_cast<size_t>(at - field_start));
+      if (check_limits &&
+          (static_cast<size_t>(field_out - record_fields) > max_fields ||
+           static_cast<size_t>(at - record_begin) > max_record_bytes)) {
         // Too many fields or too long: the state machine redoes the record and reports it.
-        ContinueSlowly(pos, fields, 0);
-        return false;
+        hand_over(record_begin, record_fields);
+        goto done;
       }
-      fields[count++] = std::string_view(buffer + field_start, at - field_start);
-      non_ascii |= high & live & before_stop;
-      if (stop == '\n') ++line_;
-      record.fields = std::span<const std::string_view>(fields, count);
-      record.ascii = non_ascii == 0;
-      record.line = record_line_;
-      record.start_offset = buffer_file_offset_ + pos;
-      record.end_offset = buffer_file_offset_ + at + 1;
-      scan_ = record_start_ = at + 1;
-      views_outstanding_ = true;
-      return true;
+      line += stop == '\n';
+      CsvRecord& record = *next_record++;
+      record.fields = std::span<const std::string_view>(
+          record_fields, static_cast<size_t>(field_out - record_fields));
+      record.line = record_line;
+      record.start_offset = offset_base + reinterpret_cast<uintptr_t>(record_begin);
+      record.end_offset = offset_base + reinterpret_cast<uintptr_t>(at) + 1;
+      record.ascii = !record_non_ascii && high == 0;
+      record_begin = field_start = at + 1;
+      record_line = line;
+      record_fields = field_out;
+      record_non_ascii = false;
+      if (next_record == out_end) {
+        pos = static_cast<size_t>(record_begin - buffer);
+        goto between_records;
+      }
     }
-    non_ascii |= high & live;
-    if (block_end_ == data_end) {
+    // No stop left in the block: its commas end fields of the record in progress.
+    while (comma_bits != 0) {
+      const char* const at = block_ptr + static_cast<unsigned>(__builtin_ctzll(comma_bits));
+      comma_bits &= comma_bits - 1;
+      *field_out++ = std::string_view(field_start, static_cast<size_t>(at - field_start));
+      field_start = at + 1;
+    }
+    if (static_cast<size_t>(field_out - record_fields) > max_fields) {
+      hand_over(record_begin, record_fields);
+      goto done;
+    }
+    if (block_end == data_end) {
+      pos = static_cast<size_t>(record_begin - buffer);
+      if (pos == data_end) break;
       // The record goes on past the data read so far: the state machine reads more.
-      ContinueSlowly(field_start, fields, count);
-      return false;
+      hand_over(field_start, field_out);
+      goto done;
     }
-    LoadBlock(block_end_);
-    block = block_pos_;
-    commas = block_commas_;
-    stops = block_stops_;
-    high = block_high_;
-    live = ~uint64_t{0};
+    record_non_ascii |= high != 0;
+    load(block_end);
+    block_ptr = buffer + block;
+    comma_bits = commas;
+    stop_bits = stops;
   }
+between_records:
+  // The state machine is between records (its kStartRecord skips what blank lines remain).
+  scan_ = record_start_ = pos;
+  if (next_record != out) fast_backoff_ = 0;
+done:
+  line_ = line;
+  block_pos_ = block;
+  block_end_ = block_end;
+  block_commas_ = commas;
+  block_stops_ = stops;
+  block_high_ = high;
+  if (next_record != out) views_outstanding_ = true;
+  return static_cast<size_t>(next_record - out);
 }
 
 CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
@@ -379,7 +514,7 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
     if (finished_) return io_status_.ok() ? Event::kEnd : Event::kIoError;
 
     if (!bom_checked_ && (data_end_ - scan_ >= 3 || eof_)) {
-      if (data_end_ - scan_ >= 3 && std::memcmp(buffer_.get() + scan_, kUtf8Bom, 3) == 0) {
+      if (data_end_ - scan_ >= 3 && std::memcmp(buffer_ + scan_, kUtf8Bom, 3) == 0) {
         scan_ += 3;
       }
       record_start_ = scan_;
@@ -431,10 +566,31 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
       continue;
     }
 
-    char* buffer = buffer_.get();
+    char* buffer = buffer_;
     switch (state_) {
       case State::kStartRecord: {
-        if (FastRecord(record)) return Event::kRecord;
+        if (fast_skip_ > 0) {
+          --fast_skip_;  // Backing off after quotes (see NextRecords).
+        } else if (classify_ != nullptr) {
+          // The fast path splits the record, or sets the state machine up to go on.
+          if (NextRecords(&record, 1) == 1) return Event::kRecord;
+          continue;
+        }
+        // Terminators between records are blank lines, which the csv crate skips.
+        while (scan_ < data_end_) {
+          const char c = buffer[scan_];
+          if (c == '\n') {
+            ++line_;
+          } else if (c != '\r') {
+            break;
+          }
+          ++scan_;
+        }
+        record_start_ = scan_;
+        if (scan_ == data_end_) continue;
+        record_line_ = line_;
+        spans_.clear();
+        state_ = State::kStartField;
         continue;
       }
       case State::kStartField: {

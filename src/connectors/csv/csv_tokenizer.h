@@ -17,6 +17,12 @@ namespace vigil {
 /// The tokenizer calls it once per chunk (not per byte), so a std::function costs nothing.
 using CsvReadFunction = std::function<Result<size_t>(char* dest, size_t size)>;
 
+/// Byte classifiers of the tokenizer's fast path, fastest first. kBest picks the fastest the
+/// CPU runs (AVX2 on x86-64 when available); the others exist for tests and comparisons (a
+/// level the build or CPU lacks falls back to the next one). kOff turns the fast path off:
+/// every byte goes through the state machine.
+enum class CsvSimd : uint8_t { kBest, kSse2, kScalar, kOff };
+
 /// Limits of one tokenizer. Defaults suit files of any size: memory stays below about
 /// 2 * chunk_bytes + max_record_bytes whatever the input.
 struct CsvTokenizerOptions {
@@ -26,7 +32,13 @@ struct CsvTokenizerOptions {
   size_t max_record_bytes = size_t{64} << 20;
   /// A record with more fields than this is reported and skipped (bounds the field index).
   size_t max_fields = size_t{1} << 20;
+  CsvSimd simd = CsvSimd::kBest;
 };
+
+/// Bytes before and after every field of a CsvRecord that may be read (their values are
+/// unspecified): the tokenizer's buffer is padded, so readers may use wide loads (see
+/// ParseInt64Padded).
+inline constexpr size_t kFieldPadding = 16;
 
 /// One record. The span itself is valid until the next Next() call; the string_views in it
 /// point into the tokenizer's buffer and stay valid across later Next() calls until Next()
@@ -88,11 +100,22 @@ class CsvTokenizer {
   /// Advances to the next event. `record` is filled only for kRecord.
   Event Next(CsvRecord& record);
 
+  /// Fast path for readers: fills up to `max_records` records, all already in the buffer and
+  /// without quotes, and returns how many (each is what Next() would have returned as
+  /// kRecord). Returns fewer, or 0, whenever something else comes next (a quote, the end of
+  /// the buffered data, an error, a limit, a buffer move to announce): call Next() then.
+  /// Record spans are valid until the next call of Next() or NextRecords().
+  size_t NextRecords(CsvRecord* out, size_t max_records);
+
   const CsvSyntaxError& syntax_error() const { return syntax_error_; }
   const Status& io_status() const { return io_status_; }
+
+  /// Classifies the 64 bytes at `p` into masks[0..2]: `,`; stop bytes (`\r`, `\n`, `"`);
+  /// bytes >= 0x80 (bit i is p[i]). Picked per CPU (AVX2, SSE2 or scalar).
+  using ClassifyFunction = void (*)(const char* p, uint64_t* masks);
   /// Whether `p` points into the buffer (so a view at `p` dies when the buffer is reused).
   bool BufferContains(const char* p) const {
-    return p >= buffer_.get() && p < buffer_.get() + capacity_ + kPadding;
+    return p >= buffer_ - kPadding && p < buffer_ + capacity_ + kPadding;
   }
   /// Bytes read from the input so far.
   uint64_t bytes_read() const { return buffer_file_offset_ + data_end_; }
@@ -107,19 +130,14 @@ class CsvTokenizer {
   };
   enum class RefillResult { kRead, kEof, kMustAnnounce, kTooLong, kIoError };
 
-  /// Bytes after the usable capacity that SIMD loads may touch (never data).
+  /// Bytes before and after the usable capacity that wide loads may touch (never data).
   static constexpr size_t kPadding = 64;
+  static_assert(kPadding >= kFieldPadding);
 
   RefillResult Refill();
-  /// At kStartRecord: skips blank lines and splits the next record with the bitmask fast
-  /// path. Returns true with `record` filled, or false after setting up the state machine to
-  /// go on (at the field where the fast path stopped, or between records at the end of data).
-  bool FastRecord(CsvRecord& record);
-  /// Hands the record in progress to the state machine at `field_start` (a buffer index);
-  /// fields[0, count) are the fields already split.
+  /// Hands the record in progress (from record_start_) to the state machine, which goes on
+  /// at `field_start` (a buffer index); fields[0, count) are the fields already split.
   void ContinueSlowly(size_t field_start, const std::string_view* fields, size_t count);
-  /// Classifies the bytes [pos, min(pos + 64, data_end_)) into the block_* masks.
-  void LoadBlock(size_t pos);
   /// Moves the kept bytes [keep_from, data_end_) to the front of the buffer (already copied
   /// there by the caller) and rebases every index.
   void Rebase(size_t keep_from);
@@ -134,7 +152,10 @@ class CsvTokenizer {
   CsvReadFunction read_;
   CsvTokenizerOptions options_;
 
-  std::unique_ptr<char[]> buffer_;
+  /// kPadding zero bytes, the buffer (capacity_ bytes), kPadding zero bytes: loads may run
+  /// up to kPadding bytes before or after any byte of the data.
+  std::unique_ptr<char[]> storage_;
+  char* buffer_ = nullptr;  ///< storage_ + kPadding.
   size_t capacity_ = 0;              ///< Usable bytes (padding excluded).
   size_t data_end_ = 0;              ///< Valid input is [0, data_end_).
   size_t scan_ = 0;                  ///< Next byte the state machine looks at.
@@ -168,10 +189,16 @@ class CsvTokenizer {
   /// count is in the returned span).
   std::vector<std::string_view> fields_;
 
+  ClassifyFunction classify_ = nullptr;  ///< nullptr: no fast path (CsvSimd::kOff).
+  /// Record starts left to the state machine before the fast path is tried again, and the
+  /// current backoff (doubled by each quote met at once, reset by fast records).
+  uint32_t fast_skip_ = 0;
+  uint32_t fast_backoff_ = 0;
   // The fast path's classified block: bit i of each mask is the byte at block_pos_ + i, for
   // the bytes [block_pos_, block_end_) (bits at and past block_end_ are 0). Bytes at or after
   // scan_ never change while the buffer stays put (in-place unescaping writes only behind
-  // scan_), so the block stays valid until Refill() moves or extends the data.
+  // scan_), so the block stays valid until Refill() moves or extends the data (block_end_ = 0)
+  // or scan_ goes back before block_pos_ (NextRecords giving a record back).
   size_t block_pos_ = 0;
   size_t block_end_ = 0;  ///< 0: no block.
   uint64_t block_commas_ = 0;
