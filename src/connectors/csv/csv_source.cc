@@ -646,11 +646,38 @@ Status CsvSource::Report(DataError error) {
   return Status::OK();
 }
 
+bool CsvSource::AcceptFilter(const BoundExpr& predicate) {
+  pushed_filter_ = std::make_unique<ExprEvaluator>(predicate);
+  return true;
+}
+
 void CsvSource::EmitBatch(const BatchConsumer& emit) {
   rows_emitted_ += rows_;
   for (auto& column : batch_.columns) column.resize(rows_);
   batch_.ids.resize(rows_);
   batch_.diffs.resize(rows_);
+  if (pushed_filter_ != nullptr && rows_ > 0) {
+    // Keep rows whose predicate is True or Error (the real filter reports errors); compact in
+    // place. Errors found here are left to the downstream filter, which evaluates again.
+    filter_arena_.Reset();
+    const std::vector<Value>& keep = pushed_filter_->Evaluate(batch_, filter_arena_);
+    pushed_filter_->errors().clear();
+    size_t kept = 0;
+    for (size_t r = 0; r < rows_; ++r) {
+      const Value& k = keep[r];
+      const bool drop = k.is_none() || (k.kind() == ValueKind::kBool && !k.as_bool());
+      if (drop) continue;
+      if (kept != r) {
+        for (auto& column : batch_.columns) column[kept] = column[r];
+        batch_.ids[kept] = batch_.ids[r];
+        batch_.diffs[kept] = batch_.diffs[r];
+      }
+      ++kept;
+    }
+    for (auto& column : batch_.columns) column.resize(kept);
+    batch_.ids.resize(kept);
+    batch_.diffs.resize(kept);
+  }
   emit(batch_);
   batch_.arena.Reset();
   rows_ = 0;

@@ -12,6 +12,7 @@
 #include "connectors/api/error_log.h"
 #include "connectors/api/source.h"
 #include "connectors/csv/csv_tokenizer.h"
+#include "vigil/expr/evaluator.h"
 #include "vigil/batch/batch.h"
 #include "vigil/common/key.h"
 #include "vigil/common/status.h"
@@ -140,6 +141,10 @@ class CsvSource : public Source {
   /// Emits every row. Later files' headers are checked when reached; a bad one fails the run.
   Status ReadCommit(const BatchConsumer& emit) override;
 
+  /// Filter pushdown (see Source::AcceptFilter): rows for which `predicate` is False or None
+  /// are dropped before a batch is emitted, so the operators downstream never see them.
+  bool AcceptFilter(const BoundExpr& predicate) override;
+
   /// Data errors seen so far (also those not kept because no ErrorLog was given).
   uint64_t error_count() const { return error_count_; }
   /// The files Open() found, in reading order.
@@ -201,6 +206,8 @@ class CsvSource : public Source {
   bool opened_ = false;
   bool commit_done_ = false;
   uint64_t error_count_ = 0;
+  std::unique_ptr<ExprEvaluator> pushed_filter_;
+  ValueArena filter_arena_;
   uint64_t rows_emitted_ = 0;
   uint64_t bytes_of_finished_files_ = 0;
 
