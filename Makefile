@@ -3,8 +3,15 @@
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 SAMPLE ?= examples/data/logins_sample.csv
+# `make test SANITIZE=0` skips the ASan+UBSan run of the suite.
+SANITIZE ?= 1
+# Seconds each fuzz target runs in `make fuzz` (JOBS targets at a time).
+FUZZ_SECONDS ?= 60
+# Sanitizer settings of `make test-asan` (leaks fail the test; any UB stops it with a stack).
+ASAN_OPTIONS ?= detect_leaks=1
+UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-.PHONY: deps build demo test test-asan bench clean format
+.PHONY: deps build demo test test-asan fuzz bench clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -16,8 +23,23 @@ build: deps
 demo: build
 	@$(BUILD_DIR)/bin/suspicious_logins $(SAMPLE)
 
+# The release suite, then (unless SANITIZE=0) the same suite built with ASan+UBSan.
 test: build
 	@ctest --preset release -j $(JOBS)
+ifneq ($(SANITIZE),0)
+	@$(MAKE) --no-print-directory test-asan
+endif
+
+test-asan: deps
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build --preset asan-ubsan -j $(JOBS)
+	@ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) ctest --preset asan-ubsan -j $(JOBS)
+
+# libFuzzer targets (clang) for the CSV reader, value parser and markdown tables; fails on a crash.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@fuzz/run_fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@$(BUILD_DIR)/bin/vigil_micro_bench

@@ -12,6 +12,8 @@ packages=(
   libfast-float-dev  # float parsing in the CSV reader
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`
+  llvm-14                   # llvm-symbolizer: readable sanitizer stacks
 )
 
 missing=()

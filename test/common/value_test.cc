@@ -71,6 +71,16 @@ TEST(DateTimeTest, ParsesAndFormatsNaiveAndUtc) {
   EXPECT_EQ(DaysFromCivil(1973, 1, 1), 1096);
 }
 
+TEST(DateTimeTest, RejectsInstantsOutsideTheNanosecondRange) {
+  // Found by fuzzing: years outside 1677..2262 overflowed int64 nanoseconds.
+  EXPECT_TRUE(ParseDateTime("2262-04-11T23:47:16.854775807", false).has_value());
+  EXPECT_FALSE(ParseDateTime("2262-04-11T23:47:16.854775808", false).has_value());
+  EXPECT_TRUE(ParseDateTime("1677-09-21T00:12:43.145224192", false).has_value());
+  EXPECT_FALSE(ParseDateTime("1677-09-21T00:12:43.145224191", false).has_value());
+  EXPECT_FALSE(ParseDateTime("2500-01-01T00:00:00", false).has_value());
+  EXPECT_FALSE(ParseDateTime("1600-01-01T00:00:00", false).has_value());
+}
+
 TEST(DateTimeTest, FormatsNegativeTimesBeforeEpoch) {
   EXPECT_EQ(FormatDateTime(-1'000'000'000, false), "1969-12-31 23:59:59");
   EXPECT_EQ(FormatDuration(600 * kNanosPerSecond), "0 days 00:10:00");

@@ -121,7 +121,16 @@ std::optional<int64_t> ParseDateTime(std::string_view s, bool with_zone) {
   if (pos != s.size()) return std::nullopt;
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  return seconds * kNanosPerSecond + fraction_ns;
+  // Nanoseconds since the epoch fit an int64 only from 1677-09-21 00:12:43.145224192 to
+  // 2262-04-11 23:47:16.854775807, and a 4-digit year reaches far beyond: check, never wrap.
+  // A fraction of a negative second borrows one second, so the lowest instant still fits.
+  const bool borrow = seconds < 0 && fraction_ns > 0;
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds + (borrow ? 1 : 0), kNanosPerSecond, &ns) ||
+      __builtin_add_overflow(ns, fraction_ns - (borrow ? kNanosPerSecond : 0), &ns)) {
+    return std::nullopt;
+  }
+  return ns;
 }
 
 }  // namespace vigil
