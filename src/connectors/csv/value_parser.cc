@@ -107,22 +107,6 @@ size_t Utf8SequenceLength(const unsigned char* s, size_t size, size_t i) {
   return 0;
 }
 
-const char* TypeKindName(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::kAny: return "Any";
-    case TypeKind::kNone: return "None";
-    case TypeKind::kBool: return "bool";
-    case TypeKind::kInt: return "int";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kString: return "str";
-    case TypeKind::kPointer: return "Pointer";
-    case TypeKind::kTuple: return "tuple";
-    case TypeKind::kDateTimeNaive: return "DateTimeNaive";
-    case TypeKind::kDateTimeUtc: return "DateTimeUtc";
-    case TypeKind::kDuration: return "Duration";
-  }
-  return "?";
-}
 
 FieldParseResult Failure(const char* reason) {
   FieldParseResult result;

@@ -1,5 +1,7 @@
 #include "connectors/output/value_text.h"
 
+#include "vigil/types/datetime.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -78,25 +80,6 @@ void AppendExponential(std::string& out, const ShortestDecimal& d) {
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (era-based civil arithmetic).
-void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
-  const unsigned year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const unsigned month_index = (5 * day_of_year + 2) / 153;
-  day = day_of_year - (153 * month_index + 2) / 5 + 1;
-  month = month_index < 10 ? month_index + 3 : month_index - 9;
-  year = static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
-}
 
 /// Appends `value` zero-padded to `width` digits (value >= 0).
 void AppendPadded(std::string& out, int64_t value, int width) {

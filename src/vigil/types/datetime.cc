@@ -4,7 +4,6 @@
 
 namespace vigil {
 
-namespace {
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -23,6 +22,8 @@ void CivilFromDays(int64_t z, int64_t& year, unsigned& month, unsigned& day) {
   month = mp < 10 ? mp + 3 : mp - 9;
   year = y + (month <= 2);
 }
+
+namespace {
 
 bool ReadDigits(std::string_view s, size_t& pos, size_t count, int64_t& out) {
   if (pos + count > s.size()) return false;

@@ -11,6 +11,10 @@ inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (civil calendar arithmetic).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+/// The proleptic Gregorian date of a day count since 1970-01-01 (inverse of DaysFromCivil).
+void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day);
+/// Floor division (rounds toward negative infinity), for times before the epoch.
+int64_t FloorDiv(int64_t a, int64_t b);
 
 /// `2023-06-22 09:06:30` (naive) or `2023-06-22 09:06:30+00:00` (utc); fractional seconds are
 /// printed only when present, as Python's datetime does.

@@ -2,8 +2,7 @@
 
 namespace vigil {
 
-namespace {
-const char* KindName(TypeKind k) {
+const char* TypeKindName(TypeKind k) {
   switch (k) {
     case TypeKind::kAny: return "Any";
     case TypeKind::kNone: return "None";
@@ -19,13 +18,12 @@ const char* KindName(TypeKind k) {
   }
   return "?";
 }
-}  // namespace
 
 std::string DType::ToString() const {
   if (optional && kind != TypeKind::kNone && kind != TypeKind::kAny) {
-    return std::string("Optional[") + KindName(kind) + "]";
+    return std::string("Optional[") + TypeKindName(kind) + "]";
   }
-  return KindName(kind);
+  return TypeKindName(kind);
 }
 
 DType UnifyTypes(DType a, DType b) {

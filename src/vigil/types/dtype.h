@@ -57,6 +57,9 @@ inline constexpr DType Duration{TypeKind::kDuration};
 constexpr DType Optional(DType t) { return t.AsOptional(); }
 }  // namespace dtype
 
+/// Pathway's name of a kind: `int`, `str`, `DateTimeNaive`, ...
+const char* TypeKindName(TypeKind kind);
+
 /// The common type of two branches (if_else, coalesce, concat): equal kinds merge their
 /// optionality, int and float widen to float, None makes the other optional; otherwise Any.
 DType UnifyTypes(DType a, DType b);
