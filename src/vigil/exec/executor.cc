@@ -4,6 +4,9 @@
 
 #include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/map_op.h"
+#include "vigil/ops/temporal/cutoff_op.h"
+#include "vigil/ops/temporal/delay_op.h"
+#include "vigil/ops/temporal/forget_op.h"
 #include "vigil/ops/window/window_assign_op.h"
 
 namespace vigil {
@@ -96,6 +99,23 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       break;
     case NodeKind::kGroupBy:
       op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby);
+      if (node->inputs[0]->kind == NodeKind::kForget &&
+          !node->inputs[0]->temporal.group_keys.empty()) {
+        // windowby with a cutoff: forgetting drops whole windows from this groupby.
+        static_cast<ForgetOperator*>(inputs[0])->ConnectGroupsTo(
+            op.get(), node->inputs[0]->temporal.keep_results
+                          ? GroupByReduceOperator::kForgetGroupsPort
+                          : GroupByReduceOperator::kDropGroupsPort);
+      }
+      break;
+    case NodeKind::kCutoff:
+      op = std::make_unique<CutoffOperator>(node->operation, node->temporal, node->schema.size());
+      break;
+    case NodeKind::kDelay:
+      op = std::make_unique<DelayOperator>(node->operation, node->temporal, node->schema.size());
+      break;
+    case NodeKind::kForget:
+      op = std::make_unique<ForgetOperator>(node->operation, node->temporal, node->schema.size());
       break;
   }
   op->set_context(&context_);

@@ -259,10 +259,152 @@ Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& sp
   return Status::OK();
 }
 
+/// A literal expression holding a time parameter (an int, float or duration).
+Expr TimeLiteral(const Value& v) {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kLiteral;
+  node->literal = StoredValue(v);
+  return Expr(std::move(node));
+}
+
+/// Checks interval parameters (behavior delay/cutoff/shift, a temporal threshold) against the
+/// time column, as Pathway's check_joint_types does for windows: numbers for int and float
+/// times (mixing allowed), durations for datetimes.
+Status CheckIntervalTypes(DType time_type,
+                          const std::vector<std::pair<std::string, Value>>& params) {
+  const TypeKind t = time_type.kind;
+  const bool numeric_time = t == TypeKind::kInt || t == TypeKind::kFloat;
+  const bool datetime_time = t == TypeKind::kDateTimeNaive || t == TypeKind::kDateTimeUtc;
+  bool fits = numeric_time || datetime_time;
+  for (const auto& [name, v] : params) {
+    fits = fits && (numeric_time ? v.is_numeric() : v.kind() == ValueKind::kDuration);
+  }
+  if (fits) return Status::OK();
+  std::string names = "time_expr", types = time_type.AsRequired().ToString();
+  for (const auto& [name, v] : params) {
+    names += ", " + name;
+    types += std::string(", ") + TimeKindName(v);
+  }
+  return Status::TypeError(
+      "Arguments ({}) have to be of types (int | float, ...) or (DateTimeNaive, Duration, ...) "
+      "or (DateTimeUtc, Duration, ...) but are of types ({})",
+      names, types);
+}
+
+/// a + b for two interval parameters of one time type (numbers or durations).
+Value AddIntervals(const Value& a, const Value& b) {
+  if (a.kind() == ValueKind::kFloat || b.kind() == ValueKind::kFloat) {
+    return Value::Float(a.as_number() + b.as_number());
+  }
+  if (a.kind() == ValueKind::kDuration) return Value::Duration(a.as_timestamp() + b.as_timestamp());
+  return Value::Int(a.as_int() + b.as_int());
+}
+
+/// A temporal operator node (cutoff, delay, forget) over `input`, which it leaves unchanged.
+/// `group_keys` (forget in windowby): forget whole windows, see TemporalSpec.
+Result<NodePtr> TemporalNode(NodeKind kind, const std::string& operation, const NodePtr& input,
+                             const Expr& threshold, const std::vector<Expr>& current_times,
+                             const std::vector<Expr>& group_keys = {}, bool keep_results = true) {
+  BindOptions options;
+  options.context = operation;
+  auto node = std::make_shared<TableNode>();
+  node->kind = kind;
+  node->operation = operation;
+  node->inputs = {input};
+  node->schema = input->schema;
+  ASSIGN_OR_RAISE(node->temporal.threshold, BindExpr(threshold, input->schema, options));
+  for (const Expr& e : current_times) {
+    ASSIGN_OR_RAISE(BoundExpr bound, BindExpr(e, input->schema, options));
+    node->temporal.current_times.push_back(std::move(bound));
+  }
+  for (const Expr& e : group_keys) {
+    ASSIGN_OR_RAISE(BoundExpr bound, BindExpr(e, input->schema, options));
+    node->temporal.group_keys.push_back(std::move(bound));
+  }
+  node->temporal.keep_results = keep_results;
+  return NodePtr(std::move(node));
+}
+
+/// The delay and cutoff a behavior means for a tumbling/sliding window; exactly_once(shift)
+/// is common_behavior(duration + shift, shift) (Pathway's _SlidingWindow._apply).
+struct ResolvedBehavior {
+  std::optional<Value> delay, cutoff;
+  bool keep_results = true;
+};
+
+Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window& window,
+                                         DType time_type) {
+  RETURN_NOT_OK(behavior.status);
+  ResolvedBehavior r;
+  if (behavior.kind == Behavior::Kind::kCommon) {
+    std::vector<std::pair<std::string, Value>> params;
+    if (behavior.delay) params.emplace_back("behavior.delay", behavior.delay->value());
+    if (behavior.cutoff) params.emplace_back("behavior.cutoff", behavior.cutoff->value());
+    RETURN_NOT_OK(CheckIntervalTypes(time_type, params));
+    if (behavior.delay) r.delay = behavior.delay->value();
+    if (behavior.cutoff) r.cutoff = behavior.cutoff->value();
+    r.keep_results = behavior.keep_results;
+    return r;
+  }
+  if (behavior.shift) {
+    RETURN_NOT_OK(CheckIntervalTypes(time_type, {{"behavior.shift", behavior.shift->value()}}));
+  }
+  Value duration;
+  if (window.duration) {
+    duration = window.duration->value();
+  } else {  // sliding(hop, ratio=r): duration = r * hop.
+    const Value& hop = window.hop->value();
+    const int64_t ratio = window.ratio.value_or(1);
+    duration = hop.kind() == ValueKind::kFloat
+                   ? Value::Float(hop.as_float() * static_cast<double>(ratio))
+               : hop.kind() == ValueKind::kDuration ? Value::Duration(hop.as_timestamp() * ratio)
+                                                    : Value::Int(hop.as_int() * ratio);
+  }
+  // No shift is a zero interval of the duration's type.
+  const Value zero = duration.kind() == ValueKind::kFloat      ? Value::Float(0)
+                     : duration.kind() == ValueKind::kDuration ? Value::Duration(0)
+                                                               : Value::Int(0);
+  const Value shift = behavior.shift ? behavior.shift->value() : zero;
+  r.delay = AddIntervals(duration, shift);
+  r.cutoff = shift;
+  r.keep_results = true;
+  return r;
+}
+
+/// Appends windowby's behavior operators after the window assignment `assigned`, in
+/// Pathway's order (SEMANTICS.md §2.3): cutoff (ignore late pairs), delay (hold pairs until
+/// now >= start + delay), forget (retract pairs once now >= end + cutoff). Returns the node the
+/// groupby reads.
+Result<NodePtr> AddBehaviorNodes(const NodePtr& assigned, const Expr& time,
+                                 const ResolvedBehavior& b) {
+  NodePtr last = assigned;
+  const Expr start = col("_pw_window_start"), end = col("_pw_window_end");
+  if (b.cutoff) {
+    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kCutoff, "windowby", last,
+                                       end + TimeLiteral(*b.cutoff), {time}));
+  }
+  if (b.delay) {
+    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kDelay, "windowby", last,
+                                       start + TimeLiteral(*b.delay), {time}));
+  }
+  if (b.cutoff) {
+    // Pathway rewrites a released pair's time to max(t, start + delay) before forgetting,
+    // and forget's "now" follows that time.
+    std::vector<Expr> current = {time};
+    if (b.delay) current.push_back(start + TimeLiteral(*b.delay));
+    // A window is the group of (start, end, instance); all its pairs share end + cutoff, so
+    // forget drops windows whole.
+    ASSIGN_OR_RAISE(last,
+                    TemporalNode(NodeKind::kForget, "windowby", last, end + TimeLiteral(*b.cutoff),
+                                 current, {start, end, col("_pw_instance")}, b.keep_results));
+  }
+  return last;
+}
+
 }  // namespace
 
-GroupedTable Table::windowby(const Expr& time, const Window& window,
-                             std::optional<Expr> instance) const {
+GroupedTable Table::windowby(const Expr& time, const Window& window, std::optional<Expr> instance,
+                             std::optional<Behavior> behavior) const {
   GroupedTable g;
   g.operation = "windowby";
   g.status_ = status();
@@ -282,6 +424,15 @@ GroupedTable Table::windowby(const Expr& time, const Window& window,
   if (!resolved.ok()) {
     g.status_ = WithOperation("windowby", resolved);
     return g;
+  }
+  std::optional<ResolvedBehavior> resolved_behavior;
+  if (behavior) {
+    auto r = ResolveBehavior(*behavior, window, bound_time->type);
+    if (!r.ok()) {
+      g.status_ = WithOperation("windowby", r.status());
+      return g;
+    }
+    resolved_behavior = std::move(*r);
   }
   node->window.time = std::move(*bound_time);
   DType instance_type = dtype::NoneType;
@@ -308,6 +459,14 @@ GroupedTable Table::windowby(const Expr& time, const Window& window,
   node->schema.Add({"_pw_original_id", dtype::Pointer, false, std::nullopt});
   const size_t n = schema().size();
   g.input_ = node;
+  if (resolved_behavior) {
+    auto last = AddBehaviorNodes(node, time, *resolved_behavior);
+    if (!last.ok()) {
+      g.status_ = WithOperation("windowby", last.status());
+      return g;
+    }
+    g.input_ = std::move(*last);
+  }
   // Group by (_pw_window, _pw_window_start, _pw_window_end, _pw_instance), as Pathway does;
   // _pw_window is the tuple (instance, start, end).
   g.keys = {make_tuple({col("_pw_instance"), col("_pw_window_start"), col("_pw_window_end")}),
@@ -319,6 +478,45 @@ GroupedTable Table::windowby(const Expr& time, const Window& window,
   }
   g.id_column = n + 3;
   return g;
+}
+
+namespace {
+
+/// ignore_late / buffer / forget on a plain table: threshold = time + `threshold`, "now"
+/// follows `time`.
+Table PlainTemporal(const Table& table, NodeKind kind, const std::string& operation,
+                    const Expr& time, const TimeParam& threshold) {
+  if (!table.ok()) return table;
+  BindOptions options;
+  options.context = operation;
+  auto bound_time = BindExpr(time, table.schema(), options);
+  if (!bound_time.ok()) return Failed(WithOperation(operation, bound_time.status()));
+  const TypeKind t = bound_time->type.kind;
+  if (t != TypeKind::kInt && t != TypeKind::kFloat && t != TypeKind::kDateTimeNaive &&
+      t != TypeKind::kDateTimeUtc) {
+    return Failed(Status::TypeError("{}: the time column must be int, float or a datetime, got {}",
+                                    operation, bound_time->type.ToString()));
+  }
+  Status types = CheckIntervalTypes(bound_time->type, {{"threshold", threshold.value()}});
+  if (!types.ok()) return Failed(WithOperation(operation, types));
+  auto node =
+      TemporalNode(kind, operation, table.node(), time + TimeLiteral(threshold.value()), {time});
+  if (!node.ok()) return Failed(WithOperation(operation, node.status()));
+  return Table(std::move(*node));
+}
+
+}  // namespace
+
+Table Table::ignore_late(const Expr& time, TimeParam threshold) const {
+  return PlainTemporal(*this, NodeKind::kCutoff, "ignore_late", time, threshold);
+}
+
+Table Table::buffer(const Expr& time, TimeParam threshold) const {
+  return PlainTemporal(*this, NodeKind::kDelay, "buffer", time, threshold);
+}
+
+Table Table::forget(const Expr& time, TimeParam threshold) const {
+  return PlainTemporal(*this, NodeKind::kForget, "forget", time, threshold);
 }
 
 namespace {

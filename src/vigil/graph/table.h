@@ -61,9 +61,24 @@ class Table {
   /// One row reducing the whole table (groupby with no keys).
   Table reduce(std::vector<NamedExpr> columns) const;
   /// Groups rows into windows of `time` (and `instance`); follow with reduce(), which can use
-  /// `_pw_window`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`.
+  /// `_pw_window`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`. A `behavior`
+  /// (temporal::common_behavior, temporal::exactly_once_behavior) delays results, ignores
+  /// late rows and forgets finished windows, so state stays bounded over an endless stream.
   GroupedTable windowby(const Expr& time, const Window& window,
-                        std::optional<Expr> instance = std::nullopt) const;
+                        std::optional<Expr> instance = std::nullopt,
+                        std::optional<Behavior> behavior = std::nullopt) const;
+
+  /// Drops the rows with `time + threshold <= now`, where "now" is the largest `time` of the
+  /// earlier commits (Pathway's ignore_late).
+  Table ignore_late(const Expr& time, TimeParam threshold) const;
+  /// Holds every row until now >= `time + threshold`, "now" including the current commit;
+  /// what is still held at end of input comes out at time 18446744073709551614 (Pathway's
+  /// buffer).
+  Table buffer(const Expr& time, TimeParam threshold) const;
+  /// Passes rows through and retracts each one in the first commit after "now" reached
+  /// `time + threshold`, "now" being the largest `time` of the earlier commits (Pathway's
+  /// forget).
+  Table forget(const Expr& time, TimeParam threshold) const;
 
  private:
   Table MapTo(std::string operation, std::vector<NamedExpr> columns) const;

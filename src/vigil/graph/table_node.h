@@ -10,12 +10,25 @@
 #include "vigil/common/status.h"
 #include "vigil/expr/bound_expr.h"
 #include "vigil/ops/groupby_reduce_op.h"
+#include "vigil/ops/temporal/temporal_spec.h"
 #include "vigil/ops/window/window_assign_op.h"
 #include "vigil/types/schema.h"
 
 namespace vigil {
 
-enum class NodeKind { kSource, kMap, kFilter, kConcat, kWindowAssign, kGroupBy };
+/// kCutoff, kDelay and kForget are the temporal operators (ops/temporal/): windowby's
+/// behaviors and Table::ignore_late / buffer / forget.
+enum class NodeKind {
+  kSource,
+  kMap,
+  kFilter,
+  kConcat,
+  kWindowAssign,
+  kGroupBy,
+  kCutoff,
+  kDelay,
+  kForget
+};
 
 /// Options a source gets when the executor instantiates it.
 struct SourceContext {
@@ -45,6 +58,7 @@ struct TableNode {
   std::vector<std::vector<size_t>> concat_maps;    ///< kConcat
   WindowAssignSpec window;                         ///< kWindowAssign
   GroupBySpec groupby;                             ///< kGroupBy
+  TemporalSpec temporal;                           ///< kCutoff, kDelay, kForget
 };
 
 using NodePtr = std::shared_ptr<const TableNode>;

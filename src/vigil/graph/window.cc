@@ -39,5 +39,26 @@ Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<i
   return w;
 }
 
+Behavior common_behavior(std::optional<TimeParam> delay, std::optional<TimeParam> cutoff,
+                         bool keep_results) {
+  Behavior b;
+  b.kind = Behavior::Kind::kCommon;
+  b.delay = delay;
+  b.cutoff = cutoff;
+  b.keep_results = keep_results;
+  if (!keep_results && !cutoff) {
+    // Without a cutoff nothing is ever forgotten, so there would be no result to retract.
+    b.status = Status::Invalid("common_behavior(): keep_results=false requires a cutoff");
+  }
+  return b;
+}
+
+Behavior exactly_once_behavior(std::optional<TimeParam> shift) {
+  Behavior b;
+  b.kind = Behavior::Kind::kExactlyOnce;
+  b.shift = shift;
+  return b;
+}
+
 }  // namespace temporal
 }  // namespace vigil

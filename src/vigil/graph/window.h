@@ -43,6 +43,25 @@ struct Window {
   Status status;  ///< A window built with inconsistent arguments carries the error here.
 };
 
+/// When a tumbling/sliding windowby emits results and when it stops updating (and forgets)
+/// a window: Pathway's temporal behaviors. Built by temporal::common_behavior and
+/// temporal::exactly_once_behavior; passed to Table::windowby. Parameters are checked against
+/// the time column's type there, like the window's.
+struct Behavior {
+  enum class Kind { kCommon, kExactlyOnce };
+  Kind kind = Kind::kCommon;
+  /// kCommon: a window's first result waits until now >= window_start + delay.
+  std::optional<TimeParam> delay;
+  /// kCommon: rows arriving when now >= window_end + cutoff are ignored, and the window's
+  /// state is forgotten.
+  std::optional<TimeParam> cutoff;
+  /// kCommon: with false, a forgotten window's result row is retracted too.
+  bool keep_results = true;
+  /// kExactlyOnce: each window is emitted once, when now >= window_end + shift.
+  std::optional<TimeParam> shift;
+  Status status;  ///< A behavior built with inconsistent arguments carries the error here.
+};
+
 namespace temporal {
 /// Windows [origin + k*duration, origin + (k+1)*duration).
 Window tumbling(TimeParam duration, std::optional<TimeParam> origin = std::nullopt);
@@ -51,6 +70,17 @@ Window tumbling(TimeParam duration, std::optional<TimeParam> origin = std::nullo
 Window sliding(TimeParam hop, std::optional<TimeParam> duration,
                std::optional<int64_t> ratio = std::nullopt,
                std::optional<TimeParam> origin = std::nullopt);
+
+/// Pathway's common_behavior(delay, cutoff, keep_results): delay the first result of a window
+/// until now >= start + delay; ignore rows arriving once now >= end + cutoff and forget the
+/// window's state then (its result stays unless keep_results is false). keep_results=false
+/// needs a cutoff. "now" is the largest event time seen, across all instances.
+Behavior common_behavior(std::optional<TimeParam> delay = std::nullopt,
+                         std::optional<TimeParam> cutoff = std::nullopt, bool keep_results = true);
+/// Pathway's exactly_once_behavior(shift): each window's result is emitted once, when now
+/// reaches end + shift (or at end of input), and never updated: common_behavior(delay =
+/// duration + shift, cutoff = shift, keep_results = true). No shift means 0.
+Behavior exactly_once_behavior(std::optional<TimeParam> shift = std::nullopt);
 }  // namespace temporal
 
 }  // namespace vigil

@@ -91,20 +91,15 @@ std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
   return output_columns_;
 }
 
-void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
+size_t GroupByReduceOperator::ComputeRowKeys(const Batch& batch) {
   const size_t n = batch.num_rows();
-  if (n == 0) return;
-  scratch_arena_.Reset();
   key_columns_.clear();
   for (auto& e : key_evaluators_) {
     key_columns_.push_back(&e->Evaluate(batch, scratch_arena_));
     if (!e->errors().empty()) ReportExpressionErrors(e->errors());
   }
-  // Group of every row. Rows whose key holds an Error cannot be grouped: they are reported
-  // and left out (slot kNoSlot), never silently merged into a group.
-  constexpr uint32_t kNoSlot = ~uint32_t{0};
-  row_slots_.resize(n);
-  to_snapshot_.clear();
+  row_keys_.resize(n);
+  row_key_ok_.resize(n);
   size_t skipped = 0;
   for (size_t i = 0; i < n; ++i) {
     hasher_.Reset();
@@ -114,8 +109,8 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
       has_error = has_error || v.is_error();
       v.HashInto(hasher_);
     }
+    row_key_ok_[i] = has_error ? 0 : 1;
     if (has_error) {
-      row_slots_[i] = kNoSlot;
       ++skipped;
       continue;
     }
@@ -125,7 +120,95 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
       (*key_columns_[*spec_.shard_key])[i].HashInto(shard_hasher_);
       key = key.WithShardOf(shard_hasher_.Finish());
     }
-    uint32_t slot = SlotFor(key, i);
+    row_keys_[i] = key;
+  }
+  return skipped;
+}
+
+void GroupByReduceOperator::SnapshotOldOutputs() {
+  if (to_snapshot_.empty()) return;
+  auto& outputs = ComputeOutputs(to_snapshot_, snapshot_rows_);
+  for (size_t j = 0; j < to_snapshot_.size(); ++j) {
+    old_output_row_[to_snapshot_[j]] = static_cast<uint32_t>(old_outputs_.num_rows());
+    for (size_t c = 0; c < outputs.size(); ++c) {
+      old_outputs_.columns[c].push_back(old_outputs_.arena.Copy((*outputs[c])[j]));
+    }
+    old_outputs_.ids.push_back(groups_[to_snapshot_[j]].key);
+    old_outputs_.diffs.push_back(-1);
+  }
+}
+
+void GroupByReduceOperator::DropGroups(const Batch& batch) {
+  scratch_arena_.Reset();
+  ComputeRowKeys(batch);
+  to_snapshot_.clear();
+  std::vector<uint32_t>& dropped = row_slots_;  // Scratch: OnBatch is done for this commit.
+  dropped.clear();
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    auto it = row_key_ok_[i] ? slot_of_key_.find(row_keys_[i]) : slot_of_key_.end();
+    if (it == slot_of_key_.end()) continue;  // Never grouped, or already gone.
+    const uint32_t slot = it->second;
+    Group& g = groups_[slot];
+    if (!g.dirty) {
+      g.dirty = true;
+      dirty_slots_.push_back(slot);
+      if (g.emitted) to_snapshot_.push_back(slot);
+    }
+    dropped.push_back(slot);
+  }
+  SnapshotOldOutputs();
+  // As if every row of the group were retracted: OnCommitEnd emits -old and frees the slot.
+  for (uint32_t slot : dropped) {
+    groups_[slot].count = 0;
+    for (auto& reducer : reducers_) reducer->Clear(slot);
+  }
+}
+
+void GroupByReduceOperator::ForgetGroups(const Batch& batch) {
+  scratch_arena_.Reset();
+  ComputeRowKeys(batch);
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    auto it = row_key_ok_[i] ? slot_of_key_.find(row_keys_[i]) : slot_of_key_.end();
+    if (it != slot_of_key_.end()) RecycleSlot(it->second);
+  }
+}
+
+void GroupByReduceOperator::RecycleSlot(uint32_t slot) {
+  Group& g = groups_[slot];
+  slot_of_key_.erase(g.key);
+  for (auto& reducer : reducers_) reducer->Clear(slot);
+  g = Group();
+  free_slots_.push_back(slot);
+}
+
+void GroupByReduceOperator::OnBatch(size_t port, const Batch& batch, Time time) {
+  const size_t n = batch.num_rows();
+  if (n == 0) return;
+  if (port == kDropGroupsPort || port == kForgetGroupsPort) {
+    Batch& into = port == kDropGroupsPort ? groups_to_drop_ : groups_to_forget_;
+    if (into.num_columns() != batch.num_columns()) into = Batch(batch.num_columns());
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t c = 0; c < batch.num_columns(); ++c) {
+        into.columns[c].push_back(into.arena.Copy(batch.columns[c][i]));
+      }
+      into.ids.push_back(batch.ids[i]);
+      into.diffs.push_back(batch.diffs[i]);
+    }
+    return;
+  }
+  scratch_arena_.Reset();
+  // Group of every row. Rows whose key holds an Error cannot be grouped: they are reported
+  // and left out (slot kNoSlot), never silently merged into a group.
+  constexpr uint32_t kNoSlot = ~uint32_t{0};
+  const size_t skipped = ComputeRowKeys(batch);
+  row_slots_.resize(n);
+  to_snapshot_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (!row_key_ok_[i]) {
+      row_slots_[i] = kNoSlot;
+      continue;
+    }
+    uint32_t slot = SlotFor(row_keys_[i], i);
     row_slots_[i] = slot;
     Group& g = groups_[slot];
     g.count += batch.diffs[i];
@@ -140,17 +223,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
                                                     "column were left out", skipped));
   }
   // Before the reducers change: keep the outputs emitted before by groups first changed now.
-  if (!to_snapshot_.empty()) {
-    auto& outputs = ComputeOutputs(to_snapshot_, snapshot_rows_);
-    for (size_t j = 0; j < to_snapshot_.size(); ++j) {
-      old_output_row_[to_snapshot_[j]] = static_cast<uint32_t>(old_outputs_.num_rows());
-      for (size_t c = 0; c < outputs.size(); ++c) {
-        old_outputs_.columns[c].push_back(old_outputs_.arena.Copy((*outputs[c])[j]));
-      }
-      old_outputs_.ids.push_back(groups_[to_snapshot_[j]].key);
-      old_outputs_.diffs.push_back(-1);
-    }
-  }
+  SnapshotOldOutputs();
   // Reducers see only the rows that found a group.
   const Batch* rows = &batch;
   Batch filtered;
@@ -190,6 +263,10 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
 }
 
 void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
+  if (!groups_to_drop_.empty()) {
+    DropGroups(groups_to_drop_);
+    groups_to_drop_.Clear();
+  }
   // Changed groups are finished in chunks, so the batches built here stay small however many
   // groups one commit touched (a static input is a single commit over every group).
   constexpr size_t kChunk = 4096;
@@ -233,16 +310,17 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
       if (g.count > 0) {
         g.emitted = true;
       } else {
-        slot_of_key_.erase(g.key);
-        for (auto& reducer : reducers_) reducer->Clear(slot);
-        g = Group();
-        free_slots_.push_back(slot);
+        RecycleSlot(slot);
       }
     }
   }
   dirty_slots_.clear();
   old_outputs_.Clear();
   old_output_row_.clear();
+  if (!groups_to_forget_.empty()) {
+    ForgetGroups(groups_to_forget_);
+    groups_to_forget_.Clear();
+  }
 }
 
 }  // namespace vigil

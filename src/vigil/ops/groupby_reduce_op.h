@@ -38,12 +38,26 @@ struct GroupBySpec {
 /// when a group that has emitted is first touched in a commit, its output is computed from
 /// the state as it still is and kept until the commit ends (memory per changed group, not
 /// per group).
+///
+/// Two more input ports serve a windowby's forget step (ops/temporal/forget_op.h). Each row
+/// arriving there names a group (the group its key values fall in) to be dropped whole, as
+/// if all its rows were retracted; they take effect at the end of the commit, after every
+/// row of the commit has arrived:
+///  - kDropGroupsPort (keep_results=False): before the commit's output, so the group's result
+///    is retracted in this commit;
+///  - kForgetGroupsPort (keep_results=True): after the commit's output, silently: the group's
+///    memory is freed and its result stays. Pathway applies these retractions at the time
+///    just after the commit and filters that time's results out of the windowby.
 class GroupByReduceOperator final : public Operator {
  public:
+  static constexpr size_t kDropGroupsPort = 1;
+  static constexpr size_t kForgetGroupsPort = 2;
+
   GroupByReduceOperator(std::string name, const GroupBySpec& spec);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 
+  /// Live groups (each holds its key values and reducer state).
   size_t num_groups() const { return slot_of_key_.size(); }
 
  private:
@@ -56,6 +70,18 @@ class GroupByReduceOperator final : public Operator {
   };
 
   uint32_t SlotFor(const Key& key, size_t row);
+  /// Evaluates the grouping expressions over `batch` into key_columns_ and the key of every
+  /// row into row_keys_ (row_key_ok_[i] is 0 when a key value is Error); returns how many
+  /// rows have no usable key.
+  size_t ComputeRowKeys(const Batch& batch);
+  /// Before the reducers of the groups in to_snapshot_ change: keeps the outputs they emitted
+  /// before (see the class comment).
+  void SnapshotOldOutputs();
+  /// kDropGroupsPort: empties the groups `batch`'s rows name, for this commit's output.
+  void DropGroups(const Batch& batch);
+  /// kForgetGroupsPort: frees the groups `batch`'s rows name, emitting nothing.
+  void ForgetGroups(const Batch& batch);
+  void RecycleSlot(uint32_t slot);
   /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
   /// output expressions over them; returns the output columns.
   std::vector<const std::vector<Value>*>& ComputeOutputs(const std::vector<uint32_t>& slots,
@@ -85,6 +111,12 @@ class GroupByReduceOperator final : public Operator {
   std::vector<const std::vector<Value>*> key_columns_;
   std::vector<const std::vector<Value>*> output_columns_;
   std::vector<uint32_t> row_slots_;
+  std::vector<Key> row_keys_;
+  std::vector<uint8_t> row_key_ok_;
+  /// Rows received on kDropGroupsPort / kForgetGroupsPort in this commit (copied: a batch is
+  /// only valid during the call), applied at its end.
+  Batch groups_to_drop_;
+  Batch groups_to_forget_;
   std::vector<const std::vector<Value>*> arg_columns_;
   std::vector<Value> key_scratch_;
   std::vector<Key> row_versions_;

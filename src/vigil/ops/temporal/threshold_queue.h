@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <absl/container/btree_map.h>
+
+#include "vigil/batch/batch.h"
+#include "vigil/common/key.h"
+#include "vigil/types/packed_values.h"
+
+namespace vigil {
+
+/// Rows held by a temporal operator until "now" reaches their threshold: the delay buffer's
+/// waiting rows and the rows forget remembers. Ordered by threshold, so releasing everything
+/// up to "now" touches only the released rows.
+///
+/// Rows are consolidated like a differential arrangement: two updates of the same row (same
+/// id and values) add their diffs, and a row whose diff reaches zero is dropped at once. So a
+/// retraction meeting its held insertion frees the memory, and the queue's size is the number
+/// of distinct live rows it holds. Values are copied (packed) on Add: batches are only valid
+/// during the call that delivers them.
+class ThresholdQueue {
+ public:
+  explicit ThresholdQueue(size_t num_columns) : num_columns_(num_columns) {}
+
+  /// Adds `diff` of row `row` of `batch`, held until "now" reaches `threshold`.
+  void Add(const Value& threshold, const Batch& batch, size_t row, Diff diff);
+  /// Holds row `row` of `batch` (diff 1) as the representative of `group` until "now"
+  /// reaches `threshold`, unless the group already has one under that threshold.
+  void AddOnce(const Value& threshold, const Key& group, const Batch& batch, size_t row);
+
+  /// Appends to `out` every held row whose threshold is <= `limit` (every row when `limit` is
+  /// null), with diff negated when `negate`. The appended values are views into the queue:
+  /// emit `out`, then call EraseTaken() before changing the queue again.
+  void Take(const Value* limit, bool negate, Batch& out);
+  /// Drops the rows handed out by the last Take().
+  void EraseTaken();
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+
+ private:
+  struct RowKey {
+    Value threshold;  // An event time: a scalar, never a view.
+    Key id;
+    Key version;  // Hash of all values: updates of one id with other values are other rows.
+                  // Zero for AddOnce's group representatives.
+  };
+  struct Less {
+    bool operator()(const RowKey& a, const RowKey& b) const;
+  };
+  struct HeldRow {
+    PackedValues values;
+    Diff diff = 0;
+  };
+  using Map = absl::btree_map<RowKey, HeldRow, Less>;
+
+  void Pack(HeldRow& held, const Batch& batch, size_t row);
+
+  size_t num_columns_;
+  Map rows_;
+  Map::iterator taken_end_ = rows_.begin();
+  bool has_taken_ = false;
+  KeyHasher hasher_;
+  std::vector<Value> scratch_;
+};
+
+}  // namespace vigil

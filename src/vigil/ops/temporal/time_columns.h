@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigil/expr/evaluator.h"
+#include "vigil/ops/temporal/event_clock.h"
+#include "vigil/ops/temporal/temporal_spec.h"
+
+namespace vigil {
+
+/// Evaluates a TemporalSpec over a batch: every row's threshold and current time, and the
+/// batch's largest current time. Owned by one operator; the vectors it returns are valid until
+/// the next Evaluate call and as long as the batch lives.
+class TimeColumns {
+ public:
+  explicit TimeColumns(const TemporalSpec& spec);
+
+  /// Evaluates `batch`; `batch_max` is advanced with every row's current time. Runtime
+  /// errors (an overflowing `end + cutoff`, ...) land in errors().
+  void Evaluate(const Batch& batch, EventClock& batch_max);
+
+  const std::vector<Value>& thresholds() const { return *thresholds_; }
+  std::vector<std::string>& errors() { return errors_; }
+
+ private:
+  ExprEvaluator threshold_;
+  std::vector<std::unique_ptr<ExprEvaluator>> current_times_;
+  const std::vector<Value>* thresholds_ = nullptr;
+  ValueArena arena_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace vigil
