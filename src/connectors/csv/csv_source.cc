@@ -317,6 +317,7 @@ Status CsvSource::OpenFile(size_t file_index) {
     }
     min_fields_ = std::max(min_fields_, found->second + 1);
   }
+  FinishDeferredIds();  // Rows of the previous file still need that file's hasher.
   row_id_hasher_ = CsvRowIdHasher(file);
   std::vector<std::string_view> header_names(header.fields.begin(), header.fields.end());
   if (!missing.empty()) {
@@ -482,7 +483,9 @@ bool CsvSource::AppendRun(const CsvRecord* records, size_t n) {
   }
   // Every row parsed (slots written by a failed run are overwritten later: rows_ is unmoved).
   Key* const ids = ids_out_ + row0;
-  if (primary_key_columns_.empty()) {
+  if (DeferIds()) {
+    for (size_t r = 0; r < n; ++r) end_offsets_[row0 + r] = records[r].end_offset;
+  } else if (primary_key_columns_.empty()) {
     row_id_hasher_.Ids(records, n, ids);
   } else {
     for (size_t r = 0; r < n; ++r) ids[r] = RowId(records[r], row0 + r);
@@ -535,9 +538,23 @@ bool CsvSource::TryAppendRow(const CsvRecord& record) {
     }
   }
   // Slots of a failed row are simply overwritten later (rows_ did not move).
-  ids_out_[row] = RowId(record, row);
+  SetRowId(record, row);
   rows_ = row + 1;
   return true;
+}
+
+void CsvSource::SetRowId(const CsvRecord& record, size_t row) {
+  if (DeferIds()) {
+    end_offsets_[row] = record.end_offset;
+  } else {
+    ids_out_[row] = RowId(record, row);
+  }
+}
+
+void CsvSource::FinishDeferredIds() {
+  if (!DeferIds()) return;
+  for (size_t r = ids_done_; r < rows_; ++r) batch_.ids[r] = row_id_hasher_.Id(end_offsets_[r]);
+  ids_done_ = rows_;
 }
 
 Key CsvSource::RowId(const CsvRecord& record, size_t row) {
@@ -558,6 +575,8 @@ void CsvSource::PrepareBatch() {
   batch_.ids.resize(rows);
   batch_.diffs.resize(rows, Diff{1});
   ids_out_ = batch_.ids.data();
+  if (DeferIds()) end_offsets_.resize(rows);
+  ids_done_ = 0;
 }
 
 Status CsvSource::ProcessRecordSlow(const CsvRecord& record) {
@@ -620,7 +639,7 @@ Status CsvSource::ProcessRecordSlow(const CsvRecord& record) {
 
   const size_t row = rows_;
   for (size_t c = 0; c < schema_.size(); ++c) plan_[c].out[row] = row_[c];
-  ids_out_[row] = RowId(record, row);
+  SetRowId(record, row);
   rows_ = row + 1;
   return Status::OK();
 }
@@ -662,7 +681,8 @@ void CsvSource::EmitBatch(const BatchConsumer& emit) {
     filter_arena_.Reset();
     const std::vector<Value>& keep = pushed_filter_->Evaluate(batch_, filter_arena_);
     pushed_filter_->errors().clear();
-    size_t kept = 0;
+    const bool defer = DeferIds();
+    size_t kept = 0, kept_with_ids = 0;
     for (size_t r = 0; r < rows_; ++r) {
       const Value& k = keep[r];
       const bool drop = k.is_none() || (k.kind() == ValueKind::kBool && !k.as_bool());
@@ -671,12 +691,20 @@ void CsvSource::EmitBatch(const BatchConsumer& emit) {
         for (auto& column : batch_.columns) column[kept] = column[r];
         batch_.ids[kept] = batch_.ids[r];
         batch_.diffs[kept] = batch_.diffs[r];
+        if (defer) end_offsets_[kept] = end_offsets_[r];
       }
+      if (r < ids_done_) ++kept_with_ids;
       ++kept;
     }
     for (auto& column : batch_.columns) column.resize(kept);
     batch_.ids.resize(kept);
     batch_.diffs.resize(kept);
+    if (defer) {
+      // Ids only for the rows that stay: the id hash is the costliest per-row step left.
+      for (size_t r = kept_with_ids; r < kept; ++r) {
+        batch_.ids[r] = row_id_hasher_.Id(end_offsets_[r]);
+      }
+    }
   }
   emit(batch_);
   batch_.arena.Reset();

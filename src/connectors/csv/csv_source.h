@@ -207,6 +207,16 @@ class CsvSource : public Source {
   bool commit_done_ = false;
   uint64_t error_count_ = 0;
   std::unique_ptr<ExprEvaluator> pushed_filter_;
+  /// With a pushed filter and no primary key, ids are computed at emit time for the rows that
+  /// pass: rows [0, ids_done_) of the batch already have ids (earlier files), the others keep
+  /// their record end offsets here.
+  std::vector<uint64_t> end_offsets_;
+  size_t ids_done_ = 0;
+  bool DeferIds() const { return pushed_filter_ != nullptr && primary_key_columns_.empty(); }
+  /// Writes the row id of `record` (or defers it, see end_offsets_).
+  void SetRowId(const CsvRecord& record, size_t row);
+  /// Computes deferred ids with the current file's hasher (before switching files).
+  void FinishDeferredIds();
   ValueArena filter_arena_;
   uint64_t rows_emitted_ = 0;
   uint64_t bytes_of_finished_files_ = 0;
