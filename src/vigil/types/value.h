@@ -41,24 +41,10 @@ class Value {
     v.kind_ = ValueKind::kError;
     return v;
   }
-  static constexpr Value Bool(bool b) {
-    Value v;
-    v.kind_ = ValueKind::kBool;
-    v.i_ = b ? 1 : 0;
-    return v;
-  }
-  static constexpr Value Int(int64_t i) {
-    Value v;
-    v.kind_ = ValueKind::kInt;
-    v.i_ = i;
-    return v;
-  }
-  static constexpr Value Float(double f) {
-    Value v;
-    v.kind_ = ValueKind::kFloat;
-    v.f_ = f;
-    return v;
-  }
+  // Built in place through the private constructors: these run once per parsed field.
+  static constexpr Value Bool(bool b) { return Value(ValueKind::kBool, int64_t{b ? 1 : 0}); }
+  static constexpr Value Int(int64_t i) { return Value(ValueKind::kInt, i); }
+  static constexpr Value Float(double f) { return Value(ValueKind::kFloat, f); }
   static Value Pointer(const Key& k) {
     Value v;
     v.kind_ = ValueKind::kPointer;
@@ -67,11 +53,7 @@ class Value {
   }
   /// A view of `s`; the caller keeps `s` alive for as long as the value is used.
   static Value String(std::string_view s) {
-    Value v;
-    v.kind_ = ValueKind::kString;
-    v.size_ = static_cast<uint32_t>(s.size());
-    v.str_ = s.data();
-    return v;
+    return Value(ValueKind::kString, static_cast<uint32_t>(s.size()), s.data());
   }
   /// A view of `size` consecutive values.
   static Value Tuple(const Value* elements, uint32_t size) {
@@ -108,12 +90,10 @@ class Value {
   void HashInto(KeyHasher& hasher) const;
 
  private:
-  static constexpr Value Timestamp(ValueKind k, int64_t ns) {
-    Value v;
-    v.kind_ = k;
-    v.i_ = ns;
-    return v;
-  }
+  static constexpr Value Timestamp(ValueKind k, int64_t ns) { return Value(k, ns); }
+  constexpr Value(ValueKind k, int64_t i) : kind_(k), size_(0), i_(i) {}
+  constexpr Value(ValueKind k, double f) : kind_(k), size_(0), f_(f) {}
+  Value(ValueKind k, uint32_t size, const char* s) : kind_(k), size_(size), str_(s) {}
 
   ValueKind kind_;
   uint32_t size_;
