@@ -670,43 +670,43 @@ bool CsvSource::AcceptFilter(const BoundExpr& predicate) {
   return true;
 }
 
-void CsvSource::EmitBatch(const BatchConsumer& emit) {
-  rows_emitted_ += rows_;
+void CsvSource::EmitFiltered(const BatchConsumer& emit) {
+  // Evaluate the pushed predicate over the full-size batch (sized to rows_ for the call) and
+  // copy the rows it keeps — True or Error, since the real filter reports errors — into a
+  // second reused batch. batch_ keeps its size, so refilling it costs no re-initialization.
   for (auto& column : batch_.columns) column.resize(rows_);
   batch_.ids.resize(rows_);
   batch_.diffs.resize(rows_);
-  if (pushed_filter_ != nullptr && rows_ > 0) {
-    // Keep rows whose predicate is True or Error (the real filter reports errors); compact in
-    // place. Errors found here are left to the downstream filter, which evaluates again.
-    filter_arena_.Reset();
-    const std::vector<Value>& keep = pushed_filter_->Evaluate(batch_, filter_arena_);
-    pushed_filter_->errors().clear();
-    const bool defer = DeferIds();
-    size_t kept = 0, kept_with_ids = 0;
-    for (size_t r = 0; r < rows_; ++r) {
-      const Value& k = keep[r];
-      const bool drop = k.is_none() || (k.kind() == ValueKind::kBool && !k.as_bool());
-      if (drop) continue;
-      if (kept != r) {
-        for (auto& column : batch_.columns) column[kept] = column[r];
-        batch_.ids[kept] = batch_.ids[r];
-        batch_.diffs[kept] = batch_.diffs[r];
-        if (defer) end_offsets_[kept] = end_offsets_[r];
-      }
-      if (r < ids_done_) ++kept_with_ids;
-      ++kept;
+  filter_arena_.Reset();
+  const std::vector<Value>& keep = pushed_filter_->Evaluate(batch_, filter_arena_);
+  pushed_filter_->errors().clear();  // The downstream filter evaluates again and reports.
+  if (filtered_.num_columns() != batch_.num_columns()) filtered_ = Batch(batch_.num_columns());
+  filtered_.Clear();
+  const bool defer = DeferIds();
+  for (size_t r = 0; r < rows_; ++r) {
+    const Value& k = keep[r];
+    if (k.is_none() || (k.kind() == ValueKind::kBool && !k.as_bool())) continue;
+    for (size_t c = 0; c < batch_.columns.size(); ++c) {
+      filtered_.columns[c].push_back(batch_.columns[c][r]);
     }
-    for (auto& column : batch_.columns) column.resize(kept);
-    batch_.ids.resize(kept);
-    batch_.diffs.resize(kept);
-    if (defer) {
-      // Ids only for the rows that stay: the id hash is the costliest per-row step left.
-      for (size_t r = kept_with_ids; r < kept; ++r) {
-        batch_.ids[r] = row_id_hasher_.Id(end_offsets_[r]);
-      }
-    }
+    // Ids only for the rows that stay: hashing is the costliest per-row step left.
+    filtered_.ids.push_back(defer && r >= ids_done_ ? row_id_hasher_.Id(end_offsets_[r])
+                                                     : batch_.ids[r]);
+    filtered_.diffs.push_back(batch_.diffs[r]);
   }
-  emit(batch_);
+  emit(filtered_);
+}
+
+void CsvSource::EmitBatch(const BatchConsumer& emit) {
+  rows_emitted_ += rows_;
+  if (pushed_filter_ != nullptr) {
+    EmitFiltered(emit);
+  } else {
+    for (auto& column : batch_.columns) column.resize(rows_);
+    batch_.ids.resize(rows_);
+    batch_.diffs.resize(rows_);
+    emit(batch_);
+  }
   batch_.arena.Reset();
   rows_ = 0;
   PrepareBatch();

@@ -217,6 +217,9 @@ class CsvSource : public Source {
   void SetRowId(const CsvRecord& record, size_t row);
   /// Computes deferred ids with the current file's hasher (before switching files).
   void FinishDeferredIds();
+  /// EmitBatch with a pushed filter: emits the rows that pass, from filtered_.
+  void EmitFiltered(const BatchConsumer& emit);
+  Batch filtered_;
   ValueArena filter_arena_;
   uint64_t rows_emitted_ = 0;
   uint64_t bytes_of_finished_files_ = 0;
