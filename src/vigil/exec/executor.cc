@@ -7,6 +7,7 @@
 #include "vigil/ops/temporal/cutoff_op.h"
 #include "vigil/ops/temporal/delay_op.h"
 #include "vigil/ops/temporal/forget_op.h"
+#include "vigil/ops/window/session_assign_op.h"
 #include "vigil/ops/window/window_assign_op.h"
 
 namespace vigil {
@@ -96,6 +97,10 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
     case NodeKind::kWindowAssign:
       op = std::make_unique<WindowAssignOperator>(node->operation, node->window,
                                                   node->inputs[0]->schema.size());
+      break;
+    case NodeKind::kSessionAssign:
+      op = std::make_unique<SessionAssignOperator>(node->operation, node->session,
+                                                   node->inputs[0]->schema.size());
       break;
     case NodeKind::kGroupBy:
       op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby);

@@ -403,6 +403,86 @@ Result<NodePtr> AddBehaviorNodes(const NodePtr& assigned, const Expr& time,
 
 }  // namespace
 
+/// Stores a failed status (prefixed with the operation) in the GroupedTable `g` and returns it.
+#define RETURN_GROUPED_IF_ERROR(expr)                  \
+  do {                                                 \
+    Status _st = (expr);                               \
+    if (!_st.ok()) {                                   \
+      g.status_ = WithOperation("windowby", _st);      \
+      return g;                                        \
+    }                                                  \
+  } while (false)
+
+/// windowby with a session window: a kSessionAssign node (see SessionAssignOperator) grouped
+/// by (_pw_window, start, end, instance), where _pw_window is the session's representative id.
+GroupedTable Table::SessionWindowby(const NodePtr& input, BoundExpr bound_time,
+                                    const Window& window, const std::optional<Expr>& instance) {
+  GroupedTable g;
+  g.operation = "windowby";
+  RETURN_GROUPED_IF_ERROR(window.status);
+  const TypeKind t = bound_time.type.kind;
+  const bool numeric_time = t == TypeKind::kInt || t == TypeKind::kFloat;
+  const bool datetime_time = t == TypeKind::kDateTimeNaive || t == TypeKind::kDateTimeUtc;
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kSessionAssign;
+  node->operation = "windowby";
+  node->inputs = {input};
+  SessionAssignSpec& spec = node->session;
+  if (window.max_gap) {
+    const Value gap = window.max_gap->value();
+    const bool fits = (numeric_time && gap.is_numeric()) ||
+                      (datetime_time && gap.kind() == ValueKind::kDuration);
+    if (!fits) {
+      RETURN_GROUPED_IF_ERROR(Status::TypeError(
+          "Arguments (time_expr, window.max_gap) have to be of types (int | float, int | float) "
+          "or (DateTimeNaive, Duration) or (DateTimeUtc, Duration) but are of types ({}, {})",
+          bound_time.type.AsRequired().ToString(), TimeKindName(gap)));
+    }
+    spec.float_gap = t == TypeKind::kFloat || gap.kind() == ValueKind::kFloat;
+    if (spec.float_gap) {
+      spec.max_gap_f = gap.as_number();
+    } else {
+      spec.max_gap = gap.as_timestamp();  // Same bits as as_int() for ints.
+    }
+  } else if (!numeric_time && !datetime_time) {
+    RETURN_GROUPED_IF_ERROR(Status::TypeError(
+        "session windows need an int, float or datetime time column, got {}",
+        bound_time.type.ToString()));
+  } else {
+    spec.predicate = window.predicate;
+  }
+  DType bound_type = bound_time.type.AsRequired();
+  spec.time = std::move(bound_time);
+  DType instance_type = dtype::NoneType;
+  const Schema& in = input->schema;
+  if (instance) {
+    BindOptions options;
+    options.context = "windowby";
+    auto bound_instance = BindExpr(*instance, in, options);
+    RETURN_GROUPED_IF_ERROR(bound_instance.status());
+    instance_type = bound_instance->type;
+    spec.instance = std::move(*bound_instance);
+  }
+  node->schema = in;
+  node->schema.Add({"_pw_window_start", bound_type, false, std::nullopt});
+  node->schema.Add({"_pw_window_end", bound_type, false, std::nullopt});
+  node->schema.Add({"_pw_instance", instance_type, false, std::nullopt});
+  node->schema.Add({"_pw_original_id", dtype::Pointer, false, std::nullopt});
+  node->schema.Add({"_pw_window", dtype::Pointer, false, std::nullopt});
+  g.input_ = node;
+  g.keys = {col("_pw_window"), col("_pw_window_start"), col("_pw_window_end"),
+            col("_pw_instance")};
+  g.key_names = {"_pw_window", "_pw_window_start", "_pw_window_end", "_pw_instance"};
+  if (instance) {
+    g.shard_key = 3;
+    if (instance->is_column()) g.key_aliases.emplace_back(instance->column_name(), 3);
+  }
+  g.id_column = in.size() + 3;
+  return g;
+}
+
+#undef RETURN_GROUPED_IF_ERROR
+
 GroupedTable Table::windowby(const Expr& time, const Window& window, std::optional<Expr> instance,
                              std::optional<Behavior> behavior) const {
   GroupedTable g;
@@ -419,6 +499,10 @@ GroupedTable Table::windowby(const Expr& time, const Window& window, std::option
   if (!bound_time.ok()) {
     g.status_ = WithOperation("windowby", bound_time.status());
     return g;
+  }
+  if (window.kind == Window::Kind::kSession) {
+    // Sessions ignore behaviors entirely, as Pathway's _SessionWindow._apply does.
+    return SessionWindowby(node_, std::move(*bound_time), window, instance);
   }
   Status resolved = ResolveWindow(window, bound_time->type, node->window);
   if (!resolved.ok()) {

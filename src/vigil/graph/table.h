@@ -64,6 +64,8 @@ class Table {
   /// `_pw_window`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`. A `behavior`
   /// (temporal::common_behavior, temporal::exactly_once_behavior) delays results, ignores
   /// late rows and forgets finished windows, so state stays bounded over an endless stream.
+  /// Session windows (temporal::session, temporal::session_predicate) ignore `behavior`, as
+  /// in Pathway, and their `_pw_window` is the id of the session's earliest row.
   GroupedTable windowby(const Expr& time, const Window& window,
                         std::optional<Expr> instance = std::nullopt,
                         std::optional<Behavior> behavior = std::nullopt) const;
@@ -81,6 +83,8 @@ class Table {
   Table forget(const Expr& time, TimeParam threshold) const;
 
  private:
+  static GroupedTable SessionWindowby(const NodePtr& input, BoundExpr bound_time,
+                                      const Window& window, const std::optional<Expr>& instance);
   Table MapTo(std::string operation, std::vector<NamedExpr> columns) const;
   NodePtr node_;
 };

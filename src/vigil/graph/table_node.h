@@ -11,6 +11,7 @@
 #include "vigil/expr/bound_expr.h"
 #include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/temporal/temporal_spec.h"
+#include "vigil/ops/window/session_assign_op.h"
 #include "vigil/ops/window/window_assign_op.h"
 #include "vigil/types/schema.h"
 
@@ -24,6 +25,7 @@ enum class NodeKind {
   kFilter,
   kConcat,
   kWindowAssign,
+  kSessionAssign,
   kGroupBy,
   kCutoff,
   kDelay,
@@ -57,6 +59,7 @@ struct TableNode {
   std::vector<BoundExpr> exprs;                    ///< kMap outputs; kFilter predicate
   std::vector<std::vector<size_t>> concat_maps;    ///< kConcat
   WindowAssignSpec window;                         ///< kWindowAssign
+  SessionAssignSpec session;                       ///< kSessionAssign
   GroupBySpec groupby;                             ///< kGroupBy
   TemporalSpec temporal;                           ///< kCutoff, kDelay, kForget
 };

@@ -39,6 +39,21 @@ Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<i
   return w;
 }
 
+Window session(TimeParam max_gap) {
+  Window w;
+  w.kind = Window::Kind::kSession;
+  w.max_gap = max_gap;
+  return w;
+}
+
+Window session_predicate(std::function<bool(const Value&, const Value&)> predicate) {
+  Window w;
+  w.kind = Window::Kind::kSession;
+  if (!predicate) w.status = Status::Invalid("session(): a predicate or max_gap is required");
+  w.predicate = std::move(predicate);
+  return w;
+}
+
 Behavior common_behavior(std::optional<TimeParam> delay, std::optional<TimeParam> cutoff,
                          bool keep_results) {
   Behavior b;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,14 +33,18 @@ class TimeParam {
 TimeParam datetime_naive(const std::string& text);
 TimeParam datetime_utc(const std::string& text);
 
-/// A window definition for windowby (tumbling or sliding; sessions come with live inputs).
+/// A window definition for windowby: tumbling, sliding or session.
 struct Window {
-  enum class Kind { kTumbling, kSliding };
+  enum class Kind { kTumbling, kSliding, kSession };
   Kind kind = Kind::kTumbling;
   std::optional<TimeParam> hop;
   std::optional<TimeParam> duration;
   std::optional<int64_t> ratio;
   std::optional<TimeParam> origin;
+  /// kSession: adjacent rows (by time) share a session when next - prev < max_gap ...
+  std::optional<TimeParam> max_gap;
+  /// ... or, without max_gap, when predicate(prev_time, next_time) holds.
+  std::function<bool(const Value&, const Value&)> predicate;
   Status status;  ///< A window built with inconsistent arguments carries the error here.
 };
 
@@ -70,6 +75,12 @@ Window tumbling(TimeParam duration, std::optional<TimeParam> origin = std::nullo
 Window sliding(TimeParam hop, std::optional<TimeParam> duration,
                std::optional<int64_t> ratio = std::nullopt,
                std::optional<TimeParam> origin = std::nullopt);
+/// Sessions: rows of one instance sorted by time, adjacent rows closer than `max_gap` (strict)
+/// share a session; `_pw_window_start`/`_pw_window_end` are its min and max time (inclusive).
+/// Behaviors are ignored for sessions, as in Pathway.
+Window session(TimeParam max_gap);
+/// Sessions whose adjacent rows are joined when predicate(prev_time, next_time) holds.
+Window session_predicate(std::function<bool(const Value&, const Value&)> predicate);
 
 /// Pathway's common_behavior(delay, cutoff, keep_results): delay the first result of a window
 /// until now >= start + delay; ignore rows arriving once now >= end + cutoff and forget the
