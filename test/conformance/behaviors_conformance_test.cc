@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "connectors/debug.h"
+#include "connectors/output/table_printer.h"
 #include "golden.h"
 
 namespace vigil {
@@ -51,7 +52,7 @@ Table NotebookCounts(const Window& window, std::optional<Behavior> behavior) {
                {"n_logs", reducers::count()}});
 }
 
-// B-01: the notebook without behavior (also in test/engine/windowby_stream_test.cc); here
+// B-01: the notebook without behavior; here
 // with an explicit std::nullopt behavior, the form behaviors are passed in.
 TEST(BehaviorsConformance, B01_NoBehaviorUpdatesEveryWindowForever) {
   EXPECT_EQ(StreamRows(NotebookCounts(temporal::sliding(4, 10), std::nullopt), kPerCommit),
@@ -96,6 +97,23 @@ TEST(BehaviorsConformance, B01_NoBehaviorUpdatesEveryWindowForever) {
 // B-02: the notebook with common_behavior(delay=4). A window's first result waits until
 // now >= start + 4 ("now" including the current batch); [380,390) is released only by the
 // end-of-input flush.
+// P-01: the B-01 final state printed end to end in Pathway's layout, ids included (the
+// windows_temporal_behavior notebook's ids for these windows).
+TEST(BehaviorsConformance, P01PrintsFinalStateWithPathwayIds) {
+  auto captured = debug::Capture(NotebookCounts(temporal::sliding(4, 10), std::nullopt));
+  ASSERT_TRUE(captured.ok()) << captured.status().ToString();
+  EXPECT_EQ(FormatTable(captured->columns, captured->updates, PrintOptions{}),
+            "            | window_start | window_end | n_logs\n"
+            "^Y8PEAZV... | 352          | 362        | 1\n"
+            "^YFKEFV6... | 356          | 366        | 2\n"
+            "^DX546QX... | 360          | 370        | 3\n"
+            "^B5NPNV8... | 364          | 374        | 5\n"
+            "^VRT1YTS... | 368          | 378        | 5\n"
+            "^QE3WQ0X... | 372          | 382        | 2\n"
+            "^XJDDRJ0... | 376          | 386        | 3\n"
+            "^R0SM1CF... | 380          | 390        | 2\n");
+}
+
 TEST(BehaviorsConformance, B02_DelayHoldsFirstResultUntilStartPlusDelay) {
   EXPECT_EQ(
       StreamRows(NotebookCounts(temporal::sliding(4, 10), temporal::common_behavior(/*delay=*/4)),
