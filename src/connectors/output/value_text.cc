@@ -244,7 +244,6 @@ void AppendKeyText(std::string& out, const Key& key) {
 }
 
 void AppendRustDateTime(std::string& out, int64_t ns, bool utc) {
-  constexpr int64_t kNanosPerSecond = 1'000'000'000;
   int64_t seconds = FloorDiv(ns, kNanosPerSecond);
   int64_t fraction = ns - seconds * kNanosPerSecond;
   int64_t days = FloorDiv(seconds, 86400);

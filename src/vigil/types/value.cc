@@ -130,17 +130,20 @@ std::string FormatPythonFloat(double f) {
   if (exponent >= -4 && exponent < 16) {
     int point = exponent + 1;  // Digits before the decimal point.
     if (point <= 0) {
-      out += "0." + std::string(static_cast<size_t>(-point), '0') + digits;
+      out.append("0.").append(static_cast<size_t>(-point), '0').append(digits);
     } else if (static_cast<size_t>(point) >= digits.size()) {
-      out += digits + std::string(static_cast<size_t>(point) - digits.size(), '0') + ".0";
+      out.append(digits).append(static_cast<size_t>(point) - digits.size(), '0').append(".0");
     } else {
-      out += digits.substr(0, static_cast<size_t>(point)) + "." +
-             digits.substr(static_cast<size_t>(point));
+      out.append(digits, 0, static_cast<size_t>(point)).push_back('.');
+      out.append(digits, static_cast<size_t>(point), std::string::npos);
     }
     return out;
   }
   out += digits.substr(0, 1);
-  if (digits.size() > 1) out += "." + digits.substr(1);
+  if (digits.size() > 1) {
+    out.push_back('.');
+    out.append(digits, 1, std::string::npos);
+  }
   out += fmt::format("e{}{:02d}", exponent < 0 ? '-' : '+', std::abs(exponent));
   return out;
 }
