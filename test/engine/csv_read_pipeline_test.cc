@@ -91,8 +91,9 @@ TEST_F(CsvReadPipeline, PushedDownFilterKeepsRowsAndIdsOfUnfilteredRead) {
   std::filesystem::create_directories(dir);
   std::string a = "username,successful,time,ip_address\n", b = a;
   for (int i = 0; i < 5000; ++i) {
-    a += "u" + std::to_string(i % 7) + "," + (i % 3 == 0 ? "False" : "True") + "," +
-         std::to_string(i) + ",10.0.0." + std::to_string(i % 5) + "\n";
+    a.append("u").append(std::to_string(i % 7)).append(",");
+    a.append(i % 3 == 0 ? "False" : "True").append(",").append(std::to_string(i));
+    a.append(",10.0.0.").append(std::to_string(i % 5)).append("\n");
   }
   for (int i = 0; i < 3000; ++i) {
     // Quoted `successful` fields: these records take the reader's slow path.
