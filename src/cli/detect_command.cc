@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "connectors/output/csv_writer.h"
 #include "connectors/output/table_printer.h"
 #include "connectors/output/value_text.h"
 #include "vigil/vigil.h"
@@ -35,20 +36,6 @@ struct DetectOptions {
   bool no_progress = false;
   std::vector<std::string> inputs;
 };
-
-/// Appends `text` as a CSV field, quoted only when needed (RFC 4180).
-void AppendCsvField(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 /// Total size of the inputs (files, or files under directories), for progress and ETA.
 uint64_t InputBytes(const std::vector<std::string>& inputs) {

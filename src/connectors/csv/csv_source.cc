@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "connectors/csv/value_parser.h"
+#include "connectors/output/csv_writer.h"
 
 // The row-id hash is XXH3-128 (as KeyHasher's); inlined here so its path-only part can be
 // precomputed per file.
@@ -410,17 +411,7 @@ std::string EncodeRecord(std::span<const std::string_view> fields) {
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out.push_back(',');
-    std::string_view f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
-      out.append(f);
-      continue;
-    }
-    out.push_back('"');
-    for (char c : f) {
-      if (c == '"') out.push_back('"');
-      out.push_back(c);
-    }
-    out.push_back('"');
+    AppendCsvField(out, fields[i]);
   }
   return out;
 }

@@ -8,6 +8,14 @@
 
 namespace vigil {
 
+void AppendCsvField(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  AppendCsvQuoted(out, text);
+}
+
 void AppendCsvQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
   size_t start = 0;

@@ -66,5 +66,8 @@ class CsvUpdateWriter {
 
 /// Appends `text` to `out` wrapped in double quotes, embedded quotes doubled.
 void AppendCsvQuoted(std::string& out, std::string_view text);
+/// Appends `text` as an RFC 4180 field, quoted (quotes doubled) only when it holds a comma,
+/// quote or line break: for human-facing CSV such as `vigil detect --format csv`.
+void AppendCsvField(std::string& out, std::string_view text);
 
 }  // namespace vigil

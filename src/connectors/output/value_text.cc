@@ -244,13 +244,8 @@ void AppendKeyText(std::string& out, const Key& key) {
 }
 
 void AppendRustDateTime(std::string& out, int64_t ns, bool utc) {
-  int64_t seconds = FloorDiv(ns, kNanosPerSecond);
-  int64_t fraction = ns - seconds * kNanosPerSecond;
-  int64_t days = FloorDiv(seconds, 86400);
-  int64_t second_of_day = seconds - days * 86400;
-  int64_t year;
-  unsigned month, day;
-  CivilFromDays(days, year, month, day);
+  const CivilTime t = SplitTimestamp(ns);
+  const int64_t year = t.year;
   // chrono's %Y: four digits for years 0..9999, an explicit sign outside.
   if (year < 0) {
     out.push_back('-');
@@ -260,17 +255,17 @@ void AppendRustDateTime(std::string& out, int64_t ns, bool utc) {
     AppendPadded(out, year, 4);
   }
   out.push_back('-');
-  AppendPadded(out, month, 2);
+  AppendPadded(out, t.month, 2);
   out.push_back('-');
-  AppendPadded(out, day, 2);
+  AppendPadded(out, t.day, 2);
   out.push_back('T');
-  AppendPadded(out, second_of_day / 3600, 2);
+  AppendPadded(out, t.hour, 2);
   out.push_back(':');
-  AppendPadded(out, (second_of_day / 60) % 60, 2);
+  AppendPadded(out, t.minute, 2);
   out.push_back(':');
-  AppendPadded(out, second_of_day % 60, 2);
+  AppendPadded(out, t.second, 2);
   out.push_back('.');
-  AppendPadded(out, fraction, 9);
+  AppendPadded(out, t.nanosecond, 9);
   if (utc) out.append("+0000");
 }
 

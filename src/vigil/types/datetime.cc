@@ -47,18 +47,25 @@ int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+CivilTime SplitTimestamp(int64_t ns) {
+  const int64_t seconds = FloorDiv(ns, kNanosPerSecond);
+  const int64_t days = FloorDiv(seconds, 86400);
+  const int64_t second_of_day = seconds - days * 86400;
+  CivilTime t;
+  CivilFromDays(days, t.year, t.month, t.day);
+  t.hour = second_of_day / 3600;
+  t.minute = (second_of_day / 60) % 60;
+  t.second = second_of_day % 60;
+  t.nanosecond = ns - seconds * kNanosPerSecond;
+  return t;
+}
+
 std::string FormatDateTime(int64_t ns, bool utc) {
-  int64_t seconds = FloorDiv(ns, kNanosPerSecond);
-  int64_t fraction = ns - seconds * kNanosPerSecond;
-  int64_t days = FloorDiv(seconds, 86400);
-  int64_t sod = seconds - days * 86400;
-  int64_t year;
-  unsigned month, day;
-  CivilFromDays(days, year, month, day);
-  std::string out = fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", year, month, day,
-                                sod / 3600, (sod / 60) % 60, sod % 60);
-  if (fraction != 0) {
-    std::string digits = fmt::format("{:09d}", fraction);
+  const CivilTime t = SplitTimestamp(ns);
+  std::string out = fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", t.year, t.month,
+                                t.day, t.hour, t.minute, t.second);
+  if (t.nanosecond != 0) {
+    std::string digits = fmt::format("{:09d}", t.nanosecond);
     while (!digits.empty() && digits.back() == '0') digits.pop_back();
     out += "." + digits;
   }

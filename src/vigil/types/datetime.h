@@ -13,6 +13,14 @@ inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 /// The proleptic Gregorian date of a day count since 1970-01-01 (inverse of DaysFromCivil).
 void CivilFromDays(int64_t days, int64_t& year, unsigned& month, unsigned& day);
+/// A timestamp split into calendar fields (proleptic Gregorian, works before the epoch).
+struct CivilTime {
+  int64_t year;
+  unsigned month, day;
+  int64_t hour, minute, second, nanosecond;
+};
+CivilTime SplitTimestamp(int64_t ns);
+
 /// Floor division (rounds toward negative infinity), for times before the epoch.
 int64_t FloorDiv(int64_t a, int64_t b);
 
