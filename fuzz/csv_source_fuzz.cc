@@ -111,6 +111,7 @@ FileEvents TokenizeWhole(const std::string& content, size_t max_record_bytes) {
       case CsvTokenizer::Event::kWillReuseBuffer:
         break;
       case CsvTokenizer::Event::kIoError:
+      case CsvTokenizer::Event::kNoData:  // The read function never says "no data yet".
         std::abort();
       case CsvTokenizer::Event::kEnd:
         return out;

@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <filesystem>
+
 #include "connectors/csv/csv_source.h"
+#include "connectors/live/live_directory_source.h"
 #include "connectors/output/csv_writer.h"
 #include "connectors/output/jsonl_writer.h"
 
@@ -54,20 +57,40 @@ void RegisterFileWriter(const Table& table, const std::string& path) {
 namespace csv {
 Table read(const std::string& path, const Schema& schema, Mode mode,
            const ReadOptions& read_options) {
-  if (mode != Mode::kStatic) {
-    return Table(ErrorNode(Status::Invalid(
-        "io::csv::read: streaming mode is not available yet; use io::Mode::kStatic")));
-  }
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kSource;
   node->operation = "io::csv::read";
   node->schema = schema;
-  node->source_factory = [path, schema, read_options](
+  node->source_factory = [path, schema, mode, read_options](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
     CsvSourceOptions options;
     options.on_progress = read_options.on_progress;
     options.on_bad_row = context.on_bad_row;
     options.error_log = context.errors;
+    if (mode == Mode::kStreaming) {
+      options.live = true;
+      options.follow_end = read_options.stop_at_end ? FollowEnd::kAtEof : FollowEnd::kNever;
+      std::error_code error;
+      if (path != "-" && std::filesystem::is_directory(path, error)) {
+        LiveDirectoryOptions directory_options;
+        directory_options.follow_end = options.follow_end;
+        directory_options.retract_changed_files = read_options.retract_changed_files;
+        // Retracted files are re-read with Pathway's ids (path, offset); kept ones salt
+        // the ids of a rewritten file's new content instead.
+        options.salt_ids_per_generation = !read_options.retract_changed_files;
+        options.watch_changes = false;  // The directory's watch covers its files.
+        auto make_child = [schema, options](const std::string& file,
+                                            std::function<void(uint64_t)> on_new_generation)
+            -> Result<std::unique_ptr<Source>> {
+          CsvSourceOptions child_options = options;
+          child_options.on_new_generation = std::move(on_new_generation);
+          ASSIGN_OR_RAISE(auto child, CsvSource::Make(file, schema, child_options));
+          return std::unique_ptr<Source>(std::move(child));
+        };
+        return std::unique_ptr<Source>(std::make_unique<LiveDirectorySource>(
+            path, schema, std::move(make_child), directory_options));
+      }
+    }
     ASSIGN_OR_RAISE(auto source, CsvSource::Make(path, schema, options));
     return std::unique_ptr<Source>(std::move(source));
   };

@@ -12,7 +12,8 @@
 /// Inputs and outputs of a pipeline, named as in Pathway (`pw.io.csv.read`, ...).
 namespace vigil::io {
 
-/// Static: read what exists, then finish (one commit). Streaming arrives with live inputs.
+/// Static: read what exists, then finish (one commit). Streaming: follow the input live
+/// (appends, new files, rotation), committing as data arrives, until run() is stopped.
 enum class Mode { kStatic, kStreaming };
 
 namespace csv {
@@ -20,10 +21,20 @@ namespace csv {
 struct ReadOptions {
   /// Called as input is consumed: bytes read so far and rows produced so far (per source).
   std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+  /// Streaming: end the input at the end of the file(s) instead of waiting for more (a
+  /// replay of a finished file through the live path, as fast as it can be read).
+  bool stop_at_end = false;
+  /// Streaming over a directory: Pathway's rule (true) retracts the rows of a file that is
+  /// deleted or rewritten, which keeps a copy of every row read; false keeps them (log
+  /// semantics, flat memory).
+  bool retract_changed_files = true;
 };
 
 /// Reads CSV files (a file, or a directory read recursively in path order) with a header
-/// row; schema columns are found by header name (extra columns ignored). Values are parsed
+/// row; schema columns are found by header name (extra columns ignored). Mode::kStreaming
+/// follows the path live: a file (or `-`, stdin) like `tail -F` (appends, truncation,
+/// rotation: a rewritten file's content adds to what was read, with new ids), a directory
+/// with new and appended files (see ReadOptions::retract_changed_files). Values are parsed
 /// by the schema types with Pathway's rules; rows that fail are reported (file, line,
 /// column, value, expected type) and skipped, unless RunOptions.on_bad_row says otherwise.
 Table read(const std::string& path, const Schema& schema, Mode mode = Mode::kStatic,

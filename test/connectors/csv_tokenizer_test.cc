@@ -52,11 +52,22 @@ struct Tokenized {
 /// would, that views of earlier records still hold their text until kWillReuseBuffer.
 /// With `run` > 0, records are taken with NextRecords(run) first, and Next() only when that
 /// returns fewer than `run` (as CsvSource reads); the events must be the same.
+/// With `live`, the input behaves like a file being written: every other read says "no data
+/// yet" (kCsvNoDataYet) and the tokenizer must return kNoData, then go on exactly as before.
 Tokenized Tokenize(std::string_view input, CsvTokenizerOptions options = {},
-                   size_t read_limit = SIZE_MAX, size_t run = 0) {
+                   size_t read_limit = SIZE_MAX, size_t run = 0, bool live = false) {
   size_t position = 0;
+  bool no_data_next = live;
+  size_t no_data_events = 0;
+  size_t no_data_reads = 0;
   CsvTokenizer tokenizer(
       [&](char* dest, size_t size) -> Result<size_t> {
+        if (no_data_next) {
+          no_data_next = false;
+          ++no_data_reads;
+          return kCsvNoDataYet;
+        }
+        no_data_next = live;
         const size_t n = std::min({size, read_limit, input.size() - position});
         std::memcpy(dest, input.data() + position, n);
         position += n;
@@ -94,7 +105,20 @@ Tokenized Tokenize(std::string_view input, CsvTokenizerOptions options = {},
     }
     const CsvTokenizer::Event event = tokenizer.Next(record);
     for (const auto& [view, text] : held) EXPECT_EQ(view, text);
-    if (event == CsvTokenizer::Event::kEnd) break;
+    if (event == CsvTokenizer::Event::kNoData) {
+      EXPECT_TRUE(live);
+      ++no_data_events;
+      continue;
+    }
+    if (event == CsvTokenizer::Event::kEnd) {
+      // A "no data yet" read surfaces as kNoData (except while deciding on a BOM, when the
+      // bytes already there are processed first).
+      EXPECT_LE(no_data_events, no_data_reads);
+      if (live && !input.empty()) {
+        EXPECT_GT(no_data_events, 0u);
+      }
+      break;
+    }
     if (event == CsvTokenizer::Event::kIoError) {
       ADD_FAILURE() << tokenizer.io_status().ToString();
       break;
@@ -451,6 +475,9 @@ TEST(CsvTokenizerTest, HandlesRecordSpanningChunks) {
         ExpectSameEvents(Tokenize(input, options, SIZE_MAX, mode.run), expected, input, chunk);
         // Short reads (fewer bytes than asked) must not matter either.
         ExpectSameEvents(Tokenize(input, big, chunk, mode.run), expected, input, chunk);
+        // Nor a live input that pauses between reads (a file being appended to).
+        ExpectSameEvents(Tokenize(input, big, chunk, mode.run, /*live=*/true), expected, input,
+                         chunk);
       }
     }
   }

@@ -14,6 +14,13 @@ namespace vigil {
 /// Receives the batches a source produces. A batch is valid only during the call.
 using BatchConsumer = std::function<void(const Batch&)>;
 
+/// What a live source's ReadAvailable found.
+enum class LiveRead {
+  kDrained,  ///< Everything available now was emitted; wait (see Source::wait_fd).
+  kMore,     ///< Stopped at the row limit; more is available right away.
+  kEnded,    ///< The input has ended for good (stdin closed, replay at end of file).
+};
+
 /// A source of updates, pulled by the executor one commit at a time.
 ///
 /// Lifecycle (all calls from the executor's thread): Open() once; then, while
@@ -41,6 +48,21 @@ class Source {
     (void)predicate;
     return false;
   }
+
+  /// Live sources (mode=streaming) are not pulled commit by commit: the executor calls
+  /// ReadAvailable() and decides itself where commits end (when every source is drained, or
+  /// at the autocommit period). NextCommitTime()/ReadCommit() are not called on them.
+  virtual bool is_live() const { return false; }
+  /// Emits the rows available now (at least all complete ones, unless stopping early once
+  /// about `max_rows` rows were emitted). Batches may carry retractions (a rewritten file).
+  virtual Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) {
+    (void)emit;
+    (void)max_rows;
+    return Status::Invalid("this source is not live");
+  }
+  /// A descriptor that becomes readable when this live source may have new input (inotify,
+  /// a pipe), or -1: the executor then polls it every few milliseconds.
+  virtual int wait_fd() const { return -1; }
 };
 
 }  // namespace vigil

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "connectors/csv/value_parser.h"
+#include "connectors/live/file_follower.h"
 #include "connectors/output/csv_writer.h"
 
 // The row-id hash is XXH3-128 (as KeyHasher's); inlined here so its path-only part can be
@@ -24,6 +25,8 @@
 #include <xxhash.h>
 
 namespace vigil {
+
+static_assert(kCsvNoDataYet == kNoDataYet, "FileFollower::Read feeds the tokenizer directly");
 
 namespace {
 
@@ -153,7 +156,8 @@ Result<std::unique_ptr<CsvSource>> CsvSource::Make(std::string path, Schema sche
   auto source = std::make_unique<CsvSource>(std::move(path), std::move(schema), options);
   RETURN_NOT_OK(source->ValidateArguments());
   std::error_code error;
-  if (!std::filesystem::exists(source->path_, error)) {
+  const bool is_stdin = options.live && source->path_ == "-";
+  if (!is_stdin && !std::filesystem::exists(source->path_, error)) {
     return Status::NotFound("CSV input path '{}' does not exist", source->path_);
   }
   return source;
@@ -227,14 +231,86 @@ Status CsvSource::ListFiles() {
 Status CsvSource::Open() {
   if (opened_) return Status::Invalid("CSV reader for '{}' opened twice", path_);
   RETURN_NOT_OK(ValidateArguments());
-  RETURN_NOT_OK(ListFiles());
+  if (options_.live) {
+    files_ = {path_};
+  } else {
+    RETURN_NOT_OK(ListFiles());
+  }
   opened_ = true;
   batch_ = Batch(schema_.size());
   rows_ = 0;
   PrepareBatch();
   file_index_ = 0;
+  if (options_.live) {
+    follower_ = std::make_unique<FileFollower>(path_, options_.follow_end);
+    RETURN_NOT_OK(follower_->Open());
+    if (!follower_->is_stdin() && options_.follow_end == FollowEnd::kNever &&
+        options_.watch_changes) {
+      watch_ = std::make_unique<ChangeWatch>();
+      watch_->WatchFile(path_);
+    }
+    StartGeneration();
+    return ReadHeader();
+  }
   if (!files_.empty()) RETURN_NOT_OK(OpenFile(0));
   return Status::OK();
+}
+
+void CsvSource::StartGeneration() {
+  CsvTokenizerOptions tokenizer_options;
+  tokenizer_options.chunk_bytes = options_.chunk_bytes;
+  tokenizer_options.max_record_bytes = options_.max_record_bytes;
+  FileFollower* follower = follower_.get();
+  tokenizer_ = std::make_unique<CsvTokenizer>(
+      [follower](char* dest, size_t size) { return follower->Read(dest, size); },
+      tokenizer_options);
+  header_pending_ = true;
+  header_end_ = false;
+}
+
+int CsvSource::wait_fd() const {
+  if (watch_ != nullptr) return watch_->fd();
+  if (follower_ != nullptr && follower_->is_stdin()) return follower_->fd();
+  return -1;
+}
+
+Result<LiveRead> CsvSource::ReadAvailable(const BatchConsumer& emit, size_t max_rows) {
+  if (!opened_ || !options_.live) {
+    return Status::Invalid("CSV reader for '{}' is not open for live reading", path_);
+  }
+  if (live_ended_) return LiveRead::kEnded;
+  // Drain the wake-ups first: a change made while reading below wakes the next wait.
+  if (watch_ != nullptr) (void)watch_->Drain();
+  stop_after_rows_ = rows_emitted_ + rows_ + std::max<size_t>(max_rows, 1);
+  for (;;) {
+    if (header_pending_ && !header_end_) {
+      RETURN_NOT_OK(ReadHeader());
+      if (header_pending_ && !header_end_) return LiveRead::kDrained;
+    }
+    if (!header_end_) {
+      tokenizer_drained_ = false;
+      generation_done_ = false;
+      RETURN_NOT_OK(ReadFileRows(emit));
+      if (tokenizer_drained_) {
+        // Everything complete is parsed: emit it now, this is what makes alerts immediate.
+        if (rows_ > 0) EmitBatch(emit);
+        return LiveRead::kDrained;
+      }
+      if (!generation_done_) return LiveRead::kMore;
+    }
+    // This generation's content has ended (truncation, rotation, or the end of the input).
+    if (rows_ > 0) EmitBatch(emit);
+    if (tokenizer_ != nullptr) bytes_of_finished_files_ += tokenizer_->bytes_read();
+    ASSIGN_OR_RAISE(const bool next, follower_->NextGeneration());
+    if (!next) {
+      live_ended_ = true;
+      tokenizer_.reset();
+      return LiveRead::kEnded;
+    }
+    if (options_.on_new_generation) options_.on_new_generation(follower_->generation());
+    if (watch_ != nullptr) watch_->WatchFile(path_);
+    StartGeneration();
+  }
 }
 
 void CsvSource::CloseFile() {
@@ -254,10 +330,17 @@ Status CsvSource::OpenFile(size_t file_index) {
   tokenizer_options.chunk_bytes = options_.chunk_bytes;
   tokenizer_options.max_record_bytes = options_.max_record_bytes;
   tokenizer_ = std::make_unique<CsvTokenizer>(MakeFdReadFunction(fd_, file), tokenizer_options);
+  RETURN_NOT_OK(ReadHeader());
+  if (header_end_) CloseFile();  // An empty file has no header and no rows.
+  return Status::OK();
+}
 
+Status CsvSource::ReadHeader() {
+  const std::string& file = files_[file_index_];
   CsvRecord header;
-  bool have_header = false;
-  while (!have_header) {
+  header_pending_ = true;
+  header_end_ = false;
+  for (bool have_header = false; !have_header;) {
     switch (tokenizer_->Next(header)) {
       case CsvTokenizer::Event::kRecord:
         have_header = true;
@@ -270,12 +353,14 @@ Status CsvSource::OpenFile(size_t file_index) {
                                   tokenizer_->syntax_error().message);
       case CsvTokenizer::Event::kIoError:
         return tokenizer_->io_status();
+      case CsvTokenizer::Event::kNoData:
+        return Status::OK();  // Live: the header is not complete yet.
       case CsvTokenizer::Event::kEnd:
-        // An empty file has no header and no rows.
-        CloseFile();
+        header_end_ = true;
         return Status::OK();
     }
   }
+  header_pending_ = false;
 
   absl::flat_hash_map<std::string_view, size_t> header_index;
   std::vector<std::string_view> duplicated;
@@ -319,7 +404,12 @@ Status CsvSource::OpenFile(size_t file_index) {
     min_fields_ = std::max(min_fields_, found->second + 1);
   }
   FinishDeferredIds();  // Rows of the previous file still need that file's hasher.
-  row_id_hasher_ = CsvRowIdHasher(file);
+  if (follower_ != nullptr && follower_->generation() > 0 && options_.salt_ids_per_generation) {
+    // Rows at equal offsets of a rotated or truncated file are other rows: other ids.
+    row_id_hasher_ = CsvRowIdHasher(fmt::format("{}#{}", file, follower_->generation()));
+  } else {
+    row_id_hasher_ = CsvRowIdHasher(file);
+  }
   std::vector<std::string_view> header_names(header.fields.begin(), header.fields.end());
   if (!missing.empty()) {
     return Status::NotFound(
@@ -377,13 +467,19 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
         for (size_t j = i; j < i + k; ++j) RETURN_NOT_OK(ProcessRecord(run[j]));
       }
       i += k;
-      if (rows_ == options_.batch_rows) EmitBatch(emit);
+      if (rows_ == options_.batch_rows) {
+        EmitBatch(emit);
+        if (rows_emitted_ >= stop_after_rows_) return Status::OK();
+      }
     }
     if (n == kRun) continue;
     switch (tokenizer_->Next(record)) {
       case CsvTokenizer::Event::kRecord:
         RETURN_NOT_OK(ProcessRecord(record));
-        if (rows_ == options_.batch_rows) EmitBatch(emit);
+        if (rows_ == options_.batch_rows) {
+          EmitBatch(emit);
+          if (rows_emitted_ >= stop_after_rows_) return Status::OK();
+        }
         break;
       case CsvTokenizer::Event::kWillReuseBuffer:
         DetachPendingStrings();
@@ -399,7 +495,11 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
       }
       case CsvTokenizer::Event::kIoError:
         return tokenizer_->io_status();
+      case CsvTokenizer::Event::kNoData:
+        tokenizer_drained_ = true;
+        return Status::OK();
       case CsvTokenizer::Event::kEnd:
+        generation_done_ = true;
         return Status::OK();
     }
   }

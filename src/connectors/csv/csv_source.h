@@ -12,6 +12,8 @@
 #include "connectors/api/error_log.h"
 #include "connectors/api/source.h"
 #include "connectors/csv/csv_tokenizer.h"
+#include "connectors/live/change_watch.h"
+#include "connectors/live/file_follower.h"
 #include "vigil/expr/evaluator.h"
 #include "vigil/batch/batch.h"
 #include "vigil/common/key.h"
@@ -114,6 +116,23 @@ struct CsvSourceOptions {
   /// Called after every emitted batch with the bytes of this source consumed so far (all
   /// files) and the rows emitted so far: progress displays and row counts.
   std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+
+  /// Live reading (mode=streaming): the path is one file (or `-`, stdin) followed as
+  /// `tail -F` does; see FileFollower. Directories are followed by LiveDirectorySource,
+  /// which makes one live CsvSource per file.
+  bool live = false;
+  /// Live: whether the end of the file ends the input (replay) or reading waits for more.
+  FollowEnd follow_end = FollowEnd::kNever;
+  /// Live: ids of rows after a truncation or rotation. True (log semantics: the new content
+  /// adds to the old) salts the path hashed into ids with the generation, so rows at equal
+  /// offsets of successive generations get distinct ids. False keeps Pathway's (path, offset)
+  /// ids, for owners that retract a file's old rows when it is rewritten (Pathway's rule).
+  bool salt_ids_per_generation = true;
+  /// Live: whether the source watches its file itself (inotify). LiveDirectorySource turns it
+  /// off and watches the whole directory with one descriptor.
+  bool watch_changes = true;
+  /// Live: called when the file was truncated or replaced, before any row of the new content.
+  std::function<void(uint64_t generation)> on_new_generation;
 };
 
 /// Reads CSV files in static mode, as Pathway's `pw.io.csv.read(..., mode="static")`: one
@@ -145,6 +164,11 @@ class CsvSource : public Source {
   /// are dropped before a batch is emitted, so the operators downstream never see them.
   bool AcceptFilter(const BoundExpr& predicate) override;
 
+  // Live mode (options.live); see Source.
+  bool is_live() const override { return options_.live; }
+  Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
+  int wait_fd() const override;
+
   /// Data errors seen so far (also those not kept because no ErrorLog was given).
   uint64_t error_count() const { return error_count_; }
   /// The files Open() found, in reading order.
@@ -165,6 +189,11 @@ class CsvSource : public Source {
   Status ListFiles();
   /// Opens files_[file_index_] and maps its header; an empty file yields no tokenizer.
   Status OpenFile(size_t file_index);
+  /// Reads the current tokenizer's first record as the header and maps the schema onto it.
+  /// Live input without a complete header yet leaves header_pending_ set.
+  Status ReadHeader();
+  /// Live: starts reading the follower's current generation (a new tokenizer and header).
+  void StartGeneration();
   void CloseFile();
   /// Reads the current file's rows into batch_, emitting full batches.
   Status ReadFileRows(const BatchConsumer& emit);
@@ -205,6 +234,15 @@ class CsvSource : public Source {
 
   bool opened_ = false;
   bool commit_done_ = false;
+  // Live mode.
+  std::unique_ptr<FileFollower> follower_;
+  std::unique_ptr<ChangeWatch> watch_;  ///< Live, waiting for more: wakes the executor.
+  bool header_pending_ = false;  ///< The current tokenizer's header is not complete yet.
+  bool header_end_ = false;      ///< The input ended before any header (an empty file).
+  bool generation_done_ = false;  ///< The last ReadFileRows reached the tokenizer's kEnd.
+  bool live_ended_ = false;
+  bool tokenizer_drained_ = false;  ///< The last ReadFileRows stopped at Event::kNoData.
+  uint64_t stop_after_rows_ = UINT64_MAX;  ///< ReadFileRows returns once rows_emitted_ reaches it.
   uint64_t error_count_ = 0;
   std::unique_ptr<ExprEvaluator> pushed_filter_;
   /// With a pushed filter and no primary key, ids are computed at emit time for the rows that

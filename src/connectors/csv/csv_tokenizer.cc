@@ -228,6 +228,7 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
     io_status_ = got.status();
     return RefillResult::kIoError;
   }
+  if (*got == kCsvNoDataYet) return RefillResult::kNoData;
   if (*got == 0) {
     eof_ = true;
     return RefillResult::kEof;
@@ -532,6 +533,14 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
           case RefillResult::kIoError:
             finished_ = true;
             return Event::kIoError;
+          case RefillResult::kNoData:
+            // Fewer than 3 bytes that cannot begin a BOM need not wait for more to decide.
+            if (!bom_checked_ && std::memcmp(buffer_ + scan_, kUtf8Bom, data_end_ - scan_) != 0) {
+              record_start_ = scan_;
+              bom_checked_ = true;
+              if (scan_ < data_end_) continue;
+            }
+            return Event::kNoData;
         }
       }
       // End of input: close the record in progress.

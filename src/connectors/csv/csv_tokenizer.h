@@ -13,9 +13,13 @@
 
 namespace vigil {
 
-/// Reads up to `size` bytes of input into `dest`; returns how many were read, 0 at the end.
-/// The tokenizer calls it once per chunk (not per byte), so a std::function costs nothing.
+/// Reads up to `size` bytes of input into `dest`; returns how many were read, 0 at the end,
+/// or kCsvNoDataYet when a live input has nothing more for now (the tokenizer then returns
+/// Event::kNoData and asks again on the next call). The tokenizer calls it once per chunk
+/// (not per byte), so a std::function costs nothing.
 using CsvReadFunction = std::function<Result<size_t>(char* dest, size_t size)>;
+/// See CsvReadFunction: "no bytes yet, but not the end".
+inline constexpr size_t kCsvNoDataYet = static_cast<size_t>(-1);
 
 /// Byte classifiers of the tokenizer's fast path, fastest first. kBest picks the fastest the
 /// CPU runs (AVX2 on x86-64 when available); the others exist for tests and comparisons (a
@@ -90,6 +94,9 @@ class CsvTokenizer {
     kWillReuseBuffer,
     kSyntaxError,  ///< A malformed record was skipped; see syntax_error(). Call Next() again.
     kIoError,      ///< Reading failed; see io_status(). The tokenizer is finished.
+    /// Live input: every complete record so far was returned; the read function has no
+    /// more bytes yet. A partial record stays buffered; call Next() again when more came.
+    kNoData,
     kEnd,          ///< No more records.
   };
 
@@ -128,7 +135,7 @@ class CsvTokenizer {
     kInQuoted,     ///< Inside a quoted field, looking for the next quote.
     kAfterQuote,   ///< Just after a quote inside a quoted field (closing or first of `""`).
   };
-  enum class RefillResult { kRead, kEof, kMustAnnounce, kTooLong, kIoError };
+  enum class RefillResult { kRead, kEof, kMustAnnounce, kTooLong, kIoError, kNoData };
 
   /// Bytes before and after the usable capacity that wide loads may touch (never data).
   static constexpr size_t kPadding = 64;

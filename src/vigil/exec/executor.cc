@@ -151,13 +151,17 @@ void Executor::PushFilterToSource(const TableNode& filter) {
   }
 }
 
+Status Executor::CloseCommit(Time time, bool end_of_input) {
+  for (auto& op : operators_) op->OnCommitEnd(time, end_of_input);
+  for (auto& binding : sinks_) binding.sink->OnCommitEnd(time, end_of_input);
+  return context_.engine_error;
+}
+
 Status Executor::Run() {
   for (auto& s : sources_) RETURN_NOT_OK(s.source->Open());
-  auto close_commit = [&](Time time, bool end_of_input) -> Status {
-    for (auto& op : operators_) op->OnCommitEnd(time, end_of_input);
-    for (auto& binding : sinks_) binding.sink->OnCommitEnd(time, end_of_input);
-    return context_.engine_error;
-  };
+  for (auto& s : sources_) {
+    if (s.source->is_live()) return RunLive();
+  }
   std::optional<Time> last_time;
   while (true) {
     std::optional<Time> next;
@@ -177,10 +181,10 @@ Status Executor::Run() {
       const Time time = *next;
       RETURN_NOT_OK(s.source->ReadCommit([&](const Batch& b) { entry->OnBatch(0, b, time); }));
     }
-    RETURN_NOT_OK(close_commit(*next, false));
+    RETURN_NOT_OK(CloseCommit(*next, false));
     last_time = next;
   }
-  RETURN_NOT_OK(close_commit(kEndOfInputTime, true));
+  RETURN_NOT_OK(CloseCommit(kEndOfInputTime, true));
   for (auto& binding : sinks_) binding.sink->OnEnd();
   errors_.PrintSummary();
   return Status::OK();

@@ -28,6 +28,19 @@ struct RunOptions {
   size_t echo_limit = 20;
   /// Called for every data error as it is reported (e.g. to write a dead-letter file).
   std::function<void(const DataError&)> on_data_error;
+  /// Live runs (any source in streaming mode): a commit closes as soon as every live source
+  /// has emitted what was available (so a line reaches the outputs within milliseconds), and
+  /// at the latest `autocommit_duration_ms` after it opened or once it holds
+  /// `max_commit_rows` rows (Pathway's autocommit bounds the time between commits the same way).
+  int64_t autocommit_duration_ms = 1500;
+  size_t max_commit_rows = size_t{1} << 18;
+  /// Live runs: how often sources without a wake-up descriptor (inotify unavailable) are
+  /// polled, and the longest wait otherwise (a safety net for missed notifications).
+  int poll_interval_ms = 20;
+  /// Live runs stop at SIGINT/SIGTERM: the commit in progress is closed, sinks are flushed
+  /// (OnEnd), and Run() returns OK with interrupted() set. No end-of-input flush happens:
+  /// windows still open are not final.
+  bool stop_on_signals = true;
   /// Test hook: wraps every source when the run starts (the test matrix uses it to shuffle
   /// rows within commits and to split commits). Empty in production.
   std::function<std::unique_ptr<Source>(std::unique_ptr<Source>)> source_wrapper;
@@ -53,6 +66,10 @@ class Executor {
   Status Run();
 
   ErrorLog& errors() { return errors_; }
+  /// The run stopped at SIGINT/SIGTERM (live runs).
+  bool interrupted() const { return interrupted_; }
+  /// Asks a live run to stop as a signal would (thread-safe: another thread may call it).
+  static void RequestStop();
   UpdateSink& sink(size_t i) { return *sinks_[i].sink; }
 
  private:
@@ -63,6 +80,10 @@ class Executor {
   /// Offers `filter`'s predicate to the source it reads from (through maps), if that chain
   /// feeds nothing else.
   void PushFilterToSource(const TableNode& filter);
+  /// Run() when some source is live.
+  Status RunLive();
+  /// Closes commit `time` in every operator and sink, in topological order.
+  Status CloseCommit(Time time, bool end_of_input);
 
   RunOptions options_;
   ErrorLog errors_;
@@ -79,6 +100,7 @@ class Executor {
   std::unordered_set<const TableNode*> counted_;
   std::vector<std::unique_ptr<BoundExpr>> pushed_predicates_;
   std::vector<SourceEntry> sources_;
+  bool interrupted_ = false;
 };
 
 }  // namespace vigil

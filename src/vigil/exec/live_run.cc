@@ -1,0 +1,153 @@
+// Executor::RunLive: the serving loop of a run with live (streaming) sources.
+//
+// Why commits close on drain: Pathway closes a commit every autocommit_duration_ms (1.5 s by
+// default) and polls files every 0.5 s, so an alert waits for both. Here a live source reports
+// when it has emitted everything available; once every source has, the commit closes at
+// once, so a line appended to a followed file reaches the sinks in the time it takes to wake
+// (inotify), parse and run one small commit. Under sustained input, where sources never run
+// dry, the autocommit period and the row limit still close commits regularly.
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "vigil/exec/executor.h"
+#include "vigil/exec/stop_signal.h"
+
+namespace vigil {
+
+namespace {
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+/// The processing time of a new live commit: the wall clock in milliseconds (as Pathway's
+/// streaming times), made even (Pathway keeps odd times for internal use) and later than
+/// the previous commit.
+Time NextLiveTime(std::optional<Time> last) {
+  uint64_t t = static_cast<uint64_t>(std::max<int64_t>(NowMs(), 0));
+  t += t & 1;
+  if (last && t <= *last) t = *last + 2;
+  return Time{t};
+}
+
+}  // namespace
+
+void Executor::RequestStop() { StopSignalScope::Request(); }
+
+Status Executor::RunLive() {
+  StopSignalScope stop(options_.stop_on_signals);
+  std::optional<Time> last_time;
+
+  // Static sources in a live run (e.g. a reference table) are read first, each of their
+  // commits becoming one live commit.
+  for (auto& s : sources_) {
+    if (s.source->is_live()) continue;
+    while (s.source->NextCommitTime()) {
+      const Time time = NextLiveTime(last_time);
+      Operator* entry = s.op;
+      RETURN_NOT_OK(s.source->ReadCommit([&](const Batch& b) { entry->OnBatch(0, b, time); }));
+      RETURN_NOT_OK(CloseCommit(time, false));
+      last_time = time;
+    }
+  }
+
+  struct LiveEntry {
+    Source* source;
+    Operator* op;
+    bool ended = false;
+  };
+  std::vector<LiveEntry> live;
+  for (auto& s : sources_) {
+    if (s.source->is_live()) live.push_back({s.source.get(), s.op});
+  }
+
+  // The commit in progress opens at its first batch (so its time is when data came).
+  std::optional<Time> open_time;
+  int64_t opened_at_ms = 0;
+  size_t commit_rows = 0;
+  auto open_commit = [&]() {
+    if (open_time) return;
+    open_time = NextLiveTime(last_time);
+    opened_at_ms = NowMs();
+    commit_rows = 0;
+  };
+  auto close_open_commit = [&]() -> Status {
+    if (!open_time) return Status::OK();
+    const Time time = *open_time;
+    open_time.reset();
+    last_time = time;
+    return CloseCommit(time, false);
+  };
+
+  const size_t read_rows = std::max<size_t>(1, std::min<size_t>(options_.max_commit_rows, 65536));
+  std::vector<struct pollfd> waits;
+  while (true) {
+    if (stop.stop_requested()) {
+      interrupted_ = true;
+      break;
+    }
+    bool all_drained = true;
+    bool all_ended = true;
+    for (LiveEntry& entry : live) {
+      if (entry.ended) continue;
+      Operator* op = entry.op;
+      ASSIGN_OR_RAISE(const LiveRead state,
+                      entry.source->ReadAvailable(
+                          [&](const Batch& batch) {
+                            if (batch.empty()) return;
+                            open_commit();
+                            commit_rows += batch.num_rows();
+                            op->OnBatch(0, batch, *open_time);
+                          },
+                          read_rows));
+      if (state == LiveRead::kEnded) entry.ended = true;
+      if (state == LiveRead::kMore) all_drained = false;
+      all_ended &= entry.ended;
+    }
+    if (all_ended) break;
+    const bool commit_due = open_time && (all_drained || commit_rows >= options_.max_commit_rows ||
+                                          NowMs() - opened_at_ms >=
+                                              options_.autocommit_duration_ms);
+    if (commit_due) RETURN_NOT_OK(close_open_commit());
+    if (!all_drained) continue;
+
+    // Wait for a source to have more, for a stop, or for the polling period.
+    waits.clear();
+    bool must_poll = false;
+    for (const LiveEntry& entry : live) {
+      if (entry.ended) continue;
+      const int fd = entry.source->wait_fd();
+      if (fd < 0) {
+        must_poll = true;
+      } else {
+        waits.push_back({fd, POLLIN, 0});
+      }
+    }
+    if (stop.fd() >= 0) waits.push_back({stop.fd(), POLLIN, 0});
+    // Without a descriptor for every source, poll; with them, still look again now and then
+    // in case a notification was missed (e.g. inotify queue overflow).
+    const int timeout_ms = must_poll ? options_.poll_interval_ms : 1000;
+    const int ready = ::poll(waits.data(), waits.size(), timeout_ms);
+    if (ready < 0 && errno != EINTR) {
+      return Status::IoError("waiting for live input failed: {}", std::strerror(errno));
+    }
+  }
+
+  RETURN_NOT_OK(close_open_commit());
+  if (!interrupted_) {
+    // Every input ended (stdin closed, replay at the end of its file): flush as static runs do.
+    RETURN_NOT_OK(CloseCommit(kEndOfInputTime, true));
+  }
+  for (auto& binding : sinks_) binding.sink->OnEnd();
+  errors_.PrintSummary();
+  return Status::OK();
+}
+
+}  // namespace vigil
