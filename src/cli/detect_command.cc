@@ -5,7 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <span>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -35,6 +39,12 @@ struct DetectOptions {
   bool progress = false;
   bool no_progress = false;
   std::vector<std::string> inputs;
+  // Live mode.
+  std::string follow;   ///< A file, a directory or `-` (stdin), followed live.
+  std::string replay;   ///< A finished file run through the live path, as fast as possible.
+  std::string emit = "updates";
+  int64_t cutoff = -1;  ///< Seconds of lateness accepted; -1: the window length.
+  bool live() const { return !follow.empty() || !replay.empty(); }
 };
 
 /// Total size of the inputs (files, or files under directories), for progress and ETA.
@@ -85,9 +95,129 @@ class DeadLetterFile {
   std::FILE* file_ = nullptr;
 };
 
+/// Prints the live output of `vigil detect --follow/--replay` as changes happen: one line per
+/// change, flushed at the end of every commit so an alert is on stdout within milliseconds.
+class LiveAlertPrinter {
+ public:
+  explicit LiveAlertPrinter(const DetectOptions& o)
+      : o_(o), cutoff_(o.cutoff >= 0 ? o.cutoff : o.window) {
+    if (o_.format == "csv") {
+      AppendCsvField(out_, o_.by);
+      out_ += ",window_start,window_end,count,time,diff\n";
+    }
+  }
+  /// Buffers the changes of one commit (called per change, then OnTimeEnd).
+  void OnChange(std::span<const Value> row, Time time, bool is_addition) {
+    changes_.push_back({std::string(row[0].as_string()), row[1].as_int(), row[2].as_int(),
+                        row[3].as_int(), time, is_addition});
+  }
+  void OnTimeEnd() {
+    // Retractions first: a count going from 5 to 6 is (-5, +6) in one commit, and the window
+    // stays flagged throughout (no second alert).
+    std::stable_sort(changes_.begin(), changes_.end(),
+                     [](const Change& a, const Change& b) { return !a.added && b.added; });
+    for (const Change& c : changes_) Print(c);
+    changes_.clear();
+    Flush();
+  }
+  void Flush() {
+    if (!out_.empty()) {
+      std::fwrite(out_.data(), 1, out_.size(), stdout);
+      out_.clear();
+    }
+    std::fflush(stdout);
+  }
+
+ private:
+  struct Change {
+    std::string key;
+    int64_t start, end, count;
+    Time time;
+    bool added;
+  };
+  void Print(const Change& c) {
+    if (o_.format == "jsonl") {
+      out_ += "{";
+      AppendJsonString(out_, o_.by);
+      out_ += ":";
+      AppendJsonString(out_, c.key);
+      out_ += fmt::format(",\"window_start\":{},\"window_end\":{},\"count\":{},\"time\":{},"
+                          "\"diff\":{}}}\n",
+                          c.start, c.end, c.count, c.time, c.added ? 1 : -1);
+      return;
+    }
+    if (o_.format == "csv") {
+      AppendCsvField(out_, c.key);
+      out_ += fmt::format(",{},{},{},{},{}\n", c.start, c.end, c.count, c.time,
+                          c.added ? 1 : -1);
+      return;
+    }
+    // Alert lines: one per window when it first reaches the threshold.
+    auto& live_rows = flagged_[{c.key, c.start}];
+    live_rows += c.added ? 1 : -1;
+    if (c.added && live_rows == 1 && alerted_.insert({c.key, c.start}).second) {
+      out_ += fmt::format("ALERT {} {} failed logins in [{}, {})\n", c.key, c.count, c.start,
+                          c.end);
+    }
+    if (live_rows == 0) flagged_.erase({c.key, c.start});
+    // Windows long closed cannot come back (the cutoff dropped their state): forget them.
+    latest_start_ = std::max(latest_start_, c.start);
+    if (alerted_.size() > 4096) {
+      const int64_t horizon = latest_start_ - 4 * (c.end - c.start) - cutoff_;
+      std::erase_if(alerted_, [&](const auto& k) { return k.second < horizon; });
+    }
+  }
+
+  const DetectOptions& o_;
+  int64_t cutoff_;
+  std::string out_;
+  std::vector<Change> changes_;
+  std::map<std::pair<std::string, int64_t>, int64_t> flagged_;
+  std::set<std::pair<std::string, int64_t>> alerted_;
+  int64_t latest_start_ = INT64_MIN;
+};
+
+int ServeLive(const DetectOptions& o, const Table& flagged, RunOptions run_options,
+              const std::vector<std::pair<uint64_t, uint64_t>>& per_input,
+              const uint64_t& bad_rows) {
+  ClearOutputs();
+  LiveAlertPrinter printer(o);
+  io::subscribe(
+      flagged,
+      [&printer](const Key&, std::span<const Value> row, Time time, bool is_addition) {
+        printer.OnChange(row, time, is_addition);
+      },
+      [&printer](Time) { printer.OnTimeEnd(); });
+  Status status = run(run_options);
+  printer.Flush();
+  ClearOutputs();
+  if (!status.ok()) {
+    std::fprintf(stderr, "vigil detect: %s\n", status.message().c_str());
+    return 1;
+  }
+  if (bad_rows > 0) {
+    std::fprintf(stderr, "vigil detect: %llu rows read, %llu bad rows skipped%s\n",
+                 static_cast<unsigned long long>(per_input[0].second),
+                 static_cast<unsigned long long>(bad_rows),
+                 o.dead_letter.empty() ? "" : fmt::format(" (see {})", o.dead_letter).c_str());
+  }
+  return 0;
+}
+
 int RunDetect(const DetectOptions& o) {
   if (o.window <= 0 || o.hop < 0 || o.threshold < 1) {
     std::fprintf(stderr, "vigil detect: --window and --hop must be positive, --threshold >= 1\n");
+    return 2;
+  }
+  const int sources = (o.inputs.empty() ? 0 : 1) + (o.follow.empty() ? 0 : 1) +
+                      (o.replay.empty() ? 0 : 1);
+  if (sources != 1) {
+    std::fprintf(stderr, "vigil detect: give input FILEs, or --follow PATH, or --replay FILE "
+                         "(exactly one of them)\n");
+    return 2;
+  }
+  if (!o.live() && (o.emit != "updates" || o.cutoff >= 0)) {
+    std::fprintf(stderr, "vigil detect: --emit and --cutoff apply to --follow and --replay\n");
     return 2;
   }
   // Only the columns the pipeline needs are parsed; the others are skipped by the reader.
@@ -101,6 +231,19 @@ int RunDetect(const DetectOptions& o) {
   std::vector<std::pair<uint64_t, uint64_t>> per_input(o.inputs.size());  // bytes, rows
 
   std::optional<Table> logins;
+  if (o.live()) {
+    io::csv::ReadOptions read_options;
+    read_options.stop_at_end = !o.replay.empty();
+    // A followed directory of logs keeps the rows of rotated-away files (log semantics, flat
+    // memory), unlike Pathway's default of retracting them.
+    read_options.retract_changed_files = false;
+    read_options.on_progress = [&per_input](uint64_t bytes, uint64_t rows) {
+      per_input[0] = {bytes, rows};
+    };
+    per_input.resize(1);
+    logins = io::csv::read(o.live() && !o.replay.empty() ? o.replay : o.follow, schema,
+                           io::Mode::kStreaming, read_options);
+  }
   for (size_t i = 0; i < o.inputs.size(); ++i) {
     io::csv::ReadOptions read_options;
     read_options.on_progress = [&per_input, &progress, i](uint64_t bytes, uint64_t rows) {
@@ -122,7 +265,15 @@ int RunDetect(const DetectOptions& o) {
   const Window window = o.hop == 0 || o.hop == o.window
                             ? temporal::tumbling(o.window)
                             : temporal::sliding(o.hop, o.window);
-  Table flagged = failed.windowby(this_["time"], window, this_[o.by])
+  // Live: --cutoff bounds how late a row may come and frees finished windows (flat memory);
+  // --emit final emits each window once, when it can no longer change.
+  std::optional<Behavior> behavior;
+  if (o.live()) {
+    const int64_t cutoff = o.cutoff >= 0 ? o.cutoff : o.window;
+    behavior = o.emit == "final" ? temporal::exactly_once_behavior(cutoff)
+                                 : temporal::common_behavior(std::nullopt, cutoff);
+  }
+  Table flagged = failed.windowby(this_["time"], window, this_[o.by], behavior)
                       .reduce({{o.by, this_["_pw_instance"]},
                                {"window_start", this_["_pw_window_start"]},
                                {"window_end", this_["_pw_window_end"]},
@@ -147,6 +298,8 @@ int RunDetect(const DetectOptions& o) {
     if (e.row_skipped) ++bad_rows;
     if (user_listener) user_listener(e);
   };
+
+  if (o.live()) return ServeLive(o, flagged, run_options, per_input, bad_rows);
 
   auto captured = debug::Capture(flagged, run_options);
   progress.Finish();
@@ -233,8 +386,24 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
                 "Show bytes, rows/s and ETA on stderr (default: on when stderr is a terminal "
                 "and the input is over 100 MB)");
   cmd->add_flag("--no-progress", options->no_progress, "Never show progress");
-  cmd->add_option("inputs", options->inputs, "CSV files or directories (read as one table)")
-      ->required();
+  cmd->add_option("--follow", options->follow,
+                  "Run live on a file (followed like tail -F: appends, truncation, rotation), "
+                  "a directory (new and appended files) or - (stdin), printing each change as "
+                  "it happens until the input ends or SIGINT/SIGTERM");
+  cmd->add_option("--replay", options->replay,
+                  "Run the live path over a finished file as fast as possible (same output "
+                  "as --follow would give)");
+  cmd->add_option("--emit", options->emit,
+                  "Live: updates (an alert the moment a window reaches the threshold, then its "
+                  "updates) or final (each flagged window once, when it closes: window end + "
+                  "cutoff)")
+      ->check(CLI::IsMember({"updates", "final"}))
+      ->capture_default_str();
+  cmd->add_option("--cutoff", options->cutoff,
+                  "Live: seconds of event-time lateness accepted after a window ends; later "
+                  "rows are ignored and the window's state is freed (default: the window "
+                  "length)");
+  cmd->add_option("inputs", options->inputs, "CSV files or directories (read as one table)");
   cmd->callback([options, &exit_code] { exit_code = RunDetect(*options); });
 }
 

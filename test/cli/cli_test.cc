@@ -8,7 +8,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -285,13 +288,20 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run("detect --no-such-flag a.csv").exit_code, 2);
   EXPECT_EQ(Run("detect --window 0 a.csv").exit_code, 2);
   EXPECT_EQ(Run("frobnicate").exit_code, 2);
+  // Live flags: exactly one input kind; --emit/--cutoff only with a live input.
+  EXPECT_EQ(Run("detect --follow a.csv b.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --follow a.csv --replay b.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --emit final a.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --cutoff 5 a.csv").exit_code, 2);
+  EXPECT_EQ(Run("detect --follow a.csv --emit sometimes").exit_code, 2);
 }
 
 TEST_F(CliTest, HelpListsEveryFlag) {
   Outcome o = Run("detect --help");
   EXPECT_EQ(o.exit_code, 0);
   for (const char* flag : {"--window", "--hop", "--threshold", "--by", "--format", "--on-error",
-                           "--dead-letter", "--progress"}) {
+                           "--dead-letter", "--progress", "--follow", "--replay", "--emit",
+                           "--cutoff"}) {
     EXPECT_THAT(o.out, HasSubstr(flag));
   }
 }
@@ -302,6 +312,92 @@ TEST_F(CliTest, ProgressGoesToStderrOnly) {
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(o.out, "ip_address,window_start,window_end,count\n1.1.1.1,0,60,5\n");
   EXPECT_THAT(o.err, HasSubstr("rows in"));
+}
+
+/// The final state of a live CSV stream (`<by>,window_start,window_end,count,time,diff`): the
+/// rows whose insertions outnumber their retractions, without time and diff, sorted.
+std::vector<std::string> FinalOfStream(const std::string& stream) {
+  std::map<std::string, int> live;
+  std::istringstream in(stream);
+  std::string line;
+  std::getline(in, line);  // Header.
+  while (std::getline(in, line)) {
+    const size_t diff_at = line.rfind(',');
+    const size_t time_at = line.rfind(',', diff_at - 1);
+    live[line.substr(0, time_at)] += std::stoi(line.substr(diff_at + 1));
+  }
+  std::vector<std::string> rows;
+  for (const auto& [row, count] : live) {
+    EXPECT_GE(count, 0) << row;
+    if (count > 0) rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<std::string> SortedRows(const std::string& csv) {
+  std::vector<std::string> rows;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) rows.push_back(line);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TEST_F(CliTest, ReplayEndsWithTheStaticAnswer) {
+  const fs::path data = dir_ / "logins.csv";
+  ASSERT_EQ(Run("generate --rows 30000 --seed 7 -o " + data.string()).exit_code, 0);
+  Outcome stat = Run("detect --format csv " + data.string());
+  ASSERT_EQ(stat.exit_code, 0) << stat.err;
+  // A cutoff longer than any lateness in the data: nothing is dropped, so the live path
+  // must end where the static one does.
+  Outcome replay = Run("detect --replay " + data.string() + " --cutoff 100000000 --format csv");
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  EXPECT_THAT(replay.out, ::testing::StartsWith(
+                              "ip_address,window_start,window_end,count,time,diff\n"));
+  const auto expected = SortedRows(stat.out);
+  EXPECT_GT(expected.size(), 3u);
+  EXPECT_EQ(FinalOfStream(replay.out), expected);
+}
+
+TEST_F(CliTest, EmitFinalPrintsEachWindowOnceWithItsFinalCount) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 5) +
+                              Failures("1.1.1.1", 10, 3) + Failures("2.2.2.2", 200, 6));
+  Outcome o = Run("detect --replay " + f.string() + " --emit final --format csv");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::vector<std::string> lines = SortedRows(o.out);
+  ASSERT_EQ(lines.size(), 2u) << o.out;
+  EXPECT_THAT(lines[0], ::testing::StartsWith("1.1.1.1,0,60,8,"));
+  EXPECT_THAT(lines[0], ::testing::EndsWith(",1"));
+  EXPECT_THAT(lines[1], ::testing::StartsWith("2.2.2.2,180,240,6,"));
+}
+
+TEST_F(CliTest, AlertLinesFromStdinUntilItCloses) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 4) +
+                              Failures("3.3.3.3", 100, 5) + Failures("1.1.1.1", 4, 2));
+  const fs::path out = dir_ / "out.txt";
+  const std::string command = "cat " + f.string() + " | " + VIGIL_BIN_DIR +
+                              "/vigil detect --follow - > " + out.string() + " 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  // One line per newly flagged window (1.1.1.1's count changing to 6 is no new alert).
+  EXPECT_EQ(ReadFile(out), "ALERT 1.1.1.1 6 failed logins in [0, 60)\n"
+                           "ALERT 3.3.3.3 5 failed logins in [60, 120)\n");
+}
+
+TEST_F(CliTest, FollowServesUntilSigtermAndFlushes) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("9.9.9.9", 0, 5));
+  const fs::path out = dir_ / "out.txt";
+  // `timeout` sends SIGTERM after a second: vigil must have printed the alert by then, keep
+  // serving (the file never ends), and stop cleanly with exit 0 at the signal.
+  const std::string command = "timeout --preserve-status -s TERM 1 " +
+                              std::string(VIGIL_BIN_DIR) + "/vigil detect --follow " +
+                              f.string() + " --format jsonl > " + out.string();
+  const int status = std::system(command.c_str());
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_THAT(ReadFile(out), ::testing::MatchesRegex(
+                                 "\\{\"ip_address\":\"9\\.9\\.9\\.9\",\"window_start\":0,"
+                                 "\"window_end\":60,\"count\":5,\"time\":[0-9]+,\"diff\":1\\}\n"));
 }
 
 }  // namespace
