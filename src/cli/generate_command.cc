@@ -88,6 +88,11 @@ void AddGenerateCommand(CLI::App& app, int& exit_code) {
                                "fast, slow, spray, fast (default: rows/20000 + 3; at most {})",
                                kMaxGenerateAttackers))
       ->check(CLI::Range(int64_t{0}, kMaxGenerateAttackers));
+  command
+      ->add_option("--span", flags->options.span_seconds,
+                   "Seconds of event time the rows cover (default: one second per row, at "
+                   "least an hour, at most a day; at least 3600 when given)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100} * 365 * 86400));
   command->add_option("-o,--output", flags->output,
                       "Write to FILE instead of stdout ('-' is stdout)");
   command->callback([flags, &exit_code] { exit_code = RunGenerate(*flags); });

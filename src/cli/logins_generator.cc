@@ -421,7 +421,8 @@ class LoginGenerator {
     const int64_t rows = options_.rows;
     // A day of traffic once there is enough of it; at least an hour, so the slow attacks and
     // the hourly pattern still show in small files.
-    span_seconds_ = std::clamp<int64_t>(rows, 3600, 86400);
+    span_seconds_ = options_.span_seconds > 0 ? std::max<int64_t>(options_.span_seconds, 3600)
+                                              : std::clamp<int64_t>(rows, 3600, 86400);
     user_key_ = rng_.Next();
     ip_key_ = rng_.Next();
     // Office sizes in this seed's order.

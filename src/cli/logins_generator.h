@@ -31,6 +31,9 @@ struct GenerateOptions {
   uint64_t seed = 0;                      ///< Same options and seed: byte-identical output.
   int64_t start = kDefaultGenerateStart;  ///< Unix seconds of the first event.
   int64_t attackers = -1;  ///< Attacking IPs besides the tutorial's; negative: the default.
+  /// Seconds of event time the rows cover; 0: the default (rows seconds, clamped to between
+  /// an hour and a day). Long spans (30 days) feed the live memory benchmark.
+  int64_t span_seconds = 0;
 };
 
 /// `rows / 20000 + 3`: a few attackers even in a tiny file (one of each kind), about one per

@@ -431,9 +431,7 @@ struct WiredWindowby {
           auto g = std::make_unique<GroupByReduceOperator>("reduce", n.groupby);
           groupby = g.get();
           if (forget != nullptr && forget->forgets_groups()) {
-            forget->ConnectGroupsTo(g.get(), forget->keeps_results()
-                                                 ? GroupByReduceOperator::kForgetGroupsPort
-                                                 : GroupByReduceOperator::kDropGroupsPort);
+            forget->ConnectGroupsTo(g.get(), /*drop_results=*/!forget->keeps_results());
           }
           op = std::move(g);
           break;

@@ -31,8 +31,8 @@ struct Collected {
   void Add(const Batch& batch) {
     for (size_t r = 0; r < batch.num_rows(); ++r) {
       std::string row = batch.ids[r].ToString();
-      for (const auto& column : batch.columns) row += "|" + FormatValue(column[r]);
-      row += "|" + std::to_string(batch.diffs[r]);
+      for (const auto& column : batch.columns) row.append("|").append(FormatValue(column[r]));
+      row.append("|").append(std::to_string(batch.diffs[r]));
       rows.push_back(std::move(row));
     }
   }
@@ -83,7 +83,10 @@ TEST(LiveCsvSourceTest, SameRowsAndIdsAsTheStaticReader) {
   const std::string path = TempPath("in.csv");
   std::filesystem::remove(path);
   std::string text = "user,n\n";
-  for (int i = 0; i < 5000; ++i) text += "u" + std::to_string(i % 37) + "," + std::to_string(i) + "\n";
+  for (int i = 0; i < 5000; ++i) {
+    text.append("u").append(std::to_string(i % 37)).append(",").append(std::to_string(i));
+    text.append("\n");
+  }
   Append(path, text);
   auto live = LiveSource(path, FollowEnd::kAtEof);
   Collected live_rows;
@@ -104,7 +107,11 @@ TEST(LiveCsvSourceTest, AppendsInPiecesGiveTheSameRowsAsOneWrite) {
   std::filesystem::remove(path);
   std::filesystem::remove(whole);
   std::string text = "user,n\n";
-  for (int i = 0; i < 300; ++i) text += "\"u,\"\"" + std::to_string(i) + "\"\"\"," + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 300; ++i) {
+    // Quoted fields with commas and doubled quotes, CRLF: the state machine's path.
+    text.append("\"u,\"\"").append(std::to_string(i)).append("\"\"\",");
+    text.append(std::to_string(i)).append("\r\n");
+  }
   Append(whole, text);
   Append(path, "");  // Exists, empty: the header comes in pieces too.
   auto source = LiveSource(path, FollowEnd::kNever);

@@ -52,7 +52,9 @@ void Append(const std::string& path, const std::string& text) {
 }
 
 std::string FailedLogin(int t, const std::string& ip) {
-  return "mallory,False," + std::to_string(t) + "," + ip + "\n";
+  std::string line = "mallory,False,";
+  line.append(std::to_string(t)).append(",").append(ip).append("\n");
+  return line;
 }
 
 TEST(LiveRunTest, AlertsArriveWhileTheRunServesAndStopIsClean) {
@@ -68,8 +70,10 @@ TEST(LiveRunTest, AlertsArriveWhileTheRunServesAndStopIsClean) {
       alerts,
       [&](const Key&, std::span<const Value> row, Time, bool is_addition) {
         std::lock_guard lock(mutex);
-        seen.push_back(FormatValue(row[0]) + "|" + FormatValue(row[1]) + "|" +
-                       FormatValue(row[2]) + (is_addition ? "|+" : "|-"));
+        std::string text = FormatValue(row[0]);
+        text.append("|").append(FormatValue(row[1])).append("|").append(FormatValue(row[2]));
+        text.append(is_addition ? "|+" : "|-");
+        seen.push_back(std::move(text));
       },
       [&](Time) { commits++; });
   auto seen_now = [&]() {
@@ -112,9 +116,10 @@ TEST(LiveRunTest, ReplayOfAFinishedFileMatchesTheStaticRead) {
   std::string text = "username,successful,time,ip_address\n";
   for (int i = 0; i < 20000; ++i) {
     const int t = i / 7 + (i % 11 == 0 ? -40 : 0);  // Some rows out of order.
-    text += "u" + std::to_string(i % 5) + "," + (i % 3 == 0 ? "True" : "False") + "," +
-            std::to_string(t) + ",10.0." + std::to_string(i % 4) + "." + std::to_string(i % 3) +
-            "\n";
+    text.append("u").append(std::to_string(i % 5)).append(",");
+    text.append(i % 3 == 0 ? "True" : "False").append(",").append(std::to_string(t));
+    text.append(",10.0.").append(std::to_string(i % 4)).append(".");
+    text.append(std::to_string(i % 3)).append("\n");
   }
   Append(path, text);
   auto static_rows = debug::Capture(SuspiciousIps(io::csv::read(path, kLoginSchema)),

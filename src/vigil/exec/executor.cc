@@ -107,10 +107,13 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       if (node->inputs[0]->kind == NodeKind::kForget &&
           !node->inputs[0]->temporal.group_keys.empty()) {
         // windowby with a cutoff: forgetting drops whole windows from this groupby.
-        static_cast<ForgetOperator*>(inputs[0])->ConnectGroupsTo(
-            op.get(), node->inputs[0]->temporal.keep_results
-                          ? GroupByReduceOperator::kForgetGroupsPort
-                          : GroupByReduceOperator::kDropGroupsPort);
+        // The forget reads the keys this groupby computes for each batch it passes on, so
+        // the groupby must be its only consumer (it always is: windowby makes both).
+        if (consumers_[node->inputs[0].get()] == 1) {
+          static_cast<ForgetOperator*>(inputs[0])->ConnectGroupsTo(
+              static_cast<GroupByReduceOperator*>(op.get()),
+              /*drop_results=*/!node->inputs[0]->temporal.keep_results);
+        }
       }
       break;
     case NodeKind::kCutoff:

@@ -1,11 +1,13 @@
 // Executor::RunLive: the serving loop of a run with live (streaming) sources.
 //
 // Why commits close on drain: Pathway closes a commit every autocommit_duration_ms (1.5 s by
-// default) and polls files every 0.5 s, so an alert waits for both. Here a live source reports
-// when it has emitted everything available; once every source has, the commit closes at
-// once, so a line appended to a followed file reaches the sinks in the time it takes to wake
-// (inotify), parse and run one small commit. Under sustained input, where sources never run
-// dry, the autocommit period and the row limit still close commits regularly.
+// default) and polls files every 0.5 s, so an alert waits for both. Here every pass over the
+// live sources reads what is available (each source stops at max_commit_rows input rows) and
+// the commit closes right after the pass, so a line appended to a followed file reaches the
+// sinks in the time it takes to wake (inotify), parse and run one small commit. A pass is
+// bounded by max_commit_rows rows (milliseconds of work), so commits are always far more
+// frequent than any autocommit period: Pathway's bound on the time between commits holds with
+// room to spare, and commit size (the state a commit holds, e.g. a replay's) stays bounded.
 
 #include <poll.h>
 
@@ -70,13 +72,8 @@ Status Executor::RunLive() {
 
   // The commit in progress opens at its first batch (so its time is when data came).
   std::optional<Time> open_time;
-  int64_t opened_at_ms = 0;
-  size_t commit_rows = 0;
   auto open_commit = [&]() {
-    if (open_time) return;
-    open_time = NextLiveTime(last_time);
-    opened_at_ms = NowMs();
-    commit_rows = 0;
+    if (!open_time) open_time = NextLiveTime(last_time);
   };
   auto close_open_commit = [&]() -> Status {
     if (!open_time) return Status::OK();
@@ -86,7 +83,10 @@ Status Executor::RunLive() {
     return CloseCommit(time, false);
   };
 
-  const size_t read_rows = std::max<size_t>(1, std::min<size_t>(options_.max_commit_rows, 65536));
+  // A source stops after about this many input rows (before any pushed-down filter), and
+  // the commit then closes: commits, and the state a commit holds, stay bounded by input
+  // size, not by how many rows survive the filters.
+  const size_t read_rows = std::max<size_t>(1, options_.max_commit_rows);
   std::vector<struct pollfd> waits;
   while (true) {
     if (stop.stop_requested()) {
@@ -103,7 +103,6 @@ Status Executor::RunLive() {
                           [&](const Batch& batch) {
                             if (batch.empty()) return;
                             open_commit();
-                            commit_rows += batch.num_rows();
                             op->OnBatch(0, batch, *open_time);
                           },
                           read_rows));
@@ -112,10 +111,8 @@ Status Executor::RunLive() {
       all_ended &= entry.ended;
     }
     if (all_ended) break;
-    const bool commit_due = open_time && (all_drained || commit_rows >= options_.max_commit_rows ||
-                                          NowMs() - opened_at_ms >=
-                                              options_.autocommit_duration_ms);
-    if (commit_due) RETURN_NOT_OK(close_open_commit());
+    // Every source is drained or stopped at the row limit: the commit closes now.
+    RETURN_NOT_OK(close_open_commit());
     if (!all_drained) continue;
 
     // Wait for a source to have more, for a stop, or for the polling period.

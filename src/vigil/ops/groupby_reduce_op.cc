@@ -138,15 +138,13 @@ void GroupByReduceOperator::SnapshotOldOutputs() {
   }
 }
 
-void GroupByReduceOperator::DropGroups(const Batch& batch) {
-  scratch_arena_.Reset();
-  ComputeRowKeys(batch);
+void GroupByReduceOperator::DropGroups(const std::vector<Key>& keys) {
   to_snapshot_.clear();
   std::vector<uint32_t>& dropped = row_slots_;  // Scratch: OnBatch is done for this commit.
   dropped.clear();
-  for (size_t i = 0; i < batch.num_rows(); ++i) {
-    auto it = row_key_ok_[i] ? slot_of_key_.find(row_keys_[i]) : slot_of_key_.end();
-    if (it == slot_of_key_.end()) continue;  // Never grouped, or already gone.
+  for (const Key& key : keys) {
+    auto it = slot_of_key_.find(key);
+    if (it == slot_of_key_.end()) continue;  // Already gone.
     const uint32_t slot = it->second;
     Group& g = groups_[slot];
     if (!g.dirty) {
@@ -164,11 +162,9 @@ void GroupByReduceOperator::DropGroups(const Batch& batch) {
   }
 }
 
-void GroupByReduceOperator::ForgetGroups(const Batch& batch) {
-  scratch_arena_.Reset();
-  ComputeRowKeys(batch);
-  for (size_t i = 0; i < batch.num_rows(); ++i) {
-    auto it = row_key_ok_[i] ? slot_of_key_.find(row_keys_[i]) : slot_of_key_.end();
+void GroupByReduceOperator::ForgetGroups(const std::vector<Key>& keys) {
+  for (const Key& key : keys) {
+    auto it = slot_of_key_.find(key);
     if (it != slot_of_key_.end()) RecycleSlot(it->second);
   }
 }
@@ -181,21 +177,9 @@ void GroupByReduceOperator::RecycleSlot(uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
-void GroupByReduceOperator::OnBatch(size_t port, const Batch& batch, Time time) {
+void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   const size_t n = batch.num_rows();
   if (n == 0) return;
-  if (port == kDropGroupsPort || port == kForgetGroupsPort) {
-    Batch& into = port == kDropGroupsPort ? groups_to_drop_ : groups_to_forget_;
-    if (into.num_columns() != batch.num_columns()) into = Batch(batch.num_columns());
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        into.columns[c].push_back(into.arena.Copy(batch.columns[c][i]));
-      }
-      into.ids.push_back(batch.ids[i]);
-      into.diffs.push_back(batch.diffs[i]);
-    }
-    return;
-  }
   scratch_arena_.Reset();
   // Group of every row. Rows whose key holds an Error cannot be grouped: they are reported
   // and left out (slot kNoSlot), never silently merged into a group.
@@ -265,7 +249,7 @@ void GroupByReduceOperator::OnBatch(size_t port, const Batch& batch, Time time) 
 void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   if (!groups_to_drop_.empty()) {
     DropGroups(groups_to_drop_);
-    groups_to_drop_.Clear();
+    groups_to_drop_.clear();
   }
   // Changed groups are finished in chunks, so the batches built here stay small however many
   // groups one commit touched (a static input is a single commit over every group).
@@ -319,7 +303,7 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   old_output_row_.clear();
   if (!groups_to_forget_.empty()) {
     ForgetGroups(groups_to_forget_);
-    groups_to_forget_.Clear();
+    groups_to_forget_.clear();
   }
 }
 

@@ -39,23 +39,31 @@ struct GroupBySpec {
 /// the state as it still is and kept until the commit ends (memory per changed group, not
 /// per group).
 ///
-/// Two more input ports serve a windowby's forget step (ops/temporal/forget_op.h). Each row
-/// arriving there names a group (the group its key values fall in) to be dropped whole, as
-/// if all its rows were retracted; they take effect at the end of the commit, after every
-/// row of the commit has arrived:
-///  - kDropGroupsPort (keep_results=False): before the commit's output, so the group's result
-///    is retracted in this commit;
-///  - kForgetGroupsPort (keep_results=True): after the commit's output, silently: the group's
-///    memory is freed and its result stays. Pathway applies these retractions at the time
-///    just after the commit and filters that time's results out of the windowby.
+/// A windowby's forget step (ops/temporal/forget_op.h) names groups to be dropped whole, as
+/// if all their rows were retracted, by their keys; that takes effect at the end of the
+/// commit, after every row of the commit has arrived:
+///  - DropGroupsAtCommitEnd (keep_results=False): before the commit's output, so the group's
+///    result is retracted in this commit;
+///  - ForgetGroupsAtCommitEnd (keep_results=True): after the commit's output, silently: the
+///    group's memory is freed and its result stays. Pathway applies these retractions at the
+///    time just after the commit and filters that time's results out of the windowby.
 class GroupByReduceOperator final : public Operator {
  public:
-  static constexpr size_t kDropGroupsPort = 1;
-  static constexpr size_t kForgetGroupsPort = 2;
-
   GroupByReduceOperator(std::string name, const GroupBySpec& spec);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
+
+  /// The group keys of the rows of the last batch received (valid until the next batch),
+  /// and whether each row could be grouped (no Error in its key).
+  const std::vector<Key>& last_batch_keys() const { return row_keys_; }
+  const std::vector<uint8_t>& last_batch_key_ok() const { return row_key_ok_; }
+  /// See the class comment.
+  void DropGroupsAtCommitEnd(const std::vector<Key>& keys) {
+    groups_to_drop_.insert(groups_to_drop_.end(), keys.begin(), keys.end());
+  }
+  void ForgetGroupsAtCommitEnd(const std::vector<Key>& keys) {
+    groups_to_forget_.insert(groups_to_forget_.end(), keys.begin(), keys.end());
+  }
 
   /// Live groups (each holds its key values and reducer state).
   size_t num_groups() const { return slot_of_key_.size(); }
@@ -77,10 +85,10 @@ class GroupByReduceOperator final : public Operator {
   /// Before the reducers of the groups in to_snapshot_ change: keeps the outputs they emitted
   /// before (see the class comment).
   void SnapshotOldOutputs();
-  /// kDropGroupsPort: empties the groups `batch`'s rows name, for this commit's output.
-  void DropGroups(const Batch& batch);
-  /// kForgetGroupsPort: frees the groups `batch`'s rows name, emitting nothing.
-  void ForgetGroups(const Batch& batch);
+  /// Empties the groups named by `keys`, for this commit's output.
+  void DropGroups(const std::vector<Key>& keys);
+  /// Frees the groups named by `keys`, emitting nothing.
+  void ForgetGroups(const std::vector<Key>& keys);
   void RecycleSlot(uint32_t slot);
   /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
   /// output expressions over them; returns the output columns.
@@ -113,10 +121,9 @@ class GroupByReduceOperator final : public Operator {
   std::vector<uint32_t> row_slots_;
   std::vector<Key> row_keys_;
   std::vector<uint8_t> row_key_ok_;
-  /// Rows received on kDropGroupsPort / kForgetGroupsPort in this commit (copied: a batch is
-  /// only valid during the call), applied at its end.
-  Batch groups_to_drop_;
-  Batch groups_to_forget_;
+  /// Groups to drop / forget at the end of this commit.
+  std::vector<Key> groups_to_drop_;
+  std::vector<Key> groups_to_forget_;
   std::vector<const std::vector<Value>*> arg_columns_;
   std::vector<Value> key_scratch_;
   std::vector<Key> row_versions_;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/operator.h"
 #include "vigil/ops/temporal/event_clock.h"
 #include "vigil/ops/temporal/temporal_spec.h"
@@ -26,44 +27,46 @@ namespace vigil {
 /// Two granularities:
 ///  - Rows (Table::forget): every row is remembered (copied, consolidated by id and values)
 ///    and retracted on the regular output.
-///  - Groups (windowby, TemporalSpec::group_keys): one representative row per window is
-///    remembered, and forgetting sends it to the groupby connected with ConnectGroupsTo,
-///    which drops the window's group whole: visibly (keep_results=False, the result row is
-///    retracted) or silently (keep_results=True, only the memory is freed). Same outcome as
-///    retracting each row of the window, at the cost of one row per window instead of all.
+///  - Groups (windowby, TemporalSpec::group_keys): the key of each group (window, instance)
+///    is remembered, and forgetting hands the keys to the groupby connected with
+///    ConnectGroupsTo, which drops the group whole: visibly (keep_results=False, the result
+///    row is retracted) or silently (keep_results=True, only the memory is freed). Same
+///    outcome as retracting each row of the window, at the cost of one key per group. The
+///    keys are the ones the groupby computed for the batch this operator just passed to it
+///    (it is the forget's only consumer), so no row is copied and no key hashed twice.
 class ForgetOperator final : public Operator {
  public:
   ForgetOperator(std::string name, const TemporalSpec& spec, size_t num_columns);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 
-  /// Group granularity: sends the representative rows of forgotten windows to input `port`
-  /// of `groupby` (GroupByReduceOperator::kDropGroupsPort or kForgetGroupsPort).
-  void ConnectGroupsTo(Operator* groupby, size_t port) {
-    group_outputs_.emplace_back(groupby, port);
+  /// Group granularity: `groupby` (this operator's only consumer) drops forgotten groups,
+  /// retracting their results (`drop_results`, keep_results=False) or silently.
+  void ConnectGroupsTo(GroupByReduceOperator* groupby, bool drop_results) {
+    groupby_ = groupby;
+    drop_results_ = drop_results;
   }
-  bool forgets_groups() const { return !group_key_evaluators_.empty(); }
+  bool forgets_groups() const { return forgets_groups_; }
   bool keeps_results() const { return keep_results_; }
 
   /// Rows currently remembered (with group granularity: windows).
   size_t num_remembered() const { return remembered_.size(); }
 
  private:
-  /// Sends what this commit forgets: retractions of rows, or representatives of groups.
-  void EmitForgotten(const Batch& batch, Time time);
+  /// Hands forgotten group keys to the groupby.
+  void ForgetKeys();
 
   TimeColumns time_columns_;
-  std::vector<std::unique_ptr<ExprEvaluator>> group_key_evaluators_;
+  bool forgets_groups_;
   bool keep_results_;
   EventClock now_;
   EventClock commit_max_;
   bool commit_has_rows_ = false;
   ThresholdQueue remembered_;
-  std::vector<std::pair<Operator*, size_t>> group_outputs_;
+  GroupByReduceOperator* groupby_ = nullptr;
+  bool drop_results_ = false;
   Batch forgotten_;
-  ValueArena key_arena_;
-  std::vector<const std::vector<Value>*> key_columns_;
-  KeyHasher hasher_;
+  std::vector<Key> forgotten_keys_;
 };
 
 }  // namespace vigil

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <vector>
 
 #include <absl/container/btree_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "vigil/batch/batch.h"
 #include "vigil/common/key.h"
@@ -26,9 +28,12 @@ class ThresholdQueue {
 
   /// Adds `diff` of row `row` of `batch`, held until "now" reaches `threshold`.
   void Add(const Value& threshold, const Batch& batch, size_t row, Diff diff);
-  /// Holds row `row` of `batch` (diff 1) as the representative of `group` until "now"
-  /// reaches `threshold`, unless the group already has one under that threshold.
-  void AddOnce(const Value& threshold, const Key& group, const Batch& batch, size_t row);
+  /// Holds the key of `group` until "now" reaches `threshold`, unless the group is already
+  /// held. Callers give each group one threshold (a window's groups: its end + cutoff), so
+  /// "already held" needs no threshold. Do not mix with Add() in one queue.
+  void AddKeyOnce(const Value& threshold, const Key& group);
+  /// Appends to `out` the keys held with threshold <= `limit`; call EraseTaken() after.
+  void TakeKeys(const Value& limit, std::vector<Key>& out);
 
   /// Appends to `out` every held row whose threshold is <= `limit` (every row when `limit` is
   /// null), with diff negated when `negate`. The appended values are views into the queue:
@@ -45,10 +50,14 @@ class ThresholdQueue {
     Value threshold;  // An event time: a scalar, never a view.
     Key id;
     Key version;  // Hash of all values: updates of one id with other values are other rows.
-                  // Zero for AddOnce's group representatives.
+                  // Zero for AddKeyOnce's groups.
   };
   struct Less {
     bool operator()(const RowKey& a, const RowKey& b) const;
+    static std::strong_ordering CompareThresholds(const Value& a, const Value& b);
+    static bool ThresholdAfter(const Value& a, const Value& limit) {
+      return CompareThresholds(a, limit) == std::strong_ordering::greater;
+    }
   };
   struct HeldRow {
     PackedValues values;
@@ -64,6 +73,7 @@ class ThresholdQueue {
   bool has_taken_ = false;
   KeyHasher hasher_;
   std::vector<Value> scratch_;
+  absl::flat_hash_set<Key> held_groups_;  ///< AddKeyOnce's groups in rows_.
 };
 
 }  // namespace vigil
