@@ -21,18 +21,18 @@ inline constexpr bool kBugTemporalOpsSeeUnconsolidatedCommits = true;
 /// 18446744073709551614 becomes -2: a row that reaches the reduce in the end-of-input flush
 /// (buffer, or a behavior's delay) counts as the earliest. While open: no earliest/latest in
 /// pipelines with a delay buffer.
-inline constexpr bool kBugEndOfInputTimeSortsFirstInEarliestLatest = true;
+inline constexpr bool kBugEndOfInputTimeSortsFirstInEarliestLatest = false;
 
 /// Bug S1: a session's `_pw_window` (and so its output id) is the id of its first row by
 /// (time, id); Pathway's is its last row's (`_SessionWindow._compute_group_repr`: every row
 /// points at its successor when they join, iterated to a fixed point). While open: the oracle
 /// names sessions like the engine.
-inline constexpr bool kBugSessionNamedByFirstRow = true;
+inline constexpr bool kBugSessionNamedByFirstRow = false;
 
 /// Bug S2: the rows of a session reduce are keyed hash(Pointer(id), Int(0)); Pathway keeps
 /// the input row ids (`_SessionWindow._apply` groups `table.with_columns(...)`), which tuple
 /// order and any/earliest/latest ties depend on. While open: the oracle keys them like the
 /// engine.
-inline constexpr bool kBugSessionRowsRekeyed = true;
+inline constexpr bool kBugSessionRowsRekeyed = false;
 
 }  // namespace vigil::oracle

@@ -86,9 +86,10 @@ id | t  | __time__ | __diff__
 )", false));
 }
 
-// Bug T2. buffer(t, 5): t=0 comes out at 4 (now 10), t=10 only in the end-of-input flush,
-// which is later: earliest is 1.0 and latest 2.0. The engine ranks the flush time first.
-TEST(KnownEngineBugs, DISABLED_T2_EndOfInputFlushIsTheLatest) {
+// Bug T2 (fixed). buffer(t, 5): t=0 comes out at 4 (now 10), t=10 only in the end-of-input
+// flush, which is later: earliest stays 1.0 and latest becomes 2.0 then. The engine used to
+// rank the flush time (2^64 - 2, stored as a signed Int) first.
+TEST(KnownEngineBugs, T2_EndOfInputFlushIsTheLatest) {
   auto t = debug::table_from_markdown(R"(
 id | k | f   | t  | __time__
 1  | 0 | 1.0 | 0  | 2
@@ -97,7 +98,11 @@ id | k | f   | t  | __time__
   auto b = t.buffer(t["t"], 5);
   auto result = b.groupby({b["k"]}).reduce(
       {{"first", reducers::earliest(b["f"])}, {"last", reducers::latest(b["f"])}});
-  EXPECT_EQ(Stream(result), ExpectedRows("1.0 | 1.0 | 4 | 1", false));
+  EXPECT_EQ(Stream(result), ExpectedRows(R"(
+1.0 | 1.0 | 4 | 1
+1.0 | 1.0 | 18446744073709551614 | -1
+1.0 | 2.0 | 18446744073709551614 | 1
+)", false));
 }
 
 // Bugs S1 and S2. One session of rows 1 (t=1) and 2 (t=2). Pathway names it by its last
@@ -105,7 +110,7 @@ id | k | f   | t  | __time__
 // ^293V0RC4...; the reduce sees the input ids, and id 1 < id 2 as u128, so tuple(v) = (10, 20).
 // The engine names it by row 1 (group ^A7V30VPP...) and orders by hash(Pointer(id), Int(0)),
 // giving (20, 10).
-TEST(KnownEngineBugs, DISABLED_S1_S2_SessionNameAndRowKeys) {
+TEST(KnownEngineBugs, S1_S2_SessionNameAndRowKeys) {
   auto t = debug::table_from_markdown(R"(
 id | t | v
 1  | 1 | 10

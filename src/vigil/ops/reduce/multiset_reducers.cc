@@ -23,6 +23,13 @@ namespace vigil {
 
 namespace {
 
+/// A processing time as an orderable Value. Times are below 2^63 except the end-of-input
+/// time (2^64 - 2), which must still sort after every other: it becomes INT64_MAX.
+Value TimeOrderValue(Time time) {
+  return Value::Int(time > static_cast<Time>(INT64_MAX) ? INT64_MAX
+                                                         : static_cast<int64_t>(time));
+}
+
 /// Salt of Pathway's any(): the row with the smallest `row id XOR salt` is chosen.
 constexpr Key kAnySalt{0xDEADBEEFDEADBEEFull, 0xDEADBEEFDEADBEEFull};
 
@@ -93,7 +100,7 @@ class MultisetReducer final : public ReducerState {
             versions_[in.slots[i]].try_emplace(in.row_versions[i], Version{in.time, 0})
                 .first->second;
         version.count += in.diffs[i];
-        view.parts[0] = Value::Int(static_cast<int64_t>(version.time));
+        view.parts[0] = TimeOrderValue(version.time);
       }
       Multiset& set = sets_[in.slots[i]];
       auto it = set.find(view);
@@ -239,7 +246,7 @@ class MultisetReducer final : public ReducerState {
         return true;
       case ReducerKind::kEarliest:
       case ReducerKind::kLatest:
-        view.parts[0] = Value::Int(static_cast<int64_t>(in.time));
+        view.parts[0] = TimeOrderValue(in.time);
         view.parts[1] = Value::Pointer(in.ids[i]);
         view.parts[2] = (*in.args[0])[i];
         return true;

@@ -83,10 +83,9 @@ void SessionAssignOperator::Append(const RowKey& key, const std::vector<StoredVa
   out_.columns[input_columns_ + 2].push_back(instance);
   out_.columns[input_columns_ + 3].push_back(Value::Pointer(key.id));
   out_.columns[input_columns_ + 4].push_back(Value::Pointer(a.window));
-  hasher_.Reset();
-  hasher_.AddPointer(key.id);
-  hasher_.AddInt(0);
-  out_.ids.push_back(hasher_.Finish());
+  // The input row's own id, as Pathway (the session reduce groups the input table with its
+  // window columns added): tuple order and any/earliest/latest ties depend on it.
+  out_.ids.push_back(key.id);
   out_.diffs.push_back(diff);
 }
 
@@ -125,8 +124,10 @@ void SessionAssignOperator::Recompute(Rows& rows, const Value& instance,
          next != rows.end() && Connected(last->first.time, next->first.time); ++next) {
       last = next;
     }
-    // Sorted by (time, id): the first row is the earliest, the last holds the max time.
-    const Assignment a{first->first.id, first->first.time, last->first.time};
+    // Sorted by (time, id): the first row is the earliest, the last holds the max time. The
+    // session is named by its last row, as Pathway's (every row points at its successor, to a
+    // fixed point: the last row of the chain).
+    const Assignment a{last->first.id, first->first.time, last->first.time};
     for (auto it = first;; ++it) {
       Row& row = it->second;
       const bool same = row.assigned && row.assigned->window == a.window &&

@@ -94,7 +94,6 @@ class SessionAssignOperator final : public Operator {
   std::map<StoredValue, Rows, ValueLess> instances_;
   /// Rows removed this commit, kept alive until their retractions have been emitted.
   std::vector<Row> retired_;
-  KeyHasher hasher_;
   Batch out_;
 };
 
