@@ -14,7 +14,7 @@ namespace vigil::oracle {
 /// processing time first (its operators read arrangements), so such a commit is no change at
 /// all (SEMANTICS.md §2.2-2.3: "now" is the largest event time of the batches seen).
 /// While open: streams of temporal pipelines carry no lines that cancel within a commit.
-inline constexpr bool kBugTemporalOpsSeeUnconsolidatedCommits = true;
+inline constexpr bool kBugTemporalOpsSeeUnconsolidatedCommits = false;
 
 /// Bug T2: earliest/latest store a row's processing time as a signed Int
 /// (src/vigil/ops/reduce/multiset_reducers.cc), so the end-of-input time

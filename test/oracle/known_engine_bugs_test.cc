@@ -44,7 +44,7 @@ std::vector<std::string> FinalWithIds(const Table& table) {
 // Bug T1. Commit 4 inserts and retracts t=10: consolidated, it is empty, so "now" stays 1 and
 // [0, 10) (due at now >= 0 + delay 10) waits for the end-of-input flush. The engine lets the
 // cancelled row move now to 10 and releases the window at 4.
-TEST(KnownEngineBugs, DISABLED_T1_CancelledRowMovesDelayNow) {
+TEST(KnownEngineBugs, T1_CancelledRowMovesDelayNow) {
   auto t = debug::table_from_markdown(R"(
 id | t  | __time__ | __diff__
 1  | 1  | 2        | 1
@@ -59,7 +59,7 @@ id | t  | __time__ | __diff__
 
 // Bug T1 on a plain table: the row of commit 2 cancels itself, so at commit 4 there is no
 // "now" yet and t=1 passes ignore_late(t, 3). The engine drops it (1 + 3 <= 10).
-TEST(KnownEngineBugs, DISABLED_T1_CancelledRowMovesIgnoreLateNow) {
+TEST(KnownEngineBugs, T1_CancelledRowMovesIgnoreLateNow) {
   auto t = debug::table_from_markdown(R"(
 id | t  | __time__ | __diff__
 1  | 10 | 2        | 1
@@ -72,7 +72,7 @@ id | t  | __time__ | __diff__
 // Bug T1 for forget: commit 6 retracts and re-inserts row 2 unchanged, which is no change, so
 // no rows reach forget at 6 and t=1 is not forgotten (nothing comes after). The engine
 // forgets it at 6.
-TEST(KnownEngineBugs, DISABLED_T1_NoOpUpdateTriggersForget) {
+TEST(KnownEngineBugs, T1_NoOpUpdateTriggersForget) {
   auto t = debug::table_from_markdown(R"(
 id | t  | __time__ | __diff__
 1  | 1  | 2        | 1

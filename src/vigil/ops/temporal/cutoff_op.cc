@@ -7,7 +7,7 @@ CutoffOperator::CutoffOperator(std::string name, const TemporalSpec& spec, size_
 
 void CutoffOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  time_columns_.Evaluate(batch, commit_max_);
+  time_columns_.Evaluate(batch, commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
   const auto& thresholds = time_columns_.thresholds();
   const size_t n = batch.num_rows();
@@ -29,8 +29,7 @@ void CutoffOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
 }
 
 void CutoffOperator::OnCommitEnd(Time /*time*/, bool /*end_of_input*/) {
-  now_.Advance(commit_max_);
-  commit_max_.Reset();
+  commit_times_.Finish(now_);
 }
 
 }  // namespace vigil

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vigil/ops/operator.h"
+#include "vigil/ops/temporal/commit_event_times.h"
 #include "vigil/ops/temporal/event_clock.h"
 #include "vigil/ops/temporal/temporal_spec.h"
 #include "vigil/ops/temporal/time_columns.h"
@@ -29,7 +30,7 @@ class CutoffOperator final : public Operator {
  private:
   TimeColumns time_columns_;
   EventClock now_;         ///< Of the commits before the current one.
-  EventClock commit_max_;  ///< Largest current time of the current commit.
+  CommitEventTimes commit_times_;  ///< This commit's rows' current times.
   size_t num_late_ = 0;
   Batch out_;
 };

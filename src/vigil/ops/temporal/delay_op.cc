@@ -7,7 +7,7 @@ DelayOperator::DelayOperator(std::string name, const TemporalSpec& spec, size_t 
 
 void DelayOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  time_columns_.Evaluate(batch, commit_max_);
+  time_columns_.Evaluate(batch, commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
   const auto& thresholds = time_columns_.thresholds();
   // "now" only grows, so a row already due under the previous "now" is due at the end of
@@ -24,11 +24,10 @@ void DelayOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
 }
 
 void DelayOperator::OnCommitEnd(Time time, bool end_of_input) {
-  // Only a commit that brought rows can move "now" (and so release anything).
-  const bool advanced = commit_max_.has_now();
-  now_.Advance(commit_max_);
-  commit_max_.Reset();
-  if (held_.empty() || (!end_of_input && !advanced)) return;
+  // Only a commit that brought rows (after consolidation) can move "now" (and so release
+  // anything).
+  const bool advanced = commit_times_.Finish(now_);
+  if (held_.empty() || (!end_of_input && (!advanced || !now_.has_now()))) return;
   out_.Clear();
   // At end of input every held row goes, whatever its threshold.
   held_.Take(end_of_input ? nullptr : &now_.now(), /*negate=*/false, out_);

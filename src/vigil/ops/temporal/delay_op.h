@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vigil/ops/operator.h"
+#include "vigil/ops/temporal/commit_event_times.h"
 #include "vigil/ops/temporal/event_clock.h"
 #include "vigil/ops/temporal/temporal_spec.h"
 #include "vigil/ops/temporal/threshold_queue.h"
@@ -34,7 +35,7 @@ class DelayOperator final : public Operator {
  private:
   TimeColumns time_columns_;
   EventClock now_;
-  EventClock commit_max_;
+  CommitEventTimes commit_times_;  ///< This commit's rows' current times.
   ThresholdQueue held_;
   Batch out_;
 };

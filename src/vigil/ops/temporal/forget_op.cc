@@ -22,8 +22,7 @@ void ForgetOperator::ForgetKeys() {
 
 void ForgetOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  commit_has_rows_ = true;
-  time_columns_.Evaluate(batch, commit_max_);
+  time_columns_.Evaluate(batch, commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
   Emit(batch, time);
   const auto& thresholds = time_columns_.thresholds();
@@ -58,7 +57,11 @@ void ForgetOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
 }
 
 void ForgetOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
-  if (commit_has_rows_ && now_.has_now() && !remembered_.empty()) {
+  // Forgetting uses "now" as of the earlier commits, and only in a commit that brought rows
+  // (after consolidation); then "now" advances.
+  EventClock commit_max;
+  const bool has_rows = commit_times_.Finish(commit_max);
+  if (has_rows && now_.has_now() && !remembered_.empty()) {
     if (forgets_groups()) {
       remembered_.TakeKeys(now_.now(), forgotten_keys_);
       remembered_.EraseTaken();
@@ -70,9 +73,7 @@ void ForgetOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
       remembered_.EraseTaken();
     }
   }
-  commit_has_rows_ = false;
-  now_.Advance(commit_max_);
-  commit_max_.Reset();
+  now_.Advance(commit_max);
 }
 
 }  // namespace vigil

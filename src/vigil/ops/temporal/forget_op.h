@@ -6,6 +6,7 @@
 
 #include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/operator.h"
+#include "vigil/ops/temporal/commit_event_times.h"
 #include "vigil/ops/temporal/event_clock.h"
 #include "vigil/ops/temporal/temporal_spec.h"
 #include "vigil/ops/temporal/threshold_queue.h"
@@ -60,8 +61,7 @@ class ForgetOperator final : public Operator {
   bool forgets_groups_;
   bool keep_results_;
   EventClock now_;
-  EventClock commit_max_;
-  bool commit_has_rows_ = false;
+  CommitEventTimes commit_times_;  ///< This commit's rows' current times.
   ThresholdQueue remembered_;
   GroupByReduceOperator* groupby_ = nullptr;
   bool drop_results_ = false;

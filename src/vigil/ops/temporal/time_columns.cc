@@ -8,7 +8,7 @@ TimeColumns::TimeColumns(const TemporalSpec& spec) : threshold_(spec.threshold) 
   }
 }
 
-void TimeColumns::Evaluate(const Batch& batch, EventClock& batch_max) {
+void TimeColumns::Evaluate(const Batch& batch, CommitEventTimes& commit) {
   arena_.Reset();
   auto take_errors = [&](ExprEvaluator& e) {
     for (auto& m : e.errors()) errors_.push_back(std::move(m));
@@ -16,10 +16,12 @@ void TimeColumns::Evaluate(const Batch& batch, EventClock& batch_max) {
   };
   // Each evaluator keeps its own result vector, so the thresholds stay valid after the
   // current times are evaluated, until the next call.
+  times_.clear();
   for (auto& e : current_times_) {
-    for (const Value& t : e->Evaluate(batch, arena_)) batch_max.Advance(t);
+    times_.push_back(&e->Evaluate(batch, arena_));
     take_errors(*e);
   }
+  for (size_t row = 0; row < batch.num_rows(); ++row) commit.Add(batch, row, times_);
   thresholds_ = &threshold_.Evaluate(batch, arena_);
   take_errors(threshold_);
 }

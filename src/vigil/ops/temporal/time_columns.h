@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vigil/expr/evaluator.h"
+#include "vigil/ops/temporal/commit_event_times.h"
 #include "vigil/ops/temporal/event_clock.h"
 #include "vigil/ops/temporal/temporal_spec.h"
 
@@ -17,9 +18,9 @@ class TimeColumns {
  public:
   explicit TimeColumns(const TemporalSpec& spec);
 
-  /// Evaluates `batch`; `batch_max` is advanced with every row's current time. Runtime
-  /// errors (an overflowing `end + cutoff`, ...) land in errors().
-  void Evaluate(const Batch& batch, EventClock& batch_max);
+  /// Evaluates `batch` and adds its rows' current times to `commit` (consolidated at the
+  /// commit's end). Runtime errors (an overflowing `end + cutoff`, ...) land in errors().
+  void Evaluate(const Batch& batch, CommitEventTimes& commit);
 
   const std::vector<Value>& thresholds() const { return *thresholds_; }
   std::vector<std::string>& errors() { return errors_; }
@@ -28,6 +29,7 @@ class TimeColumns {
   ExprEvaluator threshold_;
   std::vector<std::unique_ptr<ExprEvaluator>> current_times_;
   const std::vector<Value>* thresholds_ = nullptr;
+  std::vector<const std::vector<Value>*> times_;
   ValueArena arena_;
   std::vector<std::string> errors_;
 };

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "vigil/batch/batch.h"
+#include "vigil/common/key.h"
+#include "vigil/ops/temporal/event_clock.h"
+
+namespace vigil {
+
+/// The event times a temporal operator sees in one commit, consolidated: Pathway's temporal
+/// operators read each processing time's data after consolidation, so a row inserted and
+/// retracted in the same commit (or retracted and re-inserted unchanged) is no data at all:
+/// it must neither move "now" nor make the commit one "that brings rows". Rows are identified
+/// as Consolidate does, by id and all values.
+class CommitEventTimes {
+ public:
+  /// Row `row` of `batch`, whose current times (one per time expression) are
+  /// `(*times[k])[row]`.
+  void Add(const Batch& batch, size_t row, const std::vector<const std::vector<Value>*>& times);
+  /// At the commit's end: advances `now` with the largest time of the rows that did not
+  /// cancel, and returns whether any row did not cancel. Forgets the commit.
+  bool Finish(EventClock& now);
+
+ private:
+  struct Entry {
+    uint64_t version;  ///< Fingerprint of the id and every value.
+    EventClock time;   ///< The row's largest current time.
+    Diff diff;
+  };
+  /// A 64-bit fingerprint of (id, values) for matching a retraction with its insertion
+  /// within one commit. Not Pathway's id recipe (KeyHasher, XXH3-128 over tagged values):
+  /// that cost ~600 instructions per row here, on every row of every live commit, and this
+  /// identity never leaves the operator; a collision (about 2^-64 per pair of rows) could
+  /// only make two rows of one commit count as cancelling.
+  static uint64_t Fingerprint(const Batch& batch, size_t row);
+  std::vector<Entry> entries_;
+  bool any_retraction_ = false;
+};
+
+}  // namespace vigil
