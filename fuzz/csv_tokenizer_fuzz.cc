@@ -9,7 +9,9 @@
 //      chunking is an implementation detail;
 //   3. in small chunks without limits, against ReferenceTokenize below, a deliberately naive
 //      byte-at-a-time model of the rules stated in csv_tokenizer.h.
-// An optional fourth run injects a read error and checks that kIoError is final.
+// An optional fourth run injects a read error and checks that kIoError is final. A fifth run
+// reads like a live file being appended to: every other read says "no data yet"
+// (kCsvNoDataYet); the tokenizer must answer kNoData and end with the events of run 1.
 
 #include <algorithm>
 #include <cstddef>
@@ -62,11 +64,18 @@ std::string Describe(const TokenEvent& e) {
 struct ReadPattern {
   size_t max_read = SIZE_MAX;  ///< A read returns at most this many bytes (short reads).
   size_t fail_at = SIZE_MAX;   ///< Reading at or past this offset fails.
+  bool pauses = false;         ///< Every other read returns kCsvNoDataYet (a live file).
 };
 
 CsvReadFunction MemoryReader(std::string_view input, ReadPattern pattern) {
   auto offset = std::make_shared<size_t>(0);
-  return [input, pattern, offset](char* dest, size_t size) -> Result<size_t> {
+  auto pause_next = std::make_shared<bool>(pattern.pauses);
+  return [input, pattern, offset, pause_next](char* dest, size_t size) -> Result<size_t> {
+    if (*pause_next) {
+      *pause_next = false;
+      return kCsvNoDataYet;
+    }
+    *pause_next = pattern.pauses;
     if (*offset >= pattern.fail_at) return Status::IoError("injected read failure");
     const size_t n = std::min({size, pattern.max_read, input.size() - *offset});
     std::memcpy(dest, input.data() + *offset, n);
@@ -102,12 +111,17 @@ std::vector<TokenEvent> Tokenize(std::string_view input, CsvTokenizerOptions opt
   uint64_t last_end = 0;
   uint64_t last_line = 1;
   // Every event consumes input or announces a buffer move that the next read follows.
-  const size_t max_events = 8 * input.size() + 64;
+  const size_t max_events = (pattern.pauses ? 16 : 8) * input.size() + 64;
   CsvRecord record;
   for (size_t step = 0;; ++step) {
     VIGIL_CHECK_LE(step, max_events);  // Otherwise the tokenizer loops.
     const CsvTokenizer::Event event = tokenizer.Next(record);
     VIGIL_CHECK_LE(tokenizer.bytes_read(), input.size());
+    if (event == CsvTokenizer::Event::kNoData) {
+      VIGIL_CHECK(pattern.pauses);  // Only a live reader ever says "no data yet".
+      check_outstanding();          // Pausing moves nothing.
+      continue;
+    }
     if (event == CsvTokenizer::Event::kWillReuseBuffer) {
       // The views are still valid now; the next call may move them.
       check_outstanding();
@@ -275,6 +289,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<TokenEvent> full = Tokenize(input, unlimited, pattern);
   const std::vector<TokenEvent> reference = ReferenceTokenize(input);
   if (full != reference) Mismatch("tokenizer and reference model", full, reference);
+
+  // 5. The same reads with a pause before each: a live file appended to in pieces.
+  ReadPattern live = pattern;
+  live.pauses = true;
+  const std::vector<TokenEvent> paused = Tokenize(input, small, live);
+  if (paused != chunked) Mismatch("live (paused) and chunked runs", paused, chunked);
 
   // 4. A read failure part-way: kIoError must come and be final; events before it are a prefix.
   if ((limits_byte & 0x80) && !input.empty()) {
