@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "vigil/ops/groupby_reduce_op.h"
+#include "vigil/ops/join/join_op.h"
 #include "vigil/ops/map_op.h"
 #include "vigil/ops/temporal/cutoff_op.h"
 #include "vigil/ops/temporal/delay_op.h"
@@ -102,6 +103,10 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       op = std::make_unique<SessionAssignOperator>(node->operation, node->session,
                                                    node->inputs[0]->schema.size());
       break;
+    case NodeKind::kIntervalsOverAssign:  // Port 0: the windowed rows; port 1: the probes.
+      op = std::make_unique<IntervalsOverOperator>(node->operation, node->intervals,
+                                                   node->inputs[0]->schema.size());
+      break;
     case NodeKind::kGroupBy:
       op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby);
       if (node->inputs[0]->kind == NodeKind::kForget &&
@@ -124,6 +129,9 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       break;
     case NodeKind::kForget:
       op = std::make_unique<ForgetOperator>(node->operation, node->temporal, node->schema.size());
+      break;
+    case NodeKind::kJoin:  // Port 0: the left table; port 1: the right.
+      op = std::make_unique<JoinOperator>(node->operation, node->join);
       break;
   }
   op->set_context(&context_);

@@ -139,6 +139,14 @@ Result<BoundExpr> BindNode(const std::shared_ptr<const ExprNode>& node, const Sc
     out.args.push_back(std::move(bound));
   }
   auto arg_type = [&](size_t i) { return out.args[i].type; };
+  if ((node->op == ExprOp::kColumn || node->op == ExprOp::kId) &&
+      node->side != ColumnSide::kThis) {
+    // Joins resolve left[...] / right[...] themselves (ops/join/join_planner) before binding.
+    return Status::Invalid("{}: {}{} reads a side of a join; use it only in join(...) "
+                           "conditions and in the select() of a join",
+                           options.context, node->side == ColumnSide::kLeft ? "left" : "right",
+                           node->op == ExprOp::kId ? ".id()" : "[\"" + node->name + "\"]");
+  }
   switch (node->op) {
     case ExprOp::kColumn: {
       auto index = schema.Find(node->name);

@@ -65,6 +65,20 @@ Expr MakeExpr(ExprOp op, std::vector<Expr> args) {
 Expr ThisRef::operator[](const std::string& name) const { return col(name); }
 Expr ThisRef::id() const { return MakeExpr(ExprOp::kId, {}); }
 
+Expr SideRef::operator[](const std::string& name) const {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kColumn;
+  node->name = name;
+  node->side = side;
+  return Expr(std::move(node));
+}
+Expr SideRef::id() const {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kId;
+  node->side = side;
+  return Expr(std::move(node));
+}
+
 Expr col(const std::string& name) {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kColumn;

@@ -48,6 +48,10 @@ using ApplyFunction = std::function<Value(std::span<const Value> args, ValueAren
 
 struct ExprNode;
 
+/// Which input of a join a column or id reference reads: Pathway's `pw.left` / `pw.right`.
+/// Every other reference is kThis (the table the expression is used on).
+enum class ColumnSide : uint8_t { kThis, kLeft, kRight };
+
 /// An expression over the columns of a table, built with operators and functions that read
 /// like Pathway's Python: `this_["a"] + 1 > this_["b"]`, `if_else(c, x, y)`, `~flag`.
 /// Immutable and cheap to copy (a shared pointer to an immutable tree). Names are resolved
@@ -84,6 +88,12 @@ struct ExprNode {
   bool skip_nones = false;   ///< tuple/sorted_tuple option.
   bool strict = false;       ///< sum(strict=True).
   bool has_id_argument = false;  ///< argmin/argmax with an explicit `id` expression.
+  /// kColumn, kId: `left[...]` / `right[...]` inside a join (kThis elsewhere).
+  ColumnSide side = ColumnSide::kThis;
+  /// kColumn, kId: the table a reference was taken from (`table["x"]`, `table.id()`), as an
+  /// identity that joins compare to their inputs to tell sides apart; never dereferenced.
+  /// Null for `this_` and `col()`. Outside joins such a reference reads the current table.
+  const void* table = nullptr;
 };
 
 Expr MakeExpr(ExprOp op, std::vector<Expr> args);
@@ -94,6 +104,22 @@ struct ThisRef {
   Expr id() const;
 };
 inline constexpr ThisRef this_{};
+
+/// The left or right input inside `t.join(s, ...)` conditions and its `.select(...)`, as
+/// Pathway's `pw.left` / `pw.right`: `left["a"] == right["b"]`, `right.id()`.
+struct SideRef {
+  ColumnSide side;
+  Expr operator[](const std::string& name) const;
+  Expr id() const;
+};
+namespace join_sides {
+inline constexpr SideRef left{ColumnSide::kLeft};
+inline constexpr SideRef right{ColumnSide::kRight};
+}  // namespace join_sides
+// `vigil::left` and `vigil::right` through a using-directive rather than as variables of
+// `vigil` itself: code in namespace vigil can still name its locals `left` and `right`
+// without -Wshadow warnings.
+using namespace join_sides;  // NOLINT(google-build-using-namespace)
 
 /// `col("name")`, the same as `this_["name"]`.
 Expr col(const std::string& name);

@@ -481,6 +481,82 @@ GroupedTable Table::SessionWindowby(const NodePtr& input, BoundExpr bound_time,
   return g;
 }
 
+/// windowby with intervals_over: a kIntervalsOverAssign node pairing the rows with the probes
+/// (see IntervalsOverOperator), grouped by (_pw_window_location, start, end, instance) with
+/// tuple() sorted by time, as Pathway's _IntervalsOverWindow._apply does.
+GroupedTable Table::IntervalsOverWindowby(const NodePtr& input, BoundExpr bound_time,
+                                          const Window& window,
+                                          const std::optional<Expr>& instance,
+                                          const std::optional<Behavior>& behavior) {
+  GroupedTable g;
+  g.operation = "windowby";
+  RETURN_GROUPED_IF_ERROR(window.status);
+  if (behavior) {
+    RETURN_GROUPED_IF_ERROR(behavior->status);
+    if (behavior->kind == Behavior::Kind::kExactlyOnce) {
+      // Pathway's _IntervalsOverWindow._apply takes only a CommonBehavior, which it ignores.
+      RETURN_GROUPED_IF_ERROR(Status::TypeError(
+          "intervals_over windows do not take exactly_once_behavior (only common_behavior, "
+          "which they ignore, as in Pathway)"));
+    }
+  }
+  if (!window.at_table || !window.at || !window.lower_bound || !window.upper_bound) {
+    RETURN_GROUPED_IF_ERROR(Status::Invalid(
+        "intervals_over needs a probe table, `at`, lower_bound and upper_bound"));
+  }
+  BindOptions options;
+  options.context = "windowby (intervals_over at)";
+  auto bound_at = BindExpr(*window.at, window.at_table->schema, options);
+  RETURN_GROUPED_IF_ERROR(bound_at.status());
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kIntervalsOverAssign;
+  node->operation = "windowby";
+  node->inputs = {input, window.at_table};
+  IntervalsOverSpec& spec = node->intervals;
+  auto bound_types =
+      ResolveIntervalsOver(bound_time.type, bound_at->type, window.lower_bound->value(),
+                           window.upper_bound->value(), spec);
+  RETURN_GROUPED_IF_ERROR(bound_types.status());
+  const Schema& in = input->schema;
+  DType instance_type = dtype::NoneType;
+  if (instance) {
+    options.context = "windowby";
+    auto bound_instance = BindExpr(*instance, in, options);
+    RETURN_GROUPED_IF_ERROR(bound_instance.status());
+    instance_type = bound_instance->type;
+    spec.instance = std::move(*bound_instance);
+  }
+  const DType time_type = bound_time.type.AsRequired();
+  const DType at_type = bound_at->type.AsRequired();
+  spec.time = std::move(bound_time);
+  spec.at = std::move(*bound_at);
+  spec.is_outer = window.is_outer;
+  // An outer window's row of Nones makes every column from the rows optional.
+  auto from_rows = [&](DType t) { return window.is_outer ? t.AsOptional() : t; };
+  for (const ColumnSchema& c : in.columns()) {
+    ColumnSchema column = c;
+    column.type = from_rows(c.type);
+    node->schema.Add(column);
+  }
+  node->schema.Add({"_pw_window_location", at_type, false, std::nullopt});
+  node->schema.Add({"_pw_window_start", bound_types->start, false, std::nullopt});
+  node->schema.Add({"_pw_window_end", bound_types->end, false, std::nullopt});
+  node->schema.Add({"_pw_instance", from_rows(instance_type), false, std::nullopt});
+  node->schema.Add({"_pw_key", from_rows(time_type), false, std::nullopt});
+  node->schema.Add({"_pw_original_id", from_rows(dtype::Pointer), false, std::nullopt});
+  g.input_ = node;
+  g.keys = {col("_pw_window_location"), col("_pw_window_start"), col("_pw_window_end"),
+            col("_pw_instance")};
+  g.key_names = {"_pw_window_location", "_pw_window_start", "_pw_window_end", "_pw_instance"};
+  if (instance) {
+    g.shard_key = 3;
+    if (instance->is_column()) g.key_aliases.emplace_back(instance->column_name(), 3);
+  }
+  g.id_column = in.size() + 5;
+  g.sort_by = col("_pw_key");
+  return g;
+}
+
 #undef RETURN_GROUPED_IF_ERROR
 
 GroupedTable Table::windowby(const Expr& time, const Window& window, std::optional<Expr> instance,
@@ -503,6 +579,9 @@ GroupedTable Table::windowby(const Expr& time, const Window& window, std::option
   if (window.kind == Window::Kind::kSession) {
     // Sessions ignore behaviors entirely, as Pathway's _SessionWindow._apply does.
     return SessionWindowby(node_, std::move(*bound_time), window, instance);
+  }
+  if (window.kind == Window::Kind::kIntervalsOver) {
+    return IntervalsOverWindowby(node_, std::move(*bound_time), window, instance, behavior);
   }
   Status resolved = ResolveWindow(window, bound_time->type, node->window);
   if (!resolved.ok()) {
@@ -696,6 +775,16 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     if (!p.ok()) return Failed(WithOperation("reduce", p.status()));
     planned.push_back(std::move(*p));
   }
+  if (sort_by) {
+    // As Pathway's groupby(sort_by=...): tuple() gets the sort key as one more argument.
+    auto bound_sort = BindExpr(*sort_by, input_->schema, input_options);
+    if (!bound_sort.ok()) return Failed(WithOperation(operation, bound_sort.status()));
+    for (size_t r = 0; r < spec.reducers.size(); ++r) {
+      if (spec.reducers[r].kind != ReducerKind::kTuple) continue;
+      spec.reducers[r].arg_types.push_back(bound_sort->type);
+      spec.reducer_args[r].push_back(*bound_sort);
+    }
+  }
   for (const auto& reducer : spec.reducers) {
     const bool by_processing_time =
         reducer.kind == ReducerKind::kEarliest || reducer.kind == ReducerKind::kLatest;
@@ -720,6 +809,113 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     spec.outputs.push_back(std::move(*bound));
   }
   return Table(std::move(node));
+}
+
+// ---------------------------------------------------------------------------------------
+// Joins (the planning lives in ops/join/join_planner).
+
+Expr Table::operator[](const std::string& name) const {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kColumn;
+  node->name = name;
+  node->table = node_.get();
+  return Expr(std::move(node));
+}
+
+Expr Table::id() const {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kId;
+  node->table = node_.get();
+  return Expr(std::move(node));
+}
+
+JoinResult Table::JoinWith(const Table& other, std::vector<Expr> on, JoinOptions options) const {
+  JoinResult result;
+  if (!ok()) {
+    result.status_ = status();
+  } else if (!other.ok()) {
+    result.status_ = other.status();
+  } else if (auto plan = PlanJoin(node_, other.node_, on, options); !plan.ok()) {
+    result.status_ = WithOperation("join", plan.status());
+  } else {
+    result.plan_ = std::make_shared<const JoinPlan>(std::move(*plan));
+  }
+  return result;
+}
+
+JoinResult Table::join(const Table& other, std::vector<Expr> on, JoinOptions options) const {
+  return JoinWith(other, std::move(on), std::move(options));
+}
+JoinResult Table::join(const Table& other, const Expr& on, JoinOptions options) const {
+  return JoinWith(other, {on}, std::move(options));
+}
+JoinResult Table::join_inner(const Table& other, std::vector<Expr> on,
+                             JoinOptions options) const {
+  options.how = JoinMode::kInner;
+  return JoinWith(other, std::move(on), std::move(options));
+}
+JoinResult Table::join_inner(const Table& other, const Expr& on, JoinOptions options) const {
+  return join_inner(other, std::vector<Expr>{on}, std::move(options));
+}
+JoinResult Table::join_left(const Table& other, std::vector<Expr> on, JoinOptions options) const {
+  options.how = JoinMode::kLeft;
+  return JoinWith(other, std::move(on), std::move(options));
+}
+JoinResult Table::join_left(const Table& other, const Expr& on, JoinOptions options) const {
+  return join_left(other, std::vector<Expr>{on}, std::move(options));
+}
+JoinResult Table::join_right(const Table& other, std::vector<Expr> on,
+                             JoinOptions options) const {
+  options.how = JoinMode::kRight;
+  return JoinWith(other, std::move(on), std::move(options));
+}
+JoinResult Table::join_right(const Table& other, const Expr& on, JoinOptions options) const {
+  return join_right(other, std::vector<Expr>{on}, std::move(options));
+}
+JoinResult Table::join_outer(const Table& other, std::vector<Expr> on,
+                             JoinOptions options) const {
+  options.how = JoinMode::kOuter;
+  return JoinWith(other, std::move(on), std::move(options));
+}
+JoinResult Table::join_outer(const Table& other, const Expr& on, JoinOptions options) const {
+  return join_outer(other, std::vector<Expr>{on}, std::move(options));
+}
+
+Table Table::ix(const Expr& pointer, const Table& context, bool optional) const {
+  if (!ok()) return *this;
+  if (!context.ok()) return context;
+  // The pointer as a column of the context's rows (a new node, so ix of a table on itself
+  // is not a self-join), then a left join on it keeping the context's ids.
+  const std::string pointer_column = "__pw_ix_pointer";
+  Table with_pointer = context.with_columns({{pointer_column, pointer}});
+  if (!with_pointer.ok()) return Failed(WithOperation("ix", with_pointer.status()));
+  const Schema& columns_with_pointer = with_pointer.schema();
+  const DType pointer_type = columns_with_pointer[*columns_with_pointer.Find(pointer_column)].type;
+  if (pointer_type.kind != TypeKind::kPointer && pointer_type.kind != TypeKind::kAny &&
+      pointer_type.kind != TypeKind::kNone) {
+    return Failed(Status::TypeError("ix: the pointer must be a pointer, got {}",
+                                    pointer_type.ToString()));
+  }
+  auto plan = PlanJoin(with_pointer.node_, node_, {with_pointer[pointer_column] == id()},
+                       JoinOptions{.how = JoinMode::kLeft, .id = left.id()});
+  if (!plan.ok()) return Failed(WithOperation("ix", plan.status()));
+  plan->missing_right_is_error = !optional;
+  plan->operation = "ix";
+  std::vector<std::pair<std::string, Expr>> columns;
+  for (const auto& c : schema().columns()) columns.emplace_back(c.name, right[c.name]);
+  auto node = PlanJoinSelect(*plan, columns);
+  if (!node.ok()) return Failed(WithOperation("ix", node.status()));
+  return Table(std::move(*node));
+}
+
+Table JoinResult::select(std::vector<NamedExpr> columns) const {
+  if (!status_.ok()) return Failed(status_);
+  std::vector<std::pair<std::string, Expr>> named;
+  named.reserve(columns.size());
+  for (auto& c : columns) named.emplace_back(std::move(c.name), std::move(c.expr));
+  auto node = PlanJoinSelect(*plan_, named);
+  if (!node.ok()) return Failed(WithOperation("join", node.status()));
+  return Table(std::move(*node));
 }
 
 }  // namespace vigil

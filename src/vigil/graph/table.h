@@ -8,6 +8,7 @@
 #include "vigil/expr/expression.h"
 #include "vigil/graph/table_node.h"
 #include "vigil/graph/window.h"
+#include "vigil/ops/join/join_planner.h"
 
 namespace vigil {
 
@@ -22,6 +23,7 @@ struct NamedExpr {
 };
 
 class GroupedTable;
+class JoinResult;
 
 /// A table of the dataflow graph: a lazily computed multiset of rows with ids. Operations
 /// read like Pathway's and return new tables; nothing runs until run() or a debug print.
@@ -41,8 +43,11 @@ class Table {
   /// Warnings found while building this table (e.g. earliest/latest inside windowby).
   const std::vector<std::string>& warnings() const { return node_->warnings; }
   std::vector<std::string> column_names() const { return node_->schema.Names(); }
-  /// A reference to one of this table's columns, as Pathway's `table.name`.
-  Expr operator[](const std::string& name) const { return col(name); }
+  /// A reference to one of this table's columns, as Pathway's `table.name`. Elsewhere the
+  /// same as `this_[name]`; in a join it names this table's side.
+  Expr operator[](const std::string& name) const;
+  /// This table's row id, as Pathway's `table.id` (in a join: this table's side).
+  Expr id() const;
 
   /// Exactly these columns.
   Table select(std::vector<NamedExpr> columns) const;
@@ -66,6 +71,8 @@ class Table {
   /// late rows and forgets finished windows, so state stays bounded over an endless stream.
   /// Session windows (temporal::session, temporal::session_predicate) ignore `behavior`, as
   /// in Pathway, and their `_pw_window` is the id of the session's earliest row.
+  /// temporal::intervals_over windows are given by another table's rows; their reduce can
+  /// use `_pw_window_location`, `_pw_window_start`, `_pw_window_end`, `_pw_instance`.
   GroupedTable windowby(const Expr& time, const Window& window,
                         std::optional<Expr> instance = std::nullopt,
                         std::optional<Behavior> behavior = std::nullopt) const;
@@ -82,11 +89,61 @@ class Table {
   /// forget).
   Table forget(const Expr& time, TimeParam threshold) const;
 
+  /// Joins with `other` on `on`, conditions ANDed, each `<left column> == <right column>`
+  /// (`left["a"] == right["b"]`, or `t["a"] == s["b"]` with the tables' own references; ids
+  /// too: `left.id() == right["ptr"]`); no condition joins every pair. Follow with
+  /// select(...), whose expressions read `left[...]`, `right[...]`, the tables' own
+  /// references, or `this_[...]` for a name of one side only (or joined with itself).
+  /// Pathway's `join(other, *on, id=, how=, left_instance=, right_instance=)`; see
+  /// JoinOptions. Rows whose key holds an Error never match (reported); None matches None.
+  JoinResult join(const Table& other, std::vector<Expr> on = {}, JoinOptions options = {}) const;
+  JoinResult join(const Table& other, const Expr& on, JoinOptions options = {}) const;
+  JoinResult join_inner(const Table& other, std::vector<Expr> on = {},
+                        JoinOptions options = {}) const;
+  JoinResult join_inner(const Table& other, const Expr& on, JoinOptions options = {}) const;
+  /// Also every left row without a match, with None for the right side's values.
+  JoinResult join_left(const Table& other, std::vector<Expr> on = {},
+                       JoinOptions options = {}) const;
+  JoinResult join_left(const Table& other, const Expr& on, JoinOptions options = {}) const;
+  /// Also every right row without a match, with None for the left side's values.
+  JoinResult join_right(const Table& other, std::vector<Expr> on = {},
+                        JoinOptions options = {}) const;
+  JoinResult join_right(const Table& other, const Expr& on, JoinOptions options = {}) const;
+  /// Also the rows of either side without a match, padded with None.
+  JoinResult join_outer(const Table& other, std::vector<Expr> on = {},
+                        JoinOptions options = {}) const;
+  JoinResult join_outer(const Table& other, const Expr& on, JoinOptions options = {}) const;
+  /// Pathway's `table.ix(pointer)`: for every row of `context`, the row of this table whose
+  /// id is `pointer` (an expression over `context`, usually a pointer column): a table with
+  /// `context`'s ids and this table's columns. A pointer naming no row gives None values with
+  /// `optional`; otherwise Error values, reported as "key missing in output table: <id>".
+  /// Incremental (a left join on the pointer keeping the context's ids).
+  Table ix(const Expr& pointer, const Table& context, bool optional = false) const;
+
  private:
   static GroupedTable SessionWindowby(const NodePtr& input, BoundExpr bound_time,
                                       const Window& window, const std::optional<Expr>& instance);
+  static GroupedTable IntervalsOverWindowby(const NodePtr& input, BoundExpr bound_time,
+                                            const Window& window,
+                                            const std::optional<Expr>& instance,
+                                            const std::optional<Behavior>& behavior);
   Table MapTo(std::string operation, std::vector<NamedExpr> columns) const;
+  JoinResult JoinWith(const Table& other, std::vector<Expr> on, JoinOptions options) const;
   NodePtr node_;
+};
+
+/// The result of join(...), waiting for its select(). Result ids are Pathway's: hash of the
+/// two row ids with the join key's shard bits (or the id chosen with JoinOptions::id).
+class JoinResult {
+ public:
+  /// Output columns, as expressions over both sides; see Table::join. Columns of a side
+  /// that can be padded (the right one of a left join, ...) are optional.
+  Table select(std::vector<NamedExpr> columns) const;
+
+ private:
+  friend class Table;
+  std::shared_ptr<const JoinPlan> plan_;
+  Status status_;
 };
 
 /// The result of groupby/windowby, waiting for its reduce().
@@ -105,6 +162,9 @@ class GroupedTable {
   /// Extra names that refer to a key (windowby: the instance column's own name).
   std::vector<std::pair<std::string, size_t>> key_aliases;
   std::optional<size_t> id_column;  ///< windowby: argmin/argmax ids are original row ids.
+  /// tuple() reducers order their values by this expression, ties by row id (Pathway's
+  /// groupby sort_by; intervals_over sorts by time).
+  std::optional<Expr> sort_by;
   std::string operation;
 };
 

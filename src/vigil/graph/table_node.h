@@ -10,7 +10,9 @@
 #include "vigil/common/status.h"
 #include "vigil/expr/bound_expr.h"
 #include "vigil/ops/groupby_reduce_op.h"
+#include "vigil/ops/join/join_spec.h"
 #include "vigil/ops/temporal/temporal_spec.h"
+#include "vigil/ops/window/intervals_over_op.h"
 #include "vigil/ops/window/session_assign_op.h"
 #include "vigil/ops/window/window_assign_op.h"
 #include "vigil/types/schema.h"
@@ -18,7 +20,8 @@
 namespace vigil {
 
 /// kCutoff, kDelay and kForget are the temporal operators (ops/temporal/): windowby's
-/// behaviors and Table::ignore_late / buffer / forget.
+/// behaviors and Table::ignore_late / buffer / forget. kJoin is join(...).select(...)
+/// (ops/join/): inputs[0] is the left table, inputs[1] the right.
 enum class NodeKind {
   kSource,
   kMap,
@@ -26,10 +29,12 @@ enum class NodeKind {
   kConcat,
   kWindowAssign,
   kSessionAssign,
+  kIntervalsOverAssign,  ///< Two inputs: the windowed table, then the probe table.
   kGroupBy,
   kCutoff,
   kDelay,
-  kForget
+  kForget,
+  kJoin
 };
 
 /// Options a source gets when the executor instantiates it.
@@ -60,8 +65,10 @@ struct TableNode {
   std::vector<std::vector<size_t>> concat_maps;    ///< kConcat
   WindowAssignSpec window;                         ///< kWindowAssign
   SessionAssignSpec session;                       ///< kSessionAssign
+  IntervalsOverSpec intervals;                     ///< kIntervalsOverAssign
   GroupBySpec groupby;                             ///< kGroupBy
   TemporalSpec temporal;                           ///< kCutoff, kDelay, kForget
+  JoinSpec join;                                   ///< kJoin
 };
 
 using NodePtr = std::shared_ptr<const TableNode>;

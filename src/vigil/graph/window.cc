@@ -1,5 +1,6 @@
 #include "vigil/graph/window.h"
 
+#include "vigil/graph/table.h"
 #include "vigil/types/datetime.h"
 
 namespace vigil {
@@ -51,6 +52,19 @@ Window session_predicate(std::function<bool(const Value&, const Value&)> predica
   w.kind = Window::Kind::kSession;
   if (!predicate) w.status = Status::Invalid("session(): a predicate or max_gap is required");
   w.predicate = std::move(predicate);
+  return w;
+}
+
+Window intervals_over(const Table& at_table, const Expr& at, TimeParam lower_bound,
+                      TimeParam upper_bound, bool is_outer) {
+  Window w;
+  w.kind = Window::Kind::kIntervalsOver;
+  w.at_table = at_table.node();
+  w.at = at;
+  w.lower_bound = lower_bound;
+  w.upper_bound = upper_bound;
+  w.is_outer = is_outer;
+  w.status = at_table.status();  // A failed probe table fails the windowby using it.
   return w;
 }
 

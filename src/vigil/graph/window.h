@@ -3,13 +3,18 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "vigil/common/status.h"
+#include "vigil/expr/expression.h"
 #include "vigil/types/value.h"
 
 namespace vigil {
+
+class Table;
+struct TableNode;
 
 /// A time-like parameter of a window (hop, duration, origin): an int, a float, a duration or
 /// a datetime, converting implicitly from C++ values so calls read like Pathway's.
@@ -33,9 +38,9 @@ class TimeParam {
 TimeParam datetime_naive(const std::string& text);
 TimeParam datetime_utc(const std::string& text);
 
-/// A window definition for windowby: tumbling, sliding or session.
+/// A window definition for windowby: tumbling, sliding, session or intervals_over.
 struct Window {
-  enum class Kind { kTumbling, kSliding, kSession };
+  enum class Kind { kTumbling, kSliding, kSession, kIntervalsOver };
   Kind kind = Kind::kTumbling;
   std::optional<TimeParam> hop;
   std::optional<TimeParam> duration;
@@ -45,6 +50,12 @@ struct Window {
   std::optional<TimeParam> max_gap;
   /// ... or, without max_gap, when predicate(prev_time, next_time) holds.
   std::function<bool(const Value&, const Value&)> predicate;
+  /// kIntervalsOver: one window [p + lower_bound, p + upper_bound] per value p of `at`, an
+  /// expression over the probe table `at_table`.
+  std::shared_ptr<const TableNode> at_table;
+  std::optional<Expr> at;
+  std::optional<TimeParam> lower_bound, upper_bound;
+  bool is_outer = true;  ///< kIntervalsOver: a probe with no rows gives one row of Nones.
   Status status;  ///< A window built with inconsistent arguments carries the error here.
 };
 
@@ -81,6 +92,15 @@ Window sliding(TimeParam hop, std::optional<TimeParam> duration,
 Window session(TimeParam max_gap);
 /// Sessions whose adjacent rows are joined when predicate(prev_time, next_time) holds.
 Window session_predicate(std::function<bool(const Value&, const Value&)> predicate);
+/// Pathway's intervals_over(at=..., lower_bound, upper_bound, is_outer): for every row of
+/// `at_table`, the window [at + lower_bound, at + upper_bound] (both ends inclusive) of the
+/// windowed table's time; `at_table` may be the windowed table itself. Reduce can use
+/// `_pw_window_location` (the `at` value), `_pw_window_start`, `_pw_window_end`,
+/// `_pw_instance`; tuple() orders by time. With is_outer, a probe with no rows still gives a
+/// group of one row of Nones. As in Pathway, a common_behavior is ignored and an
+/// exactly_once_behavior is a TypeError.
+Window intervals_over(const Table& at_table, const Expr& at, TimeParam lower_bound,
+                      TimeParam upper_bound, bool is_outer = true);
 
 /// Pathway's common_behavior(delay, cutoff, keep_results): delay the first result of a window
 /// until now >= start + delay; ignore rows arriving once now >= end + cutoff and forget the

@@ -6,6 +6,7 @@
 //   argmin, argmax:                  (value, id)        ties: smallest id for both
 //   count_distinct:                  (args...)          one entry per distinct tuple
 //   tuple:                           (row id, value)    values in row-id order
+//   tuple with a sort key:           (sort key, row id, value)   (groupby sort_by: intervals_over)
 //   any:                             (row id ^ salt, value)  Pathway's deterministic pick
 //   earliest, latest:                (time, row id, value)
 
@@ -186,7 +187,9 @@ class MultisetReducer final : public ReducerState {
       }
       case ReducerKind::kTuple:
       case ReducerKind::kSortedTuple: {
-        const size_t part = spec_.kind == ReducerKind::kTuple ? 1 : 0;
+        const size_t part = spec_.kind == ReducerKind::kSortedTuple ? 0
+                            : spec_.arg_types.size() > 1           ? 2
+                                                                   : 1;
         scratch_.clear();
         for (const auto& [entry, count] : set) {
           for (int64_t k = 0; k < count; ++k) scratch_.push_back(entry.parts[part].get());
@@ -237,6 +240,12 @@ class MultisetReducer final : public ReducerState {
         return true;
       }
       case ReducerKind::kTuple:
+        if (in.args.size() > 1) {  // Ordered by the sort key, ties by row id (Pathway's).
+          view.parts[0] = (*in.args[1])[i];
+          view.parts[1] = Value::Pointer(in.ids[i]);
+          view.parts[2] = (*in.args[0])[i];
+          return !(spec_.skip_nones && view.parts[2].is_none());
+        }
         view.parts[0] = Value::Pointer(in.ids[i]);
         view.parts[1] = (*in.args[0])[i];
         return !(spec_.skip_nones && view.parts[1].is_none());
