@@ -14,7 +14,7 @@ jobs=$3
 shift 3
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(csv_tokenizer_fuzz csv_source_fuzz value_parser_fuzz markdown_fuzz)
+  targets=(csv_tokenizer_fuzz csv_source_fuzz value_parser_fuzz markdown_fuzz jsonlines_fuzzer)
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -26,6 +26,7 @@ trap 'rm -rf "$scratch"' EXIT
 dict_of() {
   case $1 in
     markdown_fuzz) echo "$root/fuzz/dict/markdown.dict" ;;
+    jsonlines_fuzzer) echo "$root/fuzz/dict/jsonlines.dict" ;;
     *) echo "$root/fuzz/dict/csv.dict" ;;
   esac
 }

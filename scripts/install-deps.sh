@@ -10,6 +10,7 @@ packages=(
   libabsl-dev        # flat hash maps, btree maps for operator state
   libcli11-dev       # command-line parsing
   libfast-float-dev  # float parsing in the CSV reader
+  libsimdjson-dev    # JSON Lines reader
   libgtest-dev libgmock-dev
   libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`

@@ -7,7 +7,11 @@
 #include <filesystem>
 
 #include "connectors/csv/csv_source.h"
+#include "connectors/lines/json_row_parser.h"
+#include "connectors/lines/line_source.h"
+#include "connectors/lines/plaintext_row_parser.h"
 #include "connectors/live/live_directory_source.h"
+#include "connectors/live/live_line_source.h"
 #include "connectors/output/csv_writer.h"
 #include "connectors/output/jsonl_writer.h"
 
@@ -102,11 +106,96 @@ void write(const Table& table, const std::string& path) {
 }
 }  // namespace csv
 
+namespace {
+/// Makes a line reader of `path` ("" for one fed through StartFile/Consume).
+using LineSourceMaker =
+    std::function<Result<std::unique_ptr<LineSource>>(const std::string& path,
+                                                      LineSourceOptions options)>;
+
+/// The source node of a line-based reader (jsonlines, plaintext): `make` builds the
+/// LineSource when the run starts, with the run's error policy and log. Streaming wraps it in
+/// a LiveLineSource (a file or `-`) or a LiveDirectorySource of them.
+Table LineReaderTable(const std::string& operation, const std::string& path, Mode mode,
+                      Schema schema, LineSourceMaker make,
+                      std::function<void(uint64_t bytes, uint64_t rows)> on_progress,
+                      bool stop_at_end, bool retract_changed_files) {
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kSource;
+  node->operation = operation;
+  node->schema = schema;
+  node->source_factory = [operation, path, mode, schema, make = std::move(make),
+                          on_progress = std::move(on_progress), stop_at_end,
+                          retract_changed_files](
+                             const SourceContext& context) -> Result<std::unique_ptr<Source>> {
+    LineSourceOptions options;
+    options.on_progress = on_progress;
+    options.on_bad_row = context.on_bad_row;
+    options.error_log = context.errors;
+    if (mode == Mode::kStatic) {
+      ASSIGN_OR_RAISE(auto source, make(path, std::move(options)));
+      return std::unique_ptr<Source>(std::move(source));
+    }
+    LiveLineOptions live;
+    live.follow_end = stop_at_end ? FollowEnd::kAtEof : FollowEnd::kNever;
+    std::error_code error;
+    if (path != "-" && std::filesystem::is_directory(path, error)) {
+      LiveDirectoryOptions directory_options;
+      directory_options.follow_end = live.follow_end;
+      directory_options.retract_changed_files = retract_changed_files;
+      live.salt_ids_per_generation = !retract_changed_files;
+      live.watch_changes = false;  // The directory's watch covers its files.
+      auto make_child = [make, options, live](const std::string& file,
+                                              std::function<void(uint64_t)> on_new_generation)
+          -> Result<std::unique_ptr<Source>> {
+        ASSIGN_OR_RAISE(auto lines, make("", options));
+        LiveLineOptions child = live;
+        child.on_new_generation = std::move(on_new_generation);
+        return std::unique_ptr<Source>(
+            std::make_unique<LiveLineSource>(file, std::move(lines), std::move(child)));
+      };
+      return std::unique_ptr<Source>(std::make_unique<LiveDirectorySource>(
+          path, schema, std::move(make_child), directory_options));
+    }
+    if (path != "-" && !std::filesystem::exists(path, error)) {
+      return Status::NotFound("{}: input path '{}' does not exist", operation,
+                              path);
+    }
+    ASSIGN_OR_RAISE(auto lines, make("", std::move(options)));
+    return std::unique_ptr<Source>(
+        std::make_unique<LiveLineSource>(path, std::move(lines), std::move(live)));
+  };
+  return Table(std::move(node));
+}
+}  // namespace
+
 namespace jsonlines {
+Table read(const std::string& path, const Schema& schema, Mode mode,
+           const ReadOptions& read_options) {
+  const Status valid = CheckJsonLinesSchema(schema, "io::jsonlines::read");
+  if (!valid.ok()) return Table(ErrorNode(valid));
+  return LineReaderTable(
+      "io::jsonlines::read", path, mode, schema,
+      [schema](const std::string& file, LineSourceOptions options) {
+        return LineSource::MakeJsonLines(file, schema, std::move(options));
+      },
+      read_options.on_progress, read_options.stop_at_end, read_options.retract_changed_files);
+}
+
 void write(const Table& table, const std::string& path) {
   RegisterFileWriter<JsonLinesUpdateWriter>(table, path);
 }
 }  // namespace jsonlines
+
+namespace plaintext {
+Table read(const std::string& path, Mode mode, const ReadOptions& read_options) {
+  return LineReaderTable(
+      "io::plaintext::read", path, mode, PlaintextSchema(),
+      [](const std::string& file, LineSourceOptions options) {
+        return LineSource::MakePlaintext(file, std::move(options));
+      },
+      read_options.on_progress, read_options.stop_at_end, read_options.retract_changed_files);
+}
+}  // namespace plaintext
 
 void subscribe(
     const Table& table,

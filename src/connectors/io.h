@@ -45,9 +45,49 @@ void write(const Table& table, const std::string& path);
 }  // namespace csv
 
 namespace jsonlines {
+/// Optional knobs of jsonlines::read.
+struct ReadOptions {
+  /// Called as input is consumed: bytes read so far and rows produced so far (per source).
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+  /// Streaming: end at the end of the file(s) instead of waiting (a replay), and for a
+  /// directory whether deleted or rewritten files are retracted (Pathway) or kept; see
+  /// csv::ReadOptions.
+  bool stop_at_end = false;
+  bool retract_changed_files = true;
+};
+
+/// Reads JSON Lines files (a file, or a directory read recursively in path order), as
+/// Pathway's `pw.io.jsonlines.read`: one JSON object per line, schema columns found by key
+/// (other keys ignored). Values follow Pathway's JSON rules (an `int` column takes JSON
+/// integers only, `"1"` is an error; null is None in optional columns; a missing key takes
+/// the column's default_value, else is an error). Bad rows are reported (file, line,
+/// column, value, expected type) and handled by RunOptions.on_bad_row. Row ids: the primary
+/// key's hash, else Pathway's (file path, line end offset) hash. Mode::kStreaming follows the
+/// path live as csv::read does (a line counts once its newline is there). See
+/// connectors/lines/README.md.
+Table read(const std::string& path, const Schema& schema, Mode mode = Mode::kStatic,
+           const ReadOptions& options = {});
 /// Writes the update stream as JSON Lines: `{"col":...,"diff":1,"time":0}` per update.
 void write(const Table& table, const std::string& path);
 }  // namespace jsonlines
+
+namespace plaintext {
+/// Optional knobs of plaintext::read.
+struct ReadOptions {
+  /// Called as input is consumed: bytes read so far and rows produced so far (per source).
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+  /// Streaming: end at the end of the file(s) instead of waiting (a replay), and for a
+  /// directory whether deleted or rewritten files are retracted (Pathway) or kept; see
+  /// csv::ReadOptions.
+  bool stop_at_end = false;
+  bool retract_changed_files = true;
+};
+
+/// Reads text files line by line, as Pathway's `pw.io.plaintext.read`: one row per line in
+/// the column `data: str` (trimmed of surrounding whitespace, as Pathway does); a line that
+/// is not UTF-8 is a bad row. Mode::kStreaming follows the path live as csv::read does.
+Table read(const std::string& path, Mode mode = Mode::kStatic, const ReadOptions& options = {});
+}  // namespace plaintext
 
 /// Calls `on_change(key, row, time, is_addition)` for every update of the table,
 /// `on_time_end(time)` when a commit closes and `on_end()` after the last one.

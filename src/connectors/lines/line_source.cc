@@ -1,0 +1,220 @@
+#include "connectors/lines/line_source.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <span>
+#include <system_error>
+#include <utility>
+
+#include "connectors/lines/input_files.h"
+#include "connectors/lines/json_row_parser.h"
+#include "connectors/lines/plaintext_row_parser.h"
+
+namespace vigil {
+
+namespace {
+
+/// Closes a descriptor when the read of a file ends, however it ends.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+LineBatchOptions BatchOptions(const LineSourceOptions& options) {
+  LineBatchOptions batch;
+  batch.on_bad_row = options.on_bad_row;
+  batch.error_log = options.error_log;
+  batch.batch_rows = std::max<size_t>(options.batch_rows, 1);
+  return batch;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LineSource>> LineSource::MakeJsonLines(std::string path, Schema schema,
+                                                              LineSourceOptions options) {
+  ASSIGN_OR_RAISE(auto parser, MakeJsonLinesRowParser(schema, options.max_line_bytes));
+  return Make(std::move(path), std::move(schema), std::move(parser), std::move(options));
+}
+
+Result<std::unique_ptr<LineSource>> LineSource::MakePlaintext(std::string path,
+                                                              LineSourceOptions options) {
+  return Make(std::move(path), PlaintextSchema(), MakePlaintextRowParser(), std::move(options));
+}
+
+Result<std::unique_ptr<LineSource>> LineSource::Make(std::string path, Schema schema,
+                                                     std::unique_ptr<LineRowParser> parser,
+                                                     LineSourceOptions options) {
+  if (parser == nullptr) return Status::Invalid("line reader: no row parser given");
+  auto source = std::make_unique<LineSource>(std::move(path), std::move(schema), std::move(parser),
+                                             std::move(options));
+  RETURN_NOT_OK(source->ValidateOptions());
+  std::error_code error;
+  if (!source->path_.empty() && !std::filesystem::exists(source->path_, error)) {
+    return Status::NotFound("input path '{}' does not exist", source->path_);
+  }
+  return source;
+}
+
+LineSource::LineSource(std::string path, Schema schema, std::unique_ptr<LineRowParser> parser,
+                       LineSourceOptions options)
+    : path_(std::move(path)),
+      schema_(std::move(schema)),
+      parser_(std::move(parser)),
+      options_(std::move(options)),
+      splitter_(options_.max_line_bytes),
+      builder_(schema_, BatchOptions(options_)) {}
+
+LineSource::~LineSource() = default;
+
+Status LineSource::ValidateOptions() const {
+  if (options_.chunk_bytes == 0) return Status::Invalid("line reader: chunk_bytes must be > 0");
+  if (options_.batch_rows == 0) return Status::Invalid("line reader: batch_rows must be > 0");
+  if (options_.max_line_bytes == 0) {
+    return Status::Invalid("line reader: max_line_bytes must be > 0");
+  }
+  return Status::OK();
+}
+
+Status LineSource::Open() {
+  if (opened_) return Status::Invalid("line reader for '{}' opened twice", path_);
+  RETURN_NOT_OK(ValidateOptions());
+  ASSIGN_OR_RAISE(files_, ListInputFiles(path_, "input"));
+  opened_ = true;
+  return Status::OK();
+}
+
+std::optional<Time> LineSource::NextCommitTime() {
+  if (!opened_ || commit_done_) return std::nullopt;
+  return Time{0};
+}
+
+Status LineSource::ReadCommit(const BatchConsumer& emit) {
+  if (!opened_) return Status::Invalid("line reader for '{}' read before Open()", path_);
+  if (commit_done_) return Status::OK();
+  commit_done_ = true;
+  for (const std::string& file : files_) RETURN_NOT_OK(ReadFile(file, emit));
+  Flush(emit);
+  if (options_.on_progress) options_.on_progress(bytes_consumed(), builder_.rows_emitted());
+  return Status::OK();
+}
+
+Status LineSource::ReadFile(const std::string& file, const BatchConsumer& emit) {
+  const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return Status::IoError("cannot open '{}': {}", file, std::strerror(errno));
+  StartFile(file);
+  for (;;) {
+    // Read straight into the line buffer (Consume's path, minus one copy).
+    PrepareAppend(options_.chunk_bytes);
+    const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
+    const ssize_t got =
+        ::read(fd.get(), space.data(), std::min(space.size(), options_.chunk_bytes));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError("cannot read '{}': {}", file, std::strerror(errno));
+    }
+    if (got == 0) break;
+    splitter_.CommitAppend(static_cast<size_t>(got));
+    RETURN_NOT_OK(ParseAvailableLines(emit));
+  }
+  return FinishFile(emit);
+}
+
+void LineSource::StartFile(std::string path) {
+  std::string id_path = path;
+  StartFile(std::move(path), std::move(id_path));
+}
+
+void LineSource::StartFile(std::string path, std::string id_path) {
+  // Pending rows may point into the previous file's lines, which the buffer reuse overwrites.
+  DetachPendingStrings();
+  bytes_of_finished_files_ += splitter_.bytes_appended();
+  splitter_.Reset();
+  builder_.StartFile(std::move(path), id_path);
+}
+
+Status LineSource::Consume(std::string_view bytes, const BatchConsumer& emit) {
+  // In pieces of at most chunk_bytes, so the buffer stays small whatever the caller passes.
+  while (!bytes.empty()) {
+    const size_t piece = std::min(bytes.size(), options_.chunk_bytes);
+    PrepareAppend(piece);
+    splitter_.Append(bytes.substr(0, piece));
+    bytes.remove_prefix(piece);
+    RETURN_NOT_OK(ParseAvailableLines(emit));
+  }
+  return Status::OK();
+}
+
+Status LineSource::FinishFile(const BatchConsumer& emit) {
+  splitter_.Finish();
+  return ParseAvailableLines(emit);
+}
+
+void LineSource::Flush(const BatchConsumer& emit) { EmitBatch(emit); }
+
+uint64_t LineSource::bytes_consumed() const {
+  return bytes_of_finished_files_ + splitter_.bytes_appended();
+}
+
+void LineSource::DetachPendingStrings() {
+  if (splitter_.buffer_begin() == nullptr) return;
+  builder_.DetachStrings(splitter_.buffer_begin(), splitter_.buffer_end());
+}
+
+void LineSource::PrepareAppend(size_t size) {
+  if (!splitter_.AppendKeepsLines(size)) DetachPendingStrings();
+}
+
+Status LineSource::ParseAvailableLines(const BatchConsumer& emit) {
+  size_t count = 0;
+  Line line;
+  while (splitter_.Next(line)) {
+    if (line.too_long) {
+      // Rows keep file order: the lines before it are parsed first.
+      RETURN_NOT_OK(ParseRun(count, emit));
+      RETURN_NOT_OK(builder_.RejectLine(
+          line,
+          fmt::format("line of {} bytes is longer than max_line_bytes ({}); skipped", line.length,
+                      splitter_.max_line_bytes()),
+          fmt::format("a line of at most {} bytes", splitter_.max_line_bytes()), ""));
+      continue;
+    }
+    run_[count++] = line;
+    // One line gives at most one row: a run never overfills the batch.
+    if (count == run_.size() || count == builder_.capacity() - builder_.pending_rows()) {
+      RETURN_NOT_OK(ParseRun(count, emit));
+    }
+  }
+  return ParseRun(count, emit);
+}
+
+Status LineSource::ParseRun(size_t& count, const BatchConsumer& emit) {
+  if (count == 0) return Status::OK();
+  const Status status = parser_->ParseLines(std::span<const Line>(run_.data(), count), builder_);
+  count = 0;
+  RETURN_NOT_OK(status);
+  if (builder_.full()) EmitBatch(emit);
+  return Status::OK();
+}
+
+void LineSource::EmitBatch(const BatchConsumer& emit) {
+  if (builder_.pending_rows() == 0) return;
+  builder_.Emit(emit);
+  if (options_.on_progress) options_.on_progress(bytes_consumed(), builder_.rows_emitted());
+}
+
+}  // namespace vigil

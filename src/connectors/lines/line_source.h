@@ -1,0 +1,143 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/api/error_log.h"
+#include "connectors/api/source.h"
+#include "connectors/lines/line_batch_builder.h"
+#include "connectors/lines/line_row_parser.h"
+#include "connectors/lines/line_splitter.h"
+#include "vigil/common/status.h"
+#include "vigil/types/schema.h"
+
+namespace vigil {
+
+/// Knobs of a line-based reader.
+struct LineSourceOptions {
+  /// What happens to rows that do not parse (Pathway: kSkip is terminate_on_error=True,
+  /// kKeepError is terminate_on_error=False).
+  OnBadRow on_bad_row = OnBadRow::kSkip;
+  /// Where row-level problems go; not owned, may be null (they are then only counted).
+  ErrorLog* error_log = nullptr;
+  /// Bytes per read(2) in static mode, and the largest piece Consume() buffers at once.
+  size_t chunk_bytes = size_t{1} << 20;
+  /// Longest line read; longer ones are reported and skipped without being buffered whole.
+  size_t max_line_bytes = LineSplitter::kDefaultMaxLineBytes;
+  /// Rows per emitted batch (at most).
+  size_t batch_rows = 4096;
+  /// Called after every emitted batch with the bytes consumed so far (all files) and the
+  /// rows emitted so far.
+  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+};
+
+/// Reads line-based files (JSON Lines, plaintext) as Pathway's `fs.read` does: each file is
+/// split into lines (LineSplitter), a format-specific LineRowParser turns runs of lines into
+/// rows, and LineBatchBuilder gives them Pathway's ids ((path, line end offset), or the
+/// primary key) and applies the OnBadRow policy. Memory stays bounded whatever the input:
+/// about chunk_bytes + max_line_bytes for the lines, plus one batch of rows.
+///
+/// Static mode (this class as a Source): `path` is a file or a directory read recursively in
+/// path order; everything is one commit at time 0, emitted in batches of at most batch_rows.
+///
+/// A streaming driver uses the same parsing through the file-level calls, in any chunking,
+/// and gets exactly the rows (values, ids, errors) the static read gives:
+///
+///     StartFile(path);                 // a new file (or generation): lines restart at 1
+///     Consume(bytes, emit) ...         // bytes as they arrive; complete lines are parsed
+///     FinishFile(emit);                // true end of the file: its last unterminated line
+///     Flush(emit);                     // emits the rows still pending (a commit boundary)
+///
+/// Consume and FinishFile emit full batches as they fill; the rest stays pending until
+/// Flush (or until later lines fill the batch), across StartFile calls too. One owner thread.
+class LineSource final : public Source {
+ public:
+  /// A JSON Lines reader of `path` (see MakeJsonLinesRowParser for the value rules).
+  static Result<std::unique_ptr<LineSource>> MakeJsonLines(std::string path, Schema schema,
+                                                           LineSourceOptions options = {});
+  /// A plaintext reader of `path`: one row per line, column `data: str`.
+  static Result<std::unique_ptr<LineSource>> MakePlaintext(std::string path,
+                                                           LineSourceOptions options = {});
+  /// A reader with any row parser (`schema` is what it produces). `path` may be empty for a
+  /// source used only through StartFile/Consume; else it must exist.
+  static Result<std::unique_ptr<LineSource>> Make(std::string path, Schema schema,
+                                                  std::unique_ptr<LineRowParser> parser,
+                                                  LineSourceOptions options = {});
+
+  LineSource(std::string path, Schema schema, std::unique_ptr<LineRowParser> parser,
+             LineSourceOptions options);
+  LineSource(const LineSource&) = delete;
+  LineSource& operator=(const LineSource&) = delete;
+  ~LineSource() override;
+
+  // Source (static mode).
+  const Schema& schema() const override { return schema_; }
+  /// Lists the files (a missing path fails here).
+  Status Open() override;
+  std::optional<Time> NextCommitTime() override;
+  /// Reads every file and emits all rows as one commit.
+  Status ReadCommit(const BatchConsumer& emit) override;
+
+  // File-level calls (static mode uses them too; a streaming driver calls them itself).
+  /// Starts reading `path`: errors name it, row ids hash it, lines and offsets restart. An
+  /// unfinished line of the previous file is dropped (FinishFile first to parse it).
+  void StartFile(std::string path);
+  /// StartFile, with row ids hashing `id_path` instead of the path (e.g. a live driver salts
+  /// the ids of a rotated file's new content: `path#1`); errors still name `path`.
+  void StartFile(std::string path, std::string id_path);
+  /// Takes the next bytes of the current file and parses every line they complete. The bytes
+  /// are copied: the caller may reuse its buffer at once. Calling it after FinishFile without
+  /// a StartFile in between is a programming error.
+  Status Consume(std::string_view bytes, const BatchConsumer& emit);
+  /// The current file has ended: parses its last line if it has no terminator.
+  Status FinishFile(const BatchConsumer& emit);
+  /// Emits the rows parsed but not yet emitted.
+  void Flush(const BatchConsumer& emit);
+
+  /// Data errors seen so far (also those not kept because no ErrorLog was given).
+  uint64_t error_count() const { return builder_.error_count(); }
+  /// The files Open() found, in reading order.
+  const std::vector<std::string>& files() const { return files_; }
+  /// Bytes consumed so far, all files.
+  uint64_t bytes_consumed() const;
+  /// The line buffer's size (tests check that memory stays bounded).
+  size_t buffer_capacity() const { return splitter_.capacity(); }
+
+ private:
+  /// Lines handed to the row parser per call (fewer when the batch is nearly full).
+  static constexpr size_t kLinesPerRun = 256;
+
+  Status ValidateOptions() const;
+  /// Before the splitter may move its buffer: pending rows stop pointing into it.
+  void DetachPendingStrings();
+  /// Makes room for `size` bytes, detaching pending strings first if the buffer moves.
+  void PrepareAppend(size_t size);
+  /// Parses every complete line the splitter holds.
+  Status ParseAvailableLines(const BatchConsumer& emit);
+  /// Parses run_[0, count) and emits the batch if it is full.
+  Status ParseRun(size_t& count, const BatchConsumer& emit);
+  void EmitBatch(const BatchConsumer& emit);
+  Status ReadFile(const std::string& file, const BatchConsumer& emit);
+
+  std::string path_;
+  Schema schema_;
+  std::unique_ptr<LineRowParser> parser_;
+  LineSourceOptions options_;
+  LineSplitter splitter_;
+  LineBatchBuilder builder_;
+  std::array<Line, kLinesPerRun> run_;
+
+  std::vector<std::string> files_;
+  bool opened_ = false;
+  bool commit_done_ = false;
+  uint64_t bytes_of_finished_files_ = 0;
+};
+
+}  // namespace vigil

@@ -1,0 +1,79 @@
+#include "connectors/live/live_line_source.h"
+
+#include <fmt/format.h>
+
+namespace vigil {
+
+LiveLineSource::LiveLineSource(std::string path, std::unique_ptr<LineSource> lines,
+                               LiveLineOptions options)
+    : path_(std::move(path)),
+      lines_(std::move(lines)),
+      options_(std::move(options)),
+      follower_(path_, options_.follow_end) {}
+
+Status LiveLineSource::Open() {
+  RETURN_NOT_OK(follower_.Open());
+  if (!follower_.is_stdin() && options_.follow_end == FollowEnd::kNever &&
+      options_.watch_changes) {
+    watch_ = std::make_unique<ChangeWatch>();
+    watch_->WatchFile(path_);
+  }
+  buffer_ = std::make_unique<char[]>(options_.chunk_bytes);
+  StartGeneration();
+  return Status::OK();
+}
+
+void LiveLineSource::StartGeneration() {
+  const uint64_t generation = follower_.generation();
+  if (generation > 0 && options_.salt_ids_per_generation) {
+    // Rows at equal offsets of a rotated or truncated file are other rows: other ids.
+    lines_->StartFile(path_, fmt::format("{}#{}", path_, generation));
+  } else {
+    lines_->StartFile(path_);
+  }
+}
+
+int LiveLineSource::wait_fd() const {
+  if (watch_ != nullptr) return watch_->fd();
+  if (follower_.is_stdin()) return follower_.fd();
+  return -1;
+}
+
+Result<LiveRead> LiveLineSource::ReadAvailable(const BatchConsumer& emit, size_t max_rows) {
+  if (ended_) return LiveRead::kEnded;
+  if (watch_ != nullptr) (void)watch_->Drain();
+  size_t rows = 0;
+  const BatchConsumer counted = [&](const Batch& batch) {
+    rows += batch.num_rows();
+    emit(batch);
+  };
+  for (;;) {
+    ASSIGN_OR_RAISE(const size_t n, follower_.Read(buffer_.get(), options_.chunk_bytes));
+    if (n == kNoDataYet) {
+      // Everything complete is parsed: emit it now (a partial last line stays buffered).
+      lines_->Flush(counted);
+      return LiveRead::kDrained;
+    }
+    if (n > 0) {
+      RETURN_NOT_OK(lines_->Consume(std::string_view(buffer_.get(), n), counted));
+      if (rows >= max_rows) {
+        lines_->Flush(counted);
+        return LiveRead::kMore;
+      }
+      continue;
+    }
+    // This generation has ended: its last line counts even without a terminator.
+    RETURN_NOT_OK(lines_->FinishFile(counted));
+    lines_->Flush(counted);
+    ASSIGN_OR_RAISE(const bool next, follower_.NextGeneration());
+    if (!next) {
+      ended_ = true;
+      return LiveRead::kEnded;
+    }
+    if (options_.on_new_generation) options_.on_new_generation(follower_.generation());
+    if (watch_ != nullptr) watch_->WatchFile(path_);
+    StartGeneration();
+  }
+}
+
+}  // namespace vigil
