@@ -1,7 +1,7 @@
 // Conformance cases W-24..W-28 and W-32 of /work/shared/conformance/CASES.md (§6.1):
 // intervals_over windows, static inputs. Each test restates one Pathway test or docstring;
-// expectations are copied unedited. W-29 (a reducer over `values.ix(ptr)`) needs `ix`, which
-// Vigil does not have yet.
+// expectations are copied unedited. W-29 (a reducer over `values.ix(ptr)`) is in
+// join_conformance_test.cc, next to ix.
 
 #include <gtest/gtest.h>
 
