@@ -16,8 +16,7 @@ namespace vigil::io {
 /// (appends, new files, rotation), committing as data arrives, until run() is stopped.
 enum class Mode { kStatic, kStreaming };
 
-namespace csv {
-/// Optional knobs of csv::read.
+/// Optional knobs of every file reader (csv::read, jsonlines::read, plaintext::read).
 struct ReadOptions {
   /// Called as input is consumed: bytes read so far and rows produced so far (per source).
   std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
@@ -29,6 +28,9 @@ struct ReadOptions {
   /// semantics, flat memory).
   bool retract_changed_files = true;
 };
+
+namespace csv {
+using ReadOptions = io::ReadOptions;
 
 /// Reads CSV files (a file, or a directory read recursively in path order) with a header
 /// row; schema columns are found by header name (extra columns ignored). Mode::kStreaming
@@ -45,16 +47,7 @@ void write(const Table& table, const std::string& path);
 }  // namespace csv
 
 namespace jsonlines {
-/// Optional knobs of jsonlines::read.
-struct ReadOptions {
-  /// Called as input is consumed: bytes read so far and rows produced so far (per source).
-  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
-  /// Streaming: end at the end of the file(s) instead of waiting (a replay), and for a
-  /// directory whether deleted or rewritten files are retracted (Pathway) or kept; see
-  /// csv::ReadOptions.
-  bool stop_at_end = false;
-  bool retract_changed_files = true;
-};
+using ReadOptions = io::ReadOptions;
 
 /// Reads JSON Lines files (a file, or a directory read recursively in path order), as
 /// Pathway's `pw.io.jsonlines.read`: one JSON object per line, schema columns found by key
@@ -72,16 +65,7 @@ void write(const Table& table, const std::string& path);
 }  // namespace jsonlines
 
 namespace plaintext {
-/// Optional knobs of plaintext::read.
-struct ReadOptions {
-  /// Called as input is consumed: bytes read so far and rows produced so far (per source).
-  std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
-  /// Streaming: end at the end of the file(s) instead of waiting (a replay), and for a
-  /// directory whether deleted or rewritten files are retracted (Pathway) or kept; see
-  /// csv::ReadOptions.
-  bool stop_at_end = false;
-  bool retract_changed_files = true;
-};
+using ReadOptions = io::ReadOptions;
 
 /// Reads text files line by line, as Pathway's `pw.io.plaintext.read`: one row per line in
 /// the column `data: str` (trimmed of surrounding whitespace, as Pathway does); a line that

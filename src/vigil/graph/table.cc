@@ -177,17 +177,6 @@ GroupedTable Table::groupby(std::vector<Expr> keys) const {
 
 namespace {
 
-const char* TimeKindName(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kInt: return "int";
-    case ValueKind::kFloat: return "float";
-    case ValueKind::kDuration: return "Duration";
-    case ValueKind::kDateTimeNaive: return "DateTimeNaive";
-    case ValueKind::kDateTimeUtc: return "DateTimeUtc";
-    default: return "invalid";
-  }
-}
-
 /// Checks the window parameters against the time column's type and fills the arithmetic.
 Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& spec) {
   RETURN_NOT_OK(window.status);
@@ -216,7 +205,7 @@ Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& sp
     std::string names = "time_expr", types = time_type.AsRequired().ToString();
     for (const auto& [name, v] : params) {
       names += ", " + name;
-      types += std::string(", ") + TimeKindName(v);
+      types += std::string(", ") + TimeValueTypeName(v);
     }
     return Status::TypeError(
         "Arguments ({}) have to be of types (int | float, ...) or (DateTimeNaive, Duration, ..., "
@@ -283,7 +272,7 @@ Status CheckIntervalTypes(DType time_type,
   std::string names = "time_expr", types = time_type.AsRequired().ToString();
   for (const auto& [name, v] : params) {
     names += ", " + name;
-    types += std::string(", ") + TimeKindName(v);
+    types += std::string(", ") + TimeValueTypeName(v);
   }
   return Status::TypeError(
       "Arguments ({}) have to be of types (int | float, ...) or (DateTimeNaive, Duration, ...) "
@@ -436,7 +425,7 @@ GroupedTable Table::SessionWindowby(const NodePtr& input, BoundExpr bound_time,
       RETURN_GROUPED_IF_ERROR(Status::TypeError(
           "Arguments (time_expr, window.max_gap) have to be of types (int | float, int | float) "
           "or (DateTimeNaive, Duration) or (DateTimeUtc, Duration) but are of types ({}, {})",
-          bound_time.type.AsRequired().ToString(), TimeKindName(gap)));
+          bound_time.type.AsRequired().ToString(), TimeValueTypeName(gap)));
     }
     spec.float_gap = t == TypeKind::kFloat || gap.kind() == ValueKind::kFloat;
     if (spec.float_gap) {

@@ -184,6 +184,17 @@ std::string FormatImpl(const Value& v, bool repr) {
 }  // namespace
 
 std::string FormatValue(const Value& v) { return FormatImpl(v, false); }
+
+const char* TimeValueTypeName(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kInt: return "int";
+    case ValueKind::kFloat: return "float";
+    case ValueKind::kDuration: return "Duration";
+    case ValueKind::kDateTimeNaive: return "DateTimeNaive";
+    case ValueKind::kDateTimeUtc: return "DateTimeUtc";
+    default: return "invalid";
+  }
+}
 std::string ReprValue(const Value& v) { return FormatImpl(v, true); }
 
 }  // namespace vigil

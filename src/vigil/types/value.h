@@ -120,6 +120,9 @@ inline bool operator==(const Value& a, const Value& b) { return ValuesIdentical(
 
 /// Python `str()` of the value, as Pathway prints cells: `5.0`, `True`, `(1, 'a')`.
 std::string FormatValue(const Value& v);
+/// Pathway's name of the type of a time-like value (a window parameter, a bound):
+/// "int", "float", "Duration", "DateTimeNaive", "DateTimeUtc", else "invalid".
+const char* TimeValueTypeName(const Value& v);
 /// Python `repr()` (strings quoted), used inside tuples.
 std::string ReprValue(const Value& v);
 /// Python's float repr: shortest round-trip digits, `1e+16` style beyond 1e16.

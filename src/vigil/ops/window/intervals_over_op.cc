@@ -18,17 +18,6 @@ bool IsDatetime(TypeKind k) {
   return k == TypeKind::kDateTimeNaive || k == TypeKind::kDateTimeUtc;
 }
 
-const char* BoundKindName(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kInt: return "int";
-    case ValueKind::kFloat: return "float";
-    case ValueKind::kDuration: return "Duration";
-    case ValueKind::kDateTimeNaive: return "DateTimeNaive";
-    case ValueKind::kDateTimeUtc: return "DateTimeUtc";
-    default: return "invalid";
-  }
-}
-
 /// Integer arithmetic that saturates instead of overflowing: window ranges near the ends of
 /// the int64 axis clamp to it rather than wrap around.
 int64_t SaturatingAdd(int64_t a, int64_t b) {
@@ -68,8 +57,8 @@ Result<IntervalsOverBoundTypes> ResolveIntervalsOver(DType time_type, DType at_t
         "types (int | float, int | float, int | float, int | float) or (DateTimeNaive, "
         "Duration, Duration, DateTimeNaive) or (DateTimeUtc, Duration, Duration, DateTimeUtc) "
         "but are of types ({}, {}, {}, {})",
-        time_type.AsRequired().ToString(), BoundKindName(lower_bound),
-        BoundKindName(upper_bound), at_type.AsRequired().ToString());
+        time_type.AsRequired().ToString(), TimeValueTypeName(lower_bound),
+        TimeValueTypeName(upper_bound), at_type.AsRequired().ToString());
   }
   const bool float_bounds =
       lower_bound.kind() == ValueKind::kFloat || upper_bound.kind() == ValueKind::kFloat;
