@@ -177,6 +177,11 @@ TEST(LiveRunTest, DirectoryPicksUpNewFilesAndRetractsDeletedOnes) {
   EXPECT_EQ(wait_for(Totals{{"x", "11"}, {"y", "105"}}), (Totals{{"x", "11"}, {"y", "105"}}));
   std::filesystem::remove(dir + "/b.csv");  // Pathway: its rows go.
   EXPECT_EQ(wait_for(Totals{{"x", "1"}, {"y", "100"}}), (Totals{{"x", "1"}, {"y", "100"}}));
+  // Rewritten (truncated, then new content): its old rows go, the new ones come.
+  std::filesystem::resize_file(dir + "/a.csv", 0);
+  EXPECT_EQ(wait_for(Totals{}), (Totals{}));
+  Append(dir + "/a.csv", "k,v\nz,7\n");
+  EXPECT_EQ(wait_for(Totals{{"z", "7"}}), (Totals{{"z", "7"}}));
   Executor::RequestStop();
   runner.join();
   EXPECT_TRUE(result.ok()) << result.ToString();
