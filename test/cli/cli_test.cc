@@ -384,6 +384,21 @@ TEST_F(CliTest, AlertLinesFromStdinUntilItCloses) {
                            "ALERT 3.3.3.3 5 failed logins in [60, 120)\n");
 }
 
+TEST_F(CliTest, FollowWithoutInotifyPollsAndStillAlerts) {
+  auto f = Write("a.csv", std::string(kHeader) + Failures("8.8.8.8", 0, 4));
+  const fs::path out = dir_ / "out.txt";
+  // VIGIL_FOLLOW_POLL=1: no inotify, the file is looked at every 20 ms. The fifth failure is
+  // appended half a second after the start; the alert must follow before the SIGTERM at 1.5 s.
+  const std::string command = "(sleep 0.5; printf 'u,False,4,8.8.8.8\\n' >> " + f.string() +
+                              ") & VIGIL_FOLLOW_POLL=1 timeout --preserve-status -s TERM 1.5 " +
+                              std::string(VIGIL_BIN_DIR) + "/vigil detect --follow " +
+                              f.string() + " > " + out.string() + "; wait";
+  const int status = std::system(command.c_str());
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(ReadFile(out), "ALERT 8.8.8.8 5 failed logins in [0, 60)\n");
+}
+
 TEST_F(CliTest, FollowServesUntilSigtermAndFlushes) {
   auto f = Write("a.csv", std::string(kHeader) + Failures("9.9.9.9", 0, 5));
   const fs::path out = dir_ / "out.txt";

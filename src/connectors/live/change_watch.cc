@@ -4,12 +4,20 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <string_view>
 #include <cstring>
 #include <filesystem>
 
 namespace vigil {
 
-ChangeWatch::ChangeWatch() { fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }
+ChangeWatch::ChangeWatch() {
+  // VIGIL_FOLLOW_POLL=1 forces polling: inotify does not see writes made on another machine
+  // (NFS and other network file systems), and it makes the fallback path testable.
+  const char* poll_only = std::getenv("VIGIL_FOLLOW_POLL");
+  if (poll_only != nullptr && std::string_view(poll_only) == "1") return;
+  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+}
 
 ChangeWatch::~ChangeWatch() {
   if (fd_ >= 0) ::close(fd_);

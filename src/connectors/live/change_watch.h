@@ -10,8 +10,9 @@ namespace vigil {
 /// becomes readable on appends, truncation, creation, renames and deletion. Only "something
 /// changed" matters (the reader then looks itself), so events are drained, not decoded.
 ///
-/// Where inotify is unavailable (no support, watch limit reached) fd() is -1 and readers
-/// fall back to polling: the executor then wakes every few milliseconds.
+/// Where inotify is unavailable (no support, watch limit reached), or when the environment
+/// sets VIGIL_FOLLOW_POLL=1 (network file systems, whose remote writes inotify misses), fd()
+/// is -1 and readers fall back to polling: the executor then wakes every few milliseconds.
 class ChangeWatch {
  public:
   ChangeWatch();
