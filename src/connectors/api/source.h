@@ -50,8 +50,8 @@ class Source {
   }
 
   /// Live sources (mode=streaming) are not pulled commit by commit: the executor calls
-  /// ReadAvailable() and decides itself where commits end (when every source is drained, or
-  /// at the autocommit period). NextCommitTime()/ReadCommit() are not called on them.
+  /// ReadAvailable() on each in turn and closes a commit after every such pass (see
+  /// exec/live_run.cc). NextCommitTime()/ReadCommit() are not called on them.
   virtual bool is_live() const { return false; }
   /// Emits the rows available now (at least all complete ones, unless stopping early once
   /// about `max_rows` rows were emitted). Batches may carry retractions (a rewritten file).
