@@ -15,6 +15,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
+#include "connectors/api/input_files.h"
 #include "connectors/csv/value_parser.h"
 #include "connectors/live/file_follower.h"
 #include "connectors/output/csv_writer.h"
@@ -199,32 +200,7 @@ Status CsvSource::ValidateArguments() const {
 }
 
 Status CsvSource::ListFiles() {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::file_status status = fs::status(path_, error);
-  if (error || !fs::exists(status)) {
-    return Status::NotFound("CSV input path '{}' does not exist", path_);
-  }
-  if (fs::is_regular_file(status)) {
-    files_.push_back(path_);
-    return Status::OK();
-  }
-  if (!fs::is_directory(status)) {
-    return Status::Invalid("CSV input path '{}' is neither a file nor a directory", path_);
-  }
-  std::vector<fs::path> found;
-  fs::recursive_directory_iterator it(path_, error);
-  if (error) return Status::IoError("cannot list directory '{}': {}", path_, error.message());
-  for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
-    if (error) return Status::IoError("cannot list directory '{}': {}", path_, error.message());
-    std::error_code file_error;
-    if (it->is_regular_file(file_error)) found.push_back(it->path());
-  }
-  if (error) return Status::IoError("cannot list directory '{}': {}", path_, error.message());
-  // Component-wise order, as Pathway's glob walk yields (`a/b` before `a-c`).
-  std::sort(found.begin(), found.end());
-  files_.reserve(found.size());
-  for (const fs::path& p : found) files_.push_back(p.string());
+  ASSIGN_OR_RAISE(files_, ListInputFiles(path_, "CSV input"));
   return Status::OK();
 }
 

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <utility>
 
-#include "connectors/lines/input_files.h"
+#include "connectors/api/input_files.h"
 #include "connectors/lines/json_row_parser.h"
 #include "connectors/lines/plaintext_row_parser.h"
 

@@ -1,4 +1,4 @@
-#include "connectors/lines/input_files.h"
+#include "connectors/api/input_files.h"
 
 #include <algorithm>
 #include <filesystem>
