@@ -31,6 +31,7 @@
 #include "connectors/csv/csv_source.h"
 #include "connectors/csv/csv_tokenizer.h"
 #include "connectors/csv/value_parser.h"
+#include "fuzz_scratch.h"
 #include "vigil/common/check.h"
 #include "vigil/types/value_arena.h"
 
@@ -182,39 +183,10 @@ Expectation Expect(const std::vector<std::pair<std::string, std::string>>& files
   return expect;
 }
 
-/// Short, so that the paths below can be short too (path lengths from about 17 bytes up).
+/// Short, so that the paths below can be short too.
 constexpr std::string_view kScratchPrefix = "vcsf";
-
-/// Scratch directory of this process (in memory when /dev/shm exists). libFuzzer ends with
-/// _Exit, so at-exit cleanup never runs: instead each process removes the directories of
-/// processes that no longer exist when it starts.
-const fs::path& ScratchDir() {
-  static const fs::path dir = [] {
-    const fs::path parent =
-        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::error_code error;
-    for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
-      const std::string name = entry.path().filename().string();
-      if (!name.starts_with(kScratchPrefix)) continue;
-      const long pid = std::strtol(name.c_str() + kScratchPrefix.size(), nullptr, 10);
-      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-        fs::remove_all(entry.path(), error);
-      }
-    }
-    fs::path d = parent / (std::string(kScratchPrefix) + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-void WriteFile(const std::string& path, std::string_view content) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  VIGIL_CHECK(f != nullptr);
-  VIGIL_CHECK_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
-  VIGIL_CHECK_EQ(std::fclose(f), 0);
-}
+const fs::path& ScratchDir() { return fuzz::ScratchDir(kScratchPrefix); }
+using fuzz::WriteFile;
 
 constexpr std::string_view kHeaders[] = {"", "a,b,c,d,e\n", "e,x,d,c,\"b\",a\r\n"};
 constexpr size_t kChunks[] = {1, 2, 3, 5, 8, 16, 64, size_t{1} << 20};

@@ -36,6 +36,7 @@
 #include "connectors/api/error_log.h"
 #include "connectors/lines/line_source.h"
 #include "connectors/lines/line_text.h"
+#include "fuzz_scratch.h"
 #include "vigil/common/check.h"
 #include "vigil/types/value_arena.h"
 
@@ -91,36 +92,8 @@ void Collect(const Batch& batch, size_t batch_rows, Outcome& out) {
 
 /// Short, so that the paths below can be short too.
 constexpr std::string_view kScratchPrefix = "vjlf";
-
-/// Scratch directory of this process (in memory when /dev/shm exists); directories of dead
-/// processes are removed at start (libFuzzer exits without running at-exit cleanup).
-const fs::path& ScratchDir() {
-  static const fs::path dir = [] {
-    const fs::path parent =
-        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::error_code error;
-    for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
-      const std::string name = entry.path().filename().string();
-      if (!name.starts_with(kScratchPrefix)) continue;
-      const long pid = std::strtol(name.c_str() + kScratchPrefix.size(), nullptr, 10);
-      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-        fs::remove_all(entry.path(), error);
-      }
-    }
-    fs::path d = parent / (std::string(kScratchPrefix) + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-void WriteFile(const std::string& path, std::string_view content) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  VIGIL_CHECK(f != nullptr);
-  VIGIL_CHECK_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
-  VIGIL_CHECK_EQ(std::fclose(f), 0);
-}
+const fs::path& ScratchDir() { return fuzz::ScratchDir(kScratchPrefix); }
+using fuzz::WriteFile;
 
 Outcome ReadStatic(const std::string& path, const Schema& schema, LineSourceOptions options) {
   Outcome out;
