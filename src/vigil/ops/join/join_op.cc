@@ -170,38 +170,38 @@ JoinOperator::RowView JoinOperator::StateRow(size_t side, uint32_t row) {
   return RowView{state_scratch_[side].data(), &arrangements_[side].RowId(row)};
 }
 
-Key JoinOperator::ResultId(const RowView& left, const RowView& right, const Key& join_key,
+Key JoinOperator::ResultId(const RowView& left_row, const RowView& right_row, const Key& join_key,
                            bool key_ok) {
-  if (spec_.id_source == JoinIdSource::kLeft && left.id != nullptr) return *left.id;
-  if (spec_.id_source == JoinIdSource::kRight && right.id != nullptr) return *right.id;
-  // Pathway: hash([Pointer(left id) or None, Pointer(right id) or None]) with the shard bits
+  if (spec_.id_source == JoinIdSource::kLeft && left_row.id != nullptr) return *left_row.id;
+  if (spec_.id_source == JoinIdSource::kRight && right_row.id != nullptr) return *right_row.id;
+  // Pathway: hash([Pointer(left_row id) or None, Pointer(right_row id) or None]) with the shard bits
   // of the join key (of the present row's id when its key holds an Error).
   hasher_.Reset();
-  if (left.id != nullptr) {
-    hasher_.AddPointer(*left.id);
+  if (left_row.id != nullptr) {
+    hasher_.AddPointer(*left_row.id);
   } else {
     hasher_.AddNone();
   }
-  if (right.id != nullptr) {
-    hasher_.AddPointer(*right.id);
+  if (right_row.id != nullptr) {
+    hasher_.AddPointer(*right_row.id);
   } else {
     hasher_.AddNone();
   }
-  const Key& shard = key_ok ? join_key : (left.id != nullptr ? *left.id : *right.id);
+  const Key& shard = key_ok ? join_key : (left_row.id != nullptr ? *left_row.id : *right_row.id);
   return hasher_.Finish().WithShardOf(shard);
 }
 
-void JoinOperator::AppendJoined(const RowView& left, const RowView& right, const Key& join_key,
+void JoinOperator::AppendJoined(const RowView& left_row, const RowView& right_row, const Key& join_key,
                                 bool key_ok, Diff diff, Time time) {
   if (diff == 0) return;
-  const bool missing_is_error = spec_.missing_right_is_error && right.id == nullptr;
+  const bool missing_is_error = spec_.missing_right_is_error && right_row.id == nullptr;
   if (missing_is_error && diff > 0) {
     context().ReportEngineError(
-        name(), fmt::format("key missing in output table: {}", left.id->ToString()));
+        name(), fmt::format("key missing in output table: {}", left_row.id->ToString()));
   }
   for (size_t j = 0; j < spec_.joined_columns.size(); ++j) {
     const JoinedColumn& column = spec_.joined_columns[j];
-    const RowView& row = column.side == kLeftSide ? left : right;
+    const RowView& row = column.side == kLeftSide ? left_row : right_row;
     // The padded side is None (Error for the missing rows of a non-optional ix).
     Value v = missing_is_error && column.side == kRightSide ? Value::Error() : Value::None();
     if (row.id != nullptr) {
@@ -210,7 +210,7 @@ void JoinOperator::AppendJoined(const RowView& left, const RowView& right, const
     }
     joined_.columns[j].push_back(v);
   }
-  joined_.ids.push_back(ResultId(left, right, join_key, key_ok));
+  joined_.ids.push_back(ResultId(left_row, right_row, join_key, key_ok));
   joined_.diffs.push_back(diff);
   if (!consolidate_commit_ && joined_.num_rows() >= kChunkRows) Flush(time, false);
 }

@@ -99,9 +99,10 @@ class JoinOperator final : public Operator {
 
   /// Appends one joined row with `diff` (skipped when zero); flushes a full chunk when the
   /// commit's output need not be consolidated.
-  void AppendJoined(const RowView& left, const RowView& right, const Key& join_key, bool key_ok,
-                    Diff diff, Time time);
-  Key ResultId(const RowView& left, const RowView& right, const Key& join_key, bool key_ok);
+  void AppendJoined(const RowView& left_row, const RowView& right_row, const Key& join_key,
+                    bool key_ok, Diff diff, Time time);
+  Key ResultId(const RowView& left_row, const RowView& right_row, const Key& join_key,
+               bool key_ok);
   /// Evaluates the outputs over the joined rows gathered so far and emits them
   /// (consolidated when `consolidate`).
   void Flush(Time time, bool consolidate);
