@@ -79,6 +79,9 @@ Table read(const std::string& path, const Schema& schema, Mode mode,
         LiveDirectoryOptions directory_options;
         directory_options.follow_end = options.follow_end;
         directory_options.retract_changed_files = read_options.retract_changed_files;
+        directory_options.error_log = context.errors;
+        // A file is its inode: the directory tells renames from new files.
+        options.follow_target = FollowTarget::kDescriptor;
         // Retracted files are re-read with Pathway's ids (path, offset); kept ones salt
         // the ids of a rewritten file's new content instead.
         options.salt_ids_per_generation = !read_options.retract_changed_files;
@@ -142,7 +145,9 @@ Table LineReaderTable(const std::string& operation, const std::string& path, Mod
       LiveDirectoryOptions directory_options;
       directory_options.follow_end = live.follow_end;
       directory_options.retract_changed_files = retract_changed_files;
+      directory_options.error_log = context.errors;
       live.salt_ids_per_generation = !retract_changed_files;
+      live.follow_target = FollowTarget::kDescriptor;  // The directory tells renames apart.
       live.watch_changes = false;  // The directory's watch covers its files.
       auto make_child = [make, options, live](const std::string& file,
                                               std::function<void(uint64_t)> on_new_generation)

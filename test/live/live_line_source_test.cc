@@ -46,8 +46,11 @@ LiveRead ReadNow(LiveLineSource& source, std::vector<std::string>& rows,
   return state.ok() ? *state : LiveRead::kEnded;
 }
 
-std::unique_ptr<LiveLineSource> JsonLinesLive(const std::string& path, FollowEnd end) {
-  auto lines = LineSource::MakeJsonLines("", kSchema);
+std::unique_ptr<LiveLineSource> JsonLinesLive(const std::string& path, FollowEnd end,
+                                              ErrorLog* errors = nullptr) {
+  LineSourceOptions line_options;
+  line_options.error_log = errors;
+  auto lines = LineSource::MakeJsonLines("", kSchema, line_options);
   EXPECT_TRUE(lines.ok()) << lines.status().ToString();
   LiveLineOptions options;
   options.follow_end = end;
@@ -72,22 +75,74 @@ TEST(LiveLineSourceTest, JsonLineCountsOnceItsNewlineArrives) {
   EXPECT_EQ(rows, (std::vector<std::string>{"alice|1", "bob|2"}));
 }
 
-TEST(LiveLineSourceTest, RotationGivesNewIdsAndAFinalLineWithoutNewlineCounts) {
+// Issue 8, defect 7: an unterminated line rotated away used to count as a row (this test
+// expected it). The writer never finished it: it is reported, not counted.
+TEST(LiveLineSourceTest, RotationGivesNewIdsAndAnUnfinishedLineIsReportedNotCounted) {
   const std::string path = TempPath("in.jsonl");
   std::filesystem::remove(path);
   std::filesystem::remove(path + ".1");
   Append(path, "{\"user\": \"a\", \"n\": 1}\n");
-  auto source = JsonLinesLive(path, FollowEnd::kNever);
+  ErrorLog errors;
+  auto source = JsonLinesLive(path, FollowEnd::kNever, &errors);
   std::vector<std::string> rows;
   std::vector<Key> ids;
   ReadNow(*source, rows, &ids);
-  Append(path, "{\"user\": \"b\", \"n\": 2}");  // Unterminated, then rotated away.
+  Append(path, "{\"user\": \"c\", \"n\": 3}\n{\"user\": \"b\", \"n\": 2}");  // Then rotated.
   std::filesystem::rename(path, path + ".1");
   Append(path, "{\"user\": \"a\", \"n\": 1}\n");
   ReadNow(*source, rows, &ids);
-  EXPECT_EQ(rows, (std::vector<std::string>{"a|1", "b|2", "a|1"}));
+  EXPECT_EQ(rows, (std::vector<std::string>{"a|1", "c|3", "a|1"}));
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_NE(ids[0], ids[2]);  // Same offset, other generation: another row.
+  ASSERT_EQ(errors.kept().size(), 1u);
+  EXPECT_TRUE(errors.kept()[0].warning);
+  EXPECT_EQ(FormatDataError(errors.kept()[0]),
+            path + ":3: warning: unfinished line discarded at truncation/rotation (the file was "
+                   "replaced): 21 bytes held back: \"{\\\"user\\\": \\\"b\\\", "
+                   "\\\"n\\\": 2}\"");
+}
+
+TEST(LiveLineSourceTest, UnfinishedLineAtTruncationIsReportedNotCounted) {
+  const std::string path = TempPath("in.txt");
+  std::filesystem::remove(path);
+  Append(path, "one\ntw");
+  ErrorLog errors;
+  LineSourceOptions line_options;
+  line_options.error_log = &errors;
+  auto lines = LineSource::MakePlaintext("", line_options);
+  ASSERT_TRUE(lines.ok());
+  LiveLineSource source(path, std::move(*lines), LiveLineOptions{});
+  ASSERT_TRUE(source.Open().ok());
+  std::vector<std::string> texts;
+  auto read = [&]() {
+    ASSERT_TRUE(source
+                    .ReadAvailable(
+                        [&](const Batch& b) {
+                          for (size_t r = 0; r < b.num_rows(); ++r) {
+                            texts.push_back(FormatValue(b.columns[0][r]));
+                          }
+                        },
+                        100)
+                    .ok());
+  };
+  read();
+  std::filesystem::resize_file(path, 0);
+  Append(path, "3\n");  // Shorter than what was read: a truncation can be told.
+  read();
+  EXPECT_EQ(texts, (std::vector<std::string>{"one", "3"}));
+  ASSERT_EQ(errors.kept().size(), 1u);
+  EXPECT_EQ(FormatDataError(errors.kept()[0]),
+            path + ":2: warning: unfinished line discarded at truncation/rotation (the file was "
+                   "truncated): 2 bytes held back: \"tw\"");
+  // And at a stop: a new partial line is reported as not counted.
+  Append(path, "fo");
+  read();
+  source.ReportUnfinished(UnfinishedLineEnd::kStopped);
+  ASSERT_EQ(errors.kept().size(), 2u);
+  EXPECT_EQ(FormatDataError(errors.kept()[1]),
+            path + ":2: warning: not counted: the line was unfinished at stop: 2 bytes held "
+                   "back: \"fo\"");
+  EXPECT_EQ(texts, (std::vector<std::string>{"one", "3"}));
 }
 
 TEST(LiveLineSourceTest, ReplayMatchesStaticReadForJsonLinesAndPlaintext) {

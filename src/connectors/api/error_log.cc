@@ -9,6 +9,7 @@ namespace vigil {
 std::string FormatDataError(const DataError& e) {
   std::string where = e.file;
   if (e.line > 0) where += fmt::format(":{}", e.line);
+  if (e.warning) return fmt::format("{}: warning: {}", where, e.message);
   std::string what;
   if (!e.field.empty()) {
     what = fmt::format("column '{}'", e.field);
@@ -50,9 +51,16 @@ std::string FormatDataError(const DataError& e) {
 
 void ErrorLog::Add(DataError error) {
   std::lock_guard lock(mutex_);
-  ++count_;
-  if (echo_ && count_ <= echo_limit_) {
-    std::fprintf(stderr, "%s\n", FormatDataError(error).c_str());
+  if (error.warning) {
+    ++warning_count_;
+    if (echo_warnings_ && warning_count_ <= warning_echo_limit_) {
+      std::fprintf(stderr, "%s\n", FormatDataError(error).c_str());
+    }
+  } else {
+    ++count_;
+    if (echo_ && count_ <= echo_limit_) {
+      std::fprintf(stderr, "%s\n", FormatDataError(error).c_str());
+    }
   }
   if (listener_) listener_(error);
   if (kept_.size() < max_kept_) kept_.push_back(std::move(error));
@@ -61,6 +69,11 @@ void ErrorLog::Add(DataError error) {
 uint64_t ErrorLog::count() const {
   std::lock_guard lock(mutex_);
   return count_;
+}
+
+uint64_t ErrorLog::warning_count() const {
+  std::lock_guard lock(mutex_);
+  return warning_count_;
 }
 
 std::vector<DataError> ErrorLog::kept() const {
@@ -74,6 +87,11 @@ void ErrorLog::PrintSummary() const {
     std::fprintf(stderr, "... and %llu more errors (%llu in total)\n",
                  static_cast<unsigned long long>(count_ - echo_limit_),
                  static_cast<unsigned long long>(count_));
+  }
+  if (echo_warnings_ && warning_count_ > warning_echo_limit_) {
+    std::fprintf(stderr, "... and %llu more warnings (%llu in total)\n",
+                 static_cast<unsigned long long>(warning_count_ - warning_echo_limit_),
+                 static_cast<unsigned long long>(warning_count_));
   }
 }
 

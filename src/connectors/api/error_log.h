@@ -30,10 +30,16 @@ struct DataError {
   bool row_skipped = true;
   /// The whole record re-encoded as one CSV line (for dead-letter files); may be empty.
   std::string record;
+  /// A warning, not an error: input that is reported but is not a row and must not stop the
+  /// run whatever the OnBadRow policy (an unfinished line discarded at truncation, rotation or
+  /// stop; a directory that cannot be listed; a stray file in a followed directory). Nothing
+  /// is silently dropped, and a follower keeps serving. `row_skipped` is false for warnings.
+  bool warning = false;
 };
 
 /// `FILE:LINE: column 'time': cannot parse "12x" as int` for a bad field (non-printable bytes
-/// of the value escaped as \xNN); `FILE:LINE: row: <message>` for other problems.
+/// of the value escaped as \xNN); `FILE:LINE: row: <message>` for other problems;
+/// `FILE:LINE: warning: <message>` for warnings.
 std::string FormatDataError(const DataError& e);
 
 /// Collects data errors of a run. Sources and operators append; the executor prints a
@@ -44,13 +50,22 @@ class ErrorLog {
   explicit ErrorLog(size_t max_kept = 1000) : max_kept_(max_kept) {}
 
   void Add(DataError error);
+  /// Errors reported so far (warnings not included).
   uint64_t count() const;
+  /// Warnings reported so far (DataError::warning).
+  uint64_t warning_count() const;
   /// The first errors, in arrival order (at most max_kept).
   std::vector<DataError> kept() const;
   /// Errors are echoed to stderr as they arrive (first `limit`, then a count at Finish).
   void set_echo_to_stderr(bool echo, size_t limit = 20) {
     echo_ = echo;
     echo_limit_ = limit;
+  }
+  /// Warnings are echoed to stderr as they arrive (the first `limit`), independently of
+  /// errors: a run that fails at its first error (so echoes none) still shows them.
+  void set_echo_warnings_to_stderr(bool echo, size_t limit = 20) {
+    echo_warnings_ = echo;
+    warning_echo_limit_ = limit;
   }
   /// Called for every error as it arrives (e.g. to write a dead-letter file), under the lock.
   void set_listener(std::function<void(const DataError&)> listener) {
@@ -64,6 +79,9 @@ class ErrorLog {
   size_t max_kept_;
   std::vector<DataError> kept_;
   uint64_t count_ = 0;
+  uint64_t warning_count_ = 0;
+  bool echo_warnings_ = false;
+  size_t warning_echo_limit_ = 20;
   std::function<void(const DataError&)> listener_;
   bool echo_ = false;
   size_t echo_limit_ = 20;

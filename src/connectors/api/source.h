@@ -3,6 +3,8 @@
 #include <functional>
 #include <optional>
 
+#include "connectors/api/unfinished_line.h"
+#include "connectors/live/file_follower.h"
 #include "vigil/batch/batch.h"
 #include "vigil/common/status.h"
 #include "vigil/common/strong_types.h"
@@ -63,6 +65,19 @@ class Source {
   /// A descriptor that becomes readable when this live source may have new input (inotify,
   /// a pipe), or -1: the executor then polls it every few milliseconds.
   virtual int wait_fd() const { return -1; }
+  /// Live sources, when the run stops before their input ended (`why` is kStopped) or when a
+  /// followed directory drops a deleted file (kDeleted): reports what was held back and will
+  /// never be a row — an unfinished last line, or input not read yet — as warnings in the
+  /// error log (file, line, the bytes). Nothing held is counted; nothing goes unreported.
+  virtual void ReportUnfinished(UnfinishedLineEnd why) { (void)why; }
+  /// Live sources of one file: the file being read (a file is its inode: a followed
+  /// directory tells a renamed file from a new one by it).
+  virtual std::optional<FileIdentity> followed_file() const { return std::nullopt; }
+  /// Live sources, after ReadAvailable failed: whether the failure concerns the file as a
+  /// whole (it cannot be read, or is not input of this format: no usable header) rather than
+  /// one of its rows (a bad row under OnBadRow::kFail). A followed directory reports such a
+  /// file and follows the others on. (A failed Open() always concerns the whole file.)
+  virtual bool file_rejected() const { return false; }
 };
 
 }  // namespace vigil

@@ -200,7 +200,14 @@ Status CsvSource::ValidateArguments() const {
 }
 
 Status CsvSource::ListFiles() {
-  ASSIGN_OR_RAISE(files_, ListInputFiles(path_, "CSV input"));
+  ASSIGN_OR_RAISE(InputListing listing, ListInputFiles(path_, "CSV input"));
+  files_ = std::move(listing.files);
+  // What cannot be read is reported by its own name; everything else is read.
+  for (const UnreadableInput& unreadable : listing.unreadable) {
+    if (options_.error_log != nullptr) {
+      options_.error_log->Add(UnreadableInputWarning(unreadable));
+    }
+  }
   return Status::OK();
 }
 
@@ -218,7 +225,8 @@ Status CsvSource::Open() {
   PrepareBatch();
   file_index_ = 0;
   if (options_.live) {
-    follower_ = std::make_unique<FileFollower>(path_, options_.follow_end);
+    follower_ = std::make_unique<FileFollower>(path_, options_.follow_end,
+                                               options_.follow_target);
     RETURN_NOT_OK(follower_->Open());
     if (!follower_->is_stdin() && options_.follow_end == FollowEnd::kNever &&
         options_.watch_changes) {
@@ -226,7 +234,9 @@ Status CsvSource::Open() {
       watch_->WatchFile(path_);
     }
     StartGeneration();
-    return ReadHeader();
+    RETURN_NOT_OK(ReadHeader());
+    live_drained_ = header_pending_ && !header_end_;
+    return Status::OK();
   }
   if (!files_.empty()) RETURN_NOT_OK(OpenFile(0));
   return Status::OK();
@@ -236,9 +246,20 @@ void CsvSource::StartGeneration() {
   CsvTokenizerOptions tokenizer_options;
   tokenizer_options.chunk_bytes = options_.chunk_bytes;
   tokenizer_options.max_record_bytes = options_.max_record_bytes;
-  FileFollower* follower = follower_.get();
+  generation_cut_ = false;
   tokenizer_ = std::make_unique<CsvTokenizer>(
-      [follower](char* dest, size_t size) { return follower->Read(dest, size); },
+      [this](char* dest, size_t size) -> Result<size_t> {
+        ASSIGN_OR_RAISE(const size_t n, follower_->Read(dest, size));
+        if (n == 0 && follower_->ending() != GenerationEnd::kEnded) {
+          // Truncated or replaced: the writer cut this content off. A last line without its
+          // terminator was never finished, so it must not close as a row (as it would at
+          // the true end of the input): "no data yet" keeps it held, and ReadAvailable
+          // reports it and moves to the next generation.
+          generation_cut_ = true;
+          return kCsvNoDataYet;
+        }
+        return n;
+      },
       tokenizer_options);
   header_pending_ = true;
   header_end_ = false;
@@ -258,24 +279,42 @@ Result<LiveRead> CsvSource::ReadAvailable(const BatchConsumer& emit, size_t max_
   // Drain the wake-ups first: a change made while reading below wakes the next wait.
   if (watch_ != nullptr) (void)watch_->Drain();
   stop_after_rows_ = rows_emitted_ + rows_ + std::max<size_t>(max_rows, 1);
+  live_drained_ = false;
   for (;;) {
+    bool header_cut = false;
     if (header_pending_ && !header_end_) {
-      RETURN_NOT_OK(ReadHeader());
-      if (header_pending_ && !header_end_) return LiveRead::kDrained;
+      if (Status header = ReadHeader(); !header.ok()) {
+        file_rejected_ = true;  // Not this format (or unreadable): the file, not a row.
+        return header;
+      }
+      if (header_pending_ && !header_end_) {
+        if (!generation_cut_) {
+          live_drained_ = true;
+          return LiveRead::kDrained;
+        }
+        header_cut = true;  // An unfinished header, then truncation or rotation.
+      }
     }
-    if (!header_end_) {
+    if (!header_end_ && !header_cut) {
       tokenizer_drained_ = false;
       generation_done_ = false;
       RETURN_NOT_OK(ReadFileRows(emit));
-      if (tokenizer_drained_) {
+      if (tokenizer_drained_ && !generation_cut_) {
         // Everything complete is parsed: emit it now, this is what makes alerts immediate.
         if (rows_ > 0) EmitBatch(emit);
+        live_drained_ = true;
         return LiveRead::kDrained;
       }
-      if (!generation_done_) return LiveRead::kMore;
+      if (!tokenizer_drained_ && !generation_done_) return LiveRead::kMore;
     }
     // This generation's content has ended (truncation, rotation, or the end of the input).
     if (rows_ > 0) EmitBatch(emit);
+    if (generation_cut_) {
+      ReportUnfinishedRecord(follower_->ending() == GenerationEnd::kTruncated
+                                 ? UnfinishedLineEnd::kTruncated
+                                 : UnfinishedLineEnd::kReplaced);
+      generation_cut_ = false;
+    }
     if (tokenizer_ != nullptr) bytes_of_finished_files_ += tokenizer_->bytes_read();
     ASSIGN_OR_RAISE(const bool next, follower_->NextGeneration());
     if (!next) {
@@ -287,6 +326,35 @@ Result<LiveRead> CsvSource::ReadAvailable(const BatchConsumer& emit, size_t max_
     if (watch_ != nullptr) watch_->WatchFile(path_);
     StartGeneration();
   }
+}
+
+void CsvSource::ReportUnfinishedRecord(UnfinishedLineEnd why) {
+  if (tokenizer_ == nullptr) return;
+  CsvUnfinishedRecord unfinished = tokenizer_->Unfinished(kMaxSyntaxErrorRecordBytes);
+  if (unfinished.bytes == 0) return;
+  // A warning, whatever the OnBadRow policy: the line is not a row, and a follower goes on.
+  ++error_count_;
+  DataError warning = UnfinishedLineWarning(files_[file_index_], unfinished.line,
+                                            unfinished.text, unfinished.bytes, why);
+  if (options_.error_log != nullptr) options_.error_log->Add(std::move(warning));
+}
+
+void CsvSource::ReportUnfinished(UnfinishedLineEnd why) {
+  if (!opened_ || !options_.live || live_ended_ || tokenizer_ == nullptr) return;
+  if (!live_drained_) {
+    // Stopped at the row limit: complete rows are still unread, so nothing is "held" yet.
+    ++error_count_;
+    DataError warning =
+        NotReadAtStopWarning(files_[file_index_], tokenizer_->line(), tokenizer_->bytes_read());
+    if (options_.error_log != nullptr) options_.error_log->Add(std::move(warning));
+    return;
+  }
+  ReportUnfinishedRecord(why);
+}
+
+std::optional<FileIdentity> CsvSource::followed_file() const {
+  if (follower_ == nullptr) return std::nullopt;
+  return follower_->identity();
 }
 
 void CsvSource::CloseFile() {
@@ -324,9 +392,12 @@ Status CsvSource::ReadHeader() {
       case CsvTokenizer::Event::kWillReuseBuffer:
         break;
       case CsvTokenizer::Event::kSyntaxError:
-        return Status::ParseError("{}:{}: cannot read the CSV header: {}", file,
-                                  tokenizer_->syntax_error().line,
-                                  tokenizer_->syntax_error().message);
+        // The header is not skipped (a next record taken as the header would misname every
+        // column): without it, the file cannot be read.
+        return Status::ParseError("{}:{}: cannot read the CSV header: {}; no row of this file "
+                                  "can be read without its header",
+                                  file, tokenizer_->syntax_error().line,
+                                  tokenizer_->syntax_error().problem);
       case CsvTokenizer::Event::kIoError:
         return tokenizer_->io_status();
       case CsvTokenizer::Event::kNoData:
@@ -435,6 +506,8 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
   CsvRecord record;
   for (;;) {
     const size_t n = tokenizer_->NextRecords(run, kRun);
+    // The records of a run exist only until the tokenizer's next call: the whole run is
+    // taken before stopping at the row limit (stopping inside it lost its other records).
     for (size_t i = 0; i < n;) {
       const size_t k = std::min(n - i, options_.batch_rows - rows_);
       if (!AppendRun(run + i, k)) {
@@ -443,11 +516,9 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
         for (size_t j = i; j < i + k; ++j) RETURN_NOT_OK(ProcessRecord(run[j]));
       }
       i += k;
-      if (rows_ == options_.batch_rows) {
-        EmitBatch(emit);
-        if (rows_emitted_ >= stop_after_rows_) return Status::OK();
-      }
+      if (rows_ == options_.batch_rows) EmitBatch(emit);
     }
+    if (rows_emitted_ >= stop_after_rows_) return Status::OK();
     if (n == kRun) continue;
     switch (tokenizer_->Next(record)) {
       case CsvTokenizer::Event::kRecord:
@@ -466,10 +537,12 @@ Status CsvSource::ReadFileRows(const BatchConsumer& emit) {
         error.line = tokenizer_->syntax_error().line;
         error.message = tokenizer_->syntax_error().message;
         error.expected = "a well-formed CSV record";
+        error.record = tokenizer_->syntax_error().record;
         RETURN_NOT_OK(Report(std::move(error)));
         break;
       }
       case CsvTokenizer::Event::kIoError:
+        file_rejected_ = true;
         return tokenizer_->io_status();
       case CsvTokenizer::Event::kNoData:
         tokenizer_drained_ = true;

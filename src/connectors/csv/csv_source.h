@@ -128,6 +128,10 @@ struct CsvSourceOptions {
   /// offsets of successive generations get distinct ids. False keeps Pathway's (path, offset)
   /// ids, for owners that retract a file's old rows when it is rewritten (Pathway's rule).
   bool salt_ids_per_generation = true;
+  /// Live: which file is followed when the path is renamed or replaced: the name (`tail -F`,
+  /// rotation starts a new generation) or the file first opened (a followed directory's
+  /// children: the directory sees renames and new files itself).
+  FollowTarget follow_target = FollowTarget::kName;
   /// Live: whether the source watches its file itself (inotify). LiveDirectorySource turns it
   /// off and watches the whole directory with one descriptor.
   bool watch_changes = true;
@@ -168,6 +172,9 @@ class CsvSource : public Source {
   bool is_live() const override { return options_.live; }
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
+  void ReportUnfinished(UnfinishedLineEnd why) override;
+  std::optional<FileIdentity> followed_file() const override;
+  bool file_rejected() const override { return file_rejected_; }
 
   /// Data errors seen so far (also those not kept because no ErrorLog was given).
   uint64_t error_count() const { return error_count_; }
@@ -216,6 +223,8 @@ class CsvSource : public Source {
   void DetachPendingStrings();
   /// Counts and logs `error`; under kFail returns the error as a ParseError status.
   Status Report(DataError error);
+  /// Live: reports the record the tokenizer holds unfinished (if any) as a warning.
+  void ReportUnfinishedRecord(UnfinishedLineEnd why);
   void EmitBatch(const BatchConsumer& emit);
 
   std::string path_;
@@ -242,6 +251,14 @@ class CsvSource : public Source {
   bool generation_done_ = false;  ///< The last ReadFileRows reached the tokenizer's kEnd.
   bool live_ended_ = false;
   bool tokenizer_drained_ = false;  ///< The last ReadFileRows stopped at Event::kNoData.
+  /// The follower's generation ended by truncation or replacement: the tokenizer was told
+  /// "no data yet" instead of "end", so it holds an unfinished last record back (reported,
+  /// not counted) rather than closing it as a row.
+  bool generation_cut_ = false;
+  /// The last ReadAvailable returned kDrained (all complete rows read).
+  bool live_drained_ = false;
+  /// The last live failure concerned the whole file (its header, reading it).
+  bool file_rejected_ = false;
   uint64_t stop_after_rows_ = UINT64_MAX;  ///< ReadFileRows returns once rows_emitted_ reaches it.
   uint64_t error_count_ = 0;
   std::unique_ptr<ExprEvaluator> pushed_filter_;

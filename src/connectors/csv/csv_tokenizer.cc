@@ -135,16 +135,37 @@ CsvTokenizer::ClassifyFunction ChooseClassifier(CsvSimd level) {
   return ClassifyBlockScalar;
 }
 
-inline uint64_t CountNewlines(const char* data, size_t size) {
+/// Whether the terminator byte at `at` (`\r` or `\n`) ends a line: every `\r` does, and a
+/// `\n` unless it completes a `\r\n` pair. `at[-1]` must be readable.
+inline bool EndsLine(const char* at) { return *at == '\r' || at[-1] != '\r'; }
+
+/// Line ends in [data, data + size) (`\n`, `\r\n`, lone `\r`); data[-1] must be readable.
+inline uint64_t CountLineEnds(const char* data, size_t size) {
   uint64_t count = 0;
   const char* end = data + size;
-  while (data < end) {
-    const void* hit = std::memchr(data, '\n', static_cast<size_t>(end - data));
+  for (const char* p = data; p < end;) {
+    const void* hit = std::memchr(p, '\r', static_cast<size_t>(end - p));
     if (hit == nullptr) break;
     ++count;
-    data = static_cast<const char*>(hit) + 1;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  for (const char* p = data; p < end;) {
+    const void* hit = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (hit == nullptr) break;
+    const char* at = static_cast<const char*>(hit);
+    count += at[-1] != '\r';
+    p = at + 1;
   }
   return count;
+}
+
+/// Appends `text` as one quoted CSV field (quotes doubled), without the closing quote.
+void AppendOpenQuotedField(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (const char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
 }
 
 }  // namespace
@@ -161,10 +182,59 @@ CsvTokenizer::CsvTokenizer(CsvReadFunction read, CsvTokenizerOptions options)
   buffer_ = storage_.get() + kPadding;
 }
 
-void CsvTokenizer::SetSyntaxError(uint64_t line, std::string message) {
+void CsvTokenizer::SetSyntaxError(uint64_t line, std::string problem,
+                                  std::string_view consequence) {
   syntax_error_.line = line;
-  syntax_error_.message = std::move(message);
+  syntax_error_.message = consequence.empty() ? problem : fmt::format("{}; {}", problem,
+                                                                      consequence);
+  syntax_error_.problem = std::move(problem);
+  syntax_error_.record.clear();
   pending_error_ = true;
+}
+
+std::string CsvTokenizer::RecordText(size_t max_bytes) const {
+  std::string out;
+  if (!record_rewritten_) {
+    // The raw bytes are still the input's.
+    const size_t size = std::min(data_end_ - record_start_, max_bytes);
+    out.assign(buffer_ + record_start_, size);
+    return out;
+  }
+  // Finished fields hold unescaped text now: write the record again, every field quoted.
+  const char* base = buffer_ + record_start_;
+  for (size_t i = 0; i < spans_.size() && out.size() < max_bytes; ++i) {
+    AppendOpenQuotedField(out, std::string_view(base + spans_[i].begin,
+                                                spans_[i].end - spans_[i].begin));
+    out.append("\",");
+  }
+  // The field in progress: its unescaped part, then its raw part not yet moved.
+  std::string field(buffer_ + field_start_, write_end_ - field_start_);
+  if (state_ == State::kInQuoted || state_ == State::kInField) {
+    field.append(buffer_ + segment_start_, scan_ - segment_start_);
+  }
+  if (state_ != State::kStartField) {
+    AppendOpenQuotedField(out, field);
+    if (state_ != State::kInQuoted) out.push_back('"');  // Only an open quote stays open.
+  }
+  if (out.size() > max_bytes) out.resize(max_bytes);
+  return out;
+}
+
+CsvUnfinishedRecord CsvTokenizer::Unfinished(size_t max_bytes) const {
+  CsvUnfinishedRecord unfinished;
+  if (finished_) return unfinished;
+  if (!bom_checked_) {
+    // Fewer than 3 bytes that may still begin a byte order mark.
+    unfinished.line = line_;
+    unfinished.bytes = data_end_ - scan_;
+    unfinished.text.assign(buffer_ + scan_, std::min<size_t>(data_end_ - scan_, max_bytes));
+    return unfinished;
+  }
+  if (state_ == State::kStartRecord || skipping_) return unfinished;
+  unfinished.line = record_line_;
+  unfinished.bytes = data_end_ - record_start_;
+  unfinished.text = RecordText(max_bytes);
+  return unfinished;
 }
 
 void CsvTokenizer::Rebase(size_t keep_from) {
@@ -188,9 +258,9 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
   if (in_record && data_end_ - record_start_ > options_.max_record_bytes) {
     skipping_ = true;
     SetSyntaxError(record_line_,
-                   fmt::format("record longer than {} bytes (max_record_bytes); skipped up to its "
-                               "end",
-                               options_.max_record_bytes));
+                   fmt::format("record longer than {} bytes (max_record_bytes)",
+                               options_.max_record_bytes),
+                   "skipped up to its end");
     return RefillResult::kTooLong;
   }
   const size_t keep_from = in_record ? record_start_ : scan_;
@@ -202,6 +272,9 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
       return RefillResult::kMustAnnounce;
     }
     const size_t keep = data_end_ - keep_from;
+    // The byte before the first one kept stays readable at buffer_[-1] (line counting asks
+    // whether a `\n` follows a `\r`).
+    const char byte_before = buffer_[static_cast<ptrdiff_t>(keep_from) - 1];
     if (keep + chunk > capacity_) {
       // Doubling keeps the total copying linear in the record size; the record limit caps it.
       const size_t limit = options_.max_record_bytes > SIZE_MAX / 2
@@ -218,6 +291,7 @@ CsvTokenizer::RefillResult CsvTokenizer::Refill() {
     } else if (keep > 0 && keep_from > 0) {
       std::memmove(buffer_, buffer_ + keep_from, keep);
     }
+    buffer_[-1] = byte_before;
     Rebase(keep_from);
   }
   // The data moves or grows: the fast path's block must be classified again.
@@ -244,12 +318,13 @@ inline void CsvTokenizer::FinishField(size_t raw_end) {
   if (write_end_ != segment_start_ && length > 0) {
     std::memmove(buffer + write_end_, buffer + segment_start_, length);
   }
+  if (write_end_ != segment_start_) record_rewritten_ = true;
   const size_t end = write_end_ + length;
   if (spans_.size() == options_.max_fields) {
     skipping_ = true;
-    SetSyntaxError(record_line_, fmt::format("record has more than {} fields (max_fields); "
-                                             "skipped",
-                                             options_.max_fields));
+    SetSyntaxError(record_line_,
+                   fmt::format("record has more than {} fields (max_fields)", options_.max_fields),
+                   "skipped");
     return;
   }
   spans_.push_back(FieldSpan{field_start_ - record_start_, end - record_start_});
@@ -259,7 +334,7 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
                                 Event& event) {
   const uint64_t end_offset = buffer_file_offset_ + terminator + (at_eof ? 0 : 1);
   if (!at_eof) {
-    if (buffer_[terminator] == '\n') ++line_;
+    if (EndsLine(buffer_ + terminator)) ++line_;
     scan_ = terminator + 1;
   }
   state_ = State::kStartRecord;
@@ -270,8 +345,9 @@ inline bool CsvTokenizer::FinishRecord(size_t terminator, bool at_eof, CsvRecord
   }
   if (terminator - record_start_ > options_.max_record_bytes) {
     SetSyntaxError(record_line_,
-                   fmt::format("record longer than {} bytes (max_record_bytes); skipped",
-                               options_.max_record_bytes));
+                   fmt::format("record longer than {} bytes (max_record_bytes)",
+                               options_.max_record_bytes),
+                   "skipped");
     pending_error_ = false;
     record_start_ = scan_;
     event = Event::kSyntaxError;
@@ -303,6 +379,7 @@ void CsvTokenizer::ContinueSlowly(size_t field_start, const std::string_view* fi
   }
   scan_ = field_start;
   state_ = State::kStartField;
+  record_rewritten_ = false;
 }
 
 size_t CsvTokenizer::NextRecords(CsvRecord* out, size_t max_records) {
@@ -436,7 +513,7 @@ size_t CsvTokenizer::NextRecords(CsvRecord* out, size_t max_records) {
       }
       if (at == record_begin) {
         // A terminator where a record would start: a blank line, which the csv crate skips.
-        line += stop == '\n';
+        line += EndsLine(at);
         record_begin = field_start = at + 1;
         record_line = line;
         continue;
@@ -449,7 +526,7 @@ size_t CsvTokenizer::NextRecords(CsvRecord* out, size_t max_records) {
         hand_over(record_begin, record_fields);
         goto done;
       }
-      line += stop == '\n';
+      line += EndsLine(at);
       CsvRecord& record = *next_record++;
       record.fields = std::span<const std::string_view>(
           record_fields, static_cast<size_t>(field_out - record_fields));
@@ -548,16 +625,22 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
         case State::kStartRecord:
           finished_ = true;
           return Event::kEnd;
-        case State::kInQuoted:
-          state_ = State::kStartRecord;
+        case State::kInQuoted: {
           if (skipping_) {
+            state_ = State::kStartRecord;
             skipping_ = false;
             continue;
           }
+          // The record's text (for dead letters) is taken while its fields are still known.
+          std::string text = RecordText(kMaxSyntaxErrorRecordBytes);
+          state_ = State::kStartRecord;
           SetSyntaxError(record_line_,
                          "unterminated quoted field: the closing '\"' is missing before the end "
-                         "of the file");
+                         "of the file",
+                         "");
+          syntax_error_.record = std::move(text);
           continue;
+        }
         case State::kStartField:
           field_start_ = segment_start_ = write_end_ = scan_;
           break;
@@ -588,17 +671,15 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
         // Terminators between records are blank lines, which the csv crate skips.
         while (scan_ < data_end_) {
           const char c = buffer[scan_];
-          if (c == '\n') {
-            ++line_;
-          } else if (c != '\r') {
-            break;
-          }
+          if (c != '\n' && c != '\r') break;
+          if (EndsLine(buffer + scan_)) ++line_;
           ++scan_;
         }
         record_start_ = scan_;
         if (scan_ == data_end_) continue;
         record_line_ = line_;
         spans_.clear();
+        record_rewritten_ = false;
         state_ = State::kStartField;
         continue;
       }
@@ -632,13 +713,14 @@ CsvTokenizer::Event CsvTokenizer::Next(CsvRecord& record) {
         const size_t stop =
             quote == nullptr ? data_end_ : static_cast<size_t>(static_cast<const char*>(quote) -
                                                                buffer);
-        line_ += CountNewlines(buffer + scan_, stop - scan_);
+        line_ += CountLineEnds(buffer + scan_, stop - scan_);
         if (quote == nullptr) {
           scan_ = data_end_;
           continue;
         }
         if (!skipping_) {
           const size_t length = stop - segment_start_;
+          if (write_end_ != segment_start_) record_rewritten_ = true;
           if (write_end_ != segment_start_ && length > 0) {
             std::memmove(buffer + write_end_, buffer + segment_start_, length);
           }

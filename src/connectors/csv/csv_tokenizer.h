@@ -64,7 +64,28 @@ struct CsvRecord {
 /// A malformed record (unterminated quote, too long, too many fields): the record is skipped.
 struct CsvSyntaxError {
   uint64_t line = 0;  ///< 1-based line on which the bad record starts.
+  /// What is wrong and what the tokenizer did (the record is skipped).
   std::string message;
+  /// What is wrong, without the consequence (for a header, which is not skipped: the file
+  /// cannot be read without it).
+  std::string problem;
+  /// The record's text as far as it was read (at most kMaxSyntaxErrorRecordBytes), for
+  /// dead-letter files; empty for records too long or with too many fields, which are never
+  /// buffered whole.
+  std::string record;
+};
+
+/// Bytes of a malformed record kept in CsvSyntaxError::record.
+inline constexpr size_t kMaxSyntaxErrorRecordBytes = size_t{1} << 20;
+
+/// The record a live tokenizer holds unfinished (see CsvTokenizer::Unfinished).
+struct CsvUnfinishedRecord {
+  uint64_t line = 0;   ///< 1-based line on which it starts.
+  uint64_t bytes = 0;  ///< Raw bytes held (0: nothing is held).
+  /// Its text: the raw bytes, or, when quoted fields were already unescaped in place, the
+  /// same record re-encoded (fields quoted, an unterminated last quote left open). Cut at the
+  /// `max_bytes` given.
+  std::string text;
 };
 
 /// Streaming RFC 4180 tokenizer with the Rust `csv` crate's behaviour (the reader Pathway
@@ -114,6 +135,12 @@ class CsvTokenizer {
   /// Record spans are valid until the next call of Next() or NextRecords().
   size_t NextRecords(CsvRecord* out, size_t max_records);
 
+  /// Live input, after Event::kNoData: the record held because no terminator ended it yet
+  /// (bytes == 0 when none). A reader whose input generation ends without more bytes (the
+  /// file truncated or replaced, the run stopped) reports it instead of counting it. Bytes
+  /// of a record being skipped (too long, already reported) are not held and not returned.
+  CsvUnfinishedRecord Unfinished(size_t max_bytes) const;
+
   const CsvSyntaxError& syntax_error() const { return syntax_error_; }
   const Status& io_status() const { return io_status_; }
 
@@ -124,6 +151,8 @@ class CsvTokenizer {
   bool BufferContains(const char* p) const {
     return p >= buffer_ - kPadding && p < buffer_ + capacity_ + kPadding;
   }
+  /// The line the tokenizer has reached (1 + line ends consumed).
+  uint64_t line() const { return line_; }
   /// Bytes read from the input so far.
   uint64_t bytes_read() const { return buffer_file_offset_ + data_end_; }
 
@@ -154,7 +183,10 @@ class CsvTokenizer {
   /// Ends the record whose terminator is at `terminator` (== data_end_ at end of input).
   /// Returns true with `event` set when the caller has something to report.
   bool FinishRecord(size_t terminator, bool at_eof, CsvRecord& record, Event& event);
-  void SetSyntaxError(uint64_t line, std::string message);
+  /// `problem` is what is wrong; `consequence` what happens to the record.
+  void SetSyntaxError(uint64_t line, std::string problem, std::string_view consequence);
+  /// The text of the record in progress (see CsvUnfinishedRecord::text).
+  std::string RecordText(size_t max_bytes) const;
 
   CsvReadFunction read_;
   CsvTokenizerOptions options_;
@@ -178,6 +210,9 @@ class CsvTokenizer {
   bool skipping_ = false;
   /// syntax_error_ holds an error to report before anything else.
   bool pending_error_ = false;
+  /// Unescaping moved bytes of the record in progress, so its raw bytes are no longer the
+  /// input's (RecordText re-encodes it then).
+  bool record_rewritten_ = false;
 
   State state_ = State::kStartRecord;
   // The field in progress, as buffer indices: its content starts at field_start_; content
@@ -212,7 +247,11 @@ class CsvTokenizer {
   uint64_t block_stops_ = 0;  ///< `\r`, `\n` and `"`.
   uint64_t block_high_ = 0;   ///< Bytes >= 0x80.
 
-  uint64_t line_ = 1;  ///< Line of the byte at scan_ (1 + newlines consumed).
+  /// Line of the byte at scan_: 1 + line ends consumed, a line end being `\n`, `\r\n` or a
+  /// lone `\r` (as the csv crate ends records). Whether a `\n` follows a `\r` is told by the
+  /// byte before it, which is always readable: buffer_[-1] holds the byte before the buffer's
+  /// first one (see Refill).
+  uint64_t line_ = 1;
   uint64_t record_line_ = 1;
   CsvSyntaxError syntax_error_;
   Status io_status_;

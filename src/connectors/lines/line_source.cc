@@ -93,7 +93,14 @@ Status LineSource::ValidateOptions() const {
 Status LineSource::Open() {
   if (opened_) return Status::Invalid("line reader for '{}' opened twice", path_);
   RETURN_NOT_OK(ValidateOptions());
-  ASSIGN_OR_RAISE(files_, ListInputFiles(path_, "input"));
+  ASSIGN_OR_RAISE(InputListing listing, ListInputFiles(path_, "input"));
+  files_ = std::move(listing.files);
+  // What cannot be read is reported by its own name; everything else is read.
+  for (const UnreadableInput& unreadable : listing.unreadable) {
+    if (options_.error_log != nullptr) {
+      options_.error_log->Add(UnreadableInputWarning(unreadable));
+    }
+  }
   opened_ = true;
   return Status::OK();
 }
@@ -165,6 +172,21 @@ Status LineSource::FinishFile(const BatchConsumer& emit) {
 }
 
 void LineSource::Flush(const BatchConsumer& emit) { EmitBatch(emit); }
+
+void LineSource::ReportNotReadAtStop() {
+  if (options_.error_log == nullptr) return;
+  options_.error_log->Add(NotReadAtStopWarning(builder_.path(), splitter_.next_line_number(),
+                                               splitter_.bytes_appended()));
+}
+
+void LineSource::ReportUnfinishedLine(UnfinishedLineEnd why) {
+  const uint64_t length = splitter_.unfinished_length();
+  if (length == 0) return;
+  if (options_.error_log != nullptr) {
+    options_.error_log->Add(UnfinishedLineWarning(builder_.path(), splitter_.next_line_number(),
+                                                  splitter_.unfinished_text(), length, why));
+  }
+}
 
 uint64_t LineSource::bytes_consumed() const {
   return bytes_of_finished_files_ + splitter_.bytes_appended();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/api/error_log.h"
+#include "connectors/api/unfinished_line.h"
 #include "connectors/api/source.h"
 #include "connectors/lines/line_batch_builder.h"
 #include "connectors/lines/line_row_parser.h"
@@ -100,6 +101,12 @@ class LineSource final : public Source {
   Status FinishFile(const BatchConsumer& emit);
   /// Emits the rows parsed but not yet emitted.
   void Flush(const BatchConsumer& emit);
+  /// Instead of FinishFile, when the current file's content was cut off (truncated, replaced,
+  /// deleted) or the run stops: its unfinished last line, if any, is not a row; it is
+  /// reported as a warning (file, line, the bytes held) and dropped.
+  void ReportUnfinishedLine(UnfinishedLineEnd why);
+  /// A live run stopped before this file was read to the end of what was available.
+  void ReportNotReadAtStop();
 
   /// Data errors seen so far (also those not kept because no ErrorLog was given).
   uint64_t error_count() const { return builder_.error_count(); }

@@ -74,6 +74,13 @@ class LineSplitter {
   uint64_t bytes_appended() const { return base_offset_ + end_; }
   /// Bytes of the unfinished line held (0 while skipping a too-long line).
   size_t buffered_bytes() const { return end_ - begin_; }
+  /// The unfinished line (the bytes after the last `\n`) before Finish(): what is held
+  /// (empty while skipping a too-long line), its whole length so far, and its number.
+  std::string_view unfinished_text() const {
+    return skipping_ ? std::string_view() : std::string_view(buffer_.get() + begin_, end_ - begin_);
+  }
+  uint64_t unfinished_length() const { return skipped_bytes_ + (end_ - begin_); }
+  uint64_t next_line_number() const { return next_number_; }
   size_t max_line_bytes() const { return max_line_bytes_; }
   /// Current buffer size in bytes (tests check that memory stays bounded).
   size_t capacity() const { return capacity_; }

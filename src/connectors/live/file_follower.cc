@@ -10,7 +10,16 @@
 
 namespace vigil {
 
-FileFollower::FileFollower(std::string path, FollowEnd end) : path_(std::move(path)), end_(end) {}
+FileFollower::FileFollower(std::string path, FollowEnd end, FollowTarget target)
+    : path_(std::move(path)), end_(end), target_(target) {}
+
+std::optional<FileIdentity> FileFollower::identity() const {
+  if (fd_ < 0) return std::nullopt;
+  if (!is_stdin()) return FileIdentity{static_cast<uint64_t>(dev_), static_cast<uint64_t>(ino_)};
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return std::nullopt;
+  return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
 
 FileFollower::~FileFollower() { Close(); }
 
@@ -62,7 +71,7 @@ bool FileFollower::PathReplaced() const {
 }
 
 Result<size_t> FileFollower::Read(char* dest, size_t size) {
-  if (next_ != Next::kNone) return size_t{0};
+  if (next_ != GenerationEnd::kNone) return size_t{0};
   if (waiting_for_file_) {
     if (!OpenPath().ok()) return kNoDataYet;
   }
@@ -90,38 +99,38 @@ Result<size_t> FileFollower::Read(char* dest, size_t size) {
   }
   // At the end of what is there now.
   if (is_stdin() || end_ == FollowEnd::kAtEof) {
-    next_ = Next::kEnded;
+    next_ = GenerationEnd::kEnded;
     return size_t{0};
   }
   struct stat st;
   if (::fstat(fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) < offset_) {
-    next_ = Next::kTruncated;
+    next_ = GenerationEnd::kTruncated;
     return size_t{0};
   }
   // read() just returned 0, so the old inode is drained: switching now loses nothing that
   // was written to it before this check.
-  if (PathReplaced()) {
-    next_ = Next::kReplaced;
+  if (target_ == FollowTarget::kName && PathReplaced()) {
+    next_ = GenerationEnd::kReplaced;
     return size_t{0};
   }
   return kNoDataYet;
 }
 
 Result<bool> FileFollower::NextGeneration() {
-  const Next next = next_;
-  next_ = Next::kNone;
+  const GenerationEnd next = next_;
+  next_ = GenerationEnd::kNone;
   switch (next) {
-    case Next::kNone:
-    case Next::kEnded:
+    case GenerationEnd::kNone:
+    case GenerationEnd::kEnded:
       next_ = next;
       return false;
-    case Next::kTruncated:
+    case GenerationEnd::kTruncated:
       if (::lseek(fd_, 0, SEEK_SET) < 0) {
         return Status::IoError("cannot rewind truncated '{}': {}", path_, std::strerror(errno));
       }
       offset_ = 0;
       break;
-    case Next::kReplaced:
+    case GenerationEnd::kReplaced:
       Close();
       if (!OpenPath().ok()) waiting_for_file_ = true;  // Gone again: wait for it.
       offset_ = 0;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "vigil/common/status.h"
@@ -21,6 +22,29 @@ enum class FollowEnd {
   kAtEof,  ///< Replay: the end of the file ends the input (same code path, no waiting).
 };
 
+/// Why a FileFollower's generation ended (see FileFollower::ending()).
+enum class GenerationEnd {
+  kNone,       ///< It has not ended.
+  kTruncated,  ///< The file was found shorter than what was read.
+  kReplaced,   ///< The path names another file now (rotation), whose content comes next.
+  kEnded,      ///< The input ended for good (replay at the end of the file, stdin closed).
+};
+
+/// Which file a follower keeps reading when its path is renamed or replaced.
+enum class FollowTarget {
+  kName,        ///< `tail -F`: the path; a replaced path starts a new generation.
+  kDescriptor,  ///< `tail -f`: the file opened first, whatever it is named later (a
+                ///< followed directory's children: the directory tells renames from new files).
+};
+
+/// A file's identity (a file is its inode, not its name).
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+  friend auto operator<=>(const FileIdentity&, const FileIdentity&) = default;
+};
+
 /// Reads one growing file (or stdin) the way `tail -F` does, for live sources.
 ///
 /// A file is read in "generations": generation 0 is the file as opened; when the file is
@@ -34,7 +58,7 @@ enum class FollowEnd {
 /// `-` means standard input: it ends at EOF (a pipe closed by the writer), never rotates.
 class FileFollower {
  public:
-  FileFollower(std::string path, FollowEnd end);
+  FileFollower(std::string path, FollowEnd end, FollowTarget target = FollowTarget::kName);
   ~FileFollower();
   FileFollower(const FileFollower&) = delete;
   FileFollower& operator=(const FileFollower&) = delete;
@@ -51,6 +75,12 @@ class FileFollower {
 
   const std::string& path() const { return path_; }
   bool is_stdin() const { return path_ == "-"; }
+  /// After Read() returned 0: why this generation ended. A generation that ends by
+  /// truncation or replacement was cut off by the writer, so an unfinished last line in it is
+  /// not a row; at kEnded it is (as static reading counts a last line without newline).
+  GenerationEnd ending() const { return next_; }
+  /// The file being read (stdin: its descriptor's), or nothing when not open.
+  std::optional<FileIdentity> identity() const;
   /// Generations started so far minus one (0 until the first truncation or rotation).
   uint64_t generation() const { return generation_; }
   /// Bytes read in the current generation (its offset).
@@ -59,7 +89,6 @@ class FileFollower {
   int fd() const { return fd_; }
 
  private:
-  enum class Next { kNone, kTruncated, kReplaced, kEnded };
   /// Whether the path now names a different file than fd_ (or nothing).
   bool PathReplaced() const;
   Status OpenPath();
@@ -67,13 +96,14 @@ class FileFollower {
 
   std::string path_;
   FollowEnd end_;
+  FollowTarget target_;
   int fd_ = -1;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
   uint64_t offset_ = 0;
   uint64_t generation_ = 0;
   bool waiting_for_file_ = false;
-  Next next_ = Next::kNone;
+  GenerationEnd next_ = GenerationEnd::kNone;
 };
 
 }  // namespace vigil

@@ -9,7 +9,7 @@ LiveLineSource::LiveLineSource(std::string path, std::unique_ptr<LineSource> lin
     : path_(std::move(path)),
       lines_(std::move(lines)),
       options_(std::move(options)),
-      follower_(path_, options_.follow_end) {}
+      follower_(path_, options_.follow_end, options_.follow_target) {}
 
 Status LiveLineSource::Open() {
   RETURN_NOT_OK(follower_.Open());
@@ -33,6 +33,15 @@ void LiveLineSource::StartGeneration() {
   }
 }
 
+void LiveLineSource::ReportUnfinished(UnfinishedLineEnd why) {
+  if (ended_ || buffer_ == nullptr) return;
+  if (drained_) {
+    lines_->ReportUnfinishedLine(why);
+  } else {
+    lines_->ReportNotReadAtStop();
+  }
+}
+
 int LiveLineSource::wait_fd() const {
   if (watch_ != nullptr) return watch_->fd();
   if (follower_.is_stdin()) return follower_.fd();
@@ -42,16 +51,23 @@ int LiveLineSource::wait_fd() const {
 Result<LiveRead> LiveLineSource::ReadAvailable(const BatchConsumer& emit, size_t max_rows) {
   if (ended_) return LiveRead::kEnded;
   if (watch_ != nullptr) (void)watch_->Drain();
+  drained_ = false;
   size_t rows = 0;
   const BatchConsumer counted = [&](const Batch& batch) {
     rows += batch.num_rows();
     emit(batch);
   };
   for (;;) {
-    ASSIGN_OR_RAISE(const size_t n, follower_.Read(buffer_.get(), options_.chunk_bytes));
+    Result<size_t> read = follower_.Read(buffer_.get(), options_.chunk_bytes);
+    if (!read.ok()) {
+      file_rejected_ = true;
+      return read.status();
+    }
+    const size_t n = *read;
     if (n == kNoDataYet) {
       // Everything complete is parsed: emit it now (a partial last line stays buffered).
       lines_->Flush(counted);
+      drained_ = true;
       return LiveRead::kDrained;
     }
     if (n > 0) {
@@ -62,8 +78,17 @@ Result<LiveRead> LiveLineSource::ReadAvailable(const BatchConsumer& emit, size_t
       }
       continue;
     }
-    // This generation has ended: its last line counts even without a terminator.
-    RETURN_NOT_OK(lines_->FinishFile(counted));
+    if (follower_.ending() == GenerationEnd::kEnded) {
+      // The true end of the input: a last line without terminator is a row, as in static
+      // reading.
+      RETURN_NOT_OK(lines_->FinishFile(counted));
+    } else {
+      // Truncated or replaced: the writer never finished that line; it is reported, not
+      // counted.
+      lines_->ReportUnfinishedLine(follower_.ending() == GenerationEnd::kTruncated
+                                       ? UnfinishedLineEnd::kTruncated
+                                       : UnfinishedLineEnd::kReplaced);
+    }
     lines_->Flush(counted);
     ASSIGN_OR_RAISE(const bool next, follower_.NextGeneration());
     if (!next) {

@@ -18,6 +18,8 @@ struct LiveLineOptions {
   bool salt_ids_per_generation = true;
   /// Whether this source watches its file itself (false inside a LiveDirectorySource).
   bool watch_changes = true;
+  /// See CsvSourceOptions::follow_target.
+  FollowTarget follow_target = FollowTarget::kName;
   /// Called when the file was truncated or replaced, before any row of the new content.
   std::function<void(uint64_t generation)> on_new_generation;
   /// Bytes per read.
@@ -39,6 +41,9 @@ class LiveLineSource final : public Source {
   bool is_live() const override { return true; }
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
+  void ReportUnfinished(UnfinishedLineEnd why) override;
+  bool file_rejected() const override { return file_rejected_; }
+  std::optional<FileIdentity> followed_file() const override { return follower_.identity(); }
 
  private:
   /// Starts the follower's current generation in the parser.
@@ -51,6 +56,8 @@ class LiveLineSource final : public Source {
   std::unique_ptr<ChangeWatch> watch_;
   std::unique_ptr<char[]> buffer_;
   bool ended_ = false;
+  bool drained_ = false;  ///< The last ReadAvailable returned kDrained.
+  bool file_rejected_ = false;  ///< The last failure was reading the file.
 };
 
 }  // namespace vigil

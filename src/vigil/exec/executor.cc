@@ -42,6 +42,7 @@ class SourceOperator final : public Operator {
 
 Executor::Executor(const RunOptions& options) : options_(options) {
   errors_.set_echo_to_stderr(options.echo_errors, options.echo_limit);
+  errors_.set_echo_warnings_to_stderr(options.echo_warnings, options.echo_limit);
   if (options.on_data_error) errors_.set_listener(options.on_data_error);
   context_.errors = &errors_;
   context_.terminate_on_error = options.terminate_on_error;

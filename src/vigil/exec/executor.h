@@ -38,9 +38,19 @@ struct RunOptions {
   /// polled, and the longest wait otherwise (a safety net for missed notifications).
   int poll_interval_ms = 20;
   /// Live runs stop at SIGINT/SIGTERM: the commit in progress is closed, sinks are flushed
-  /// (OnEnd), and Run() returns OK with interrupted() set. No end-of-input flush happens:
-  /// windows still open are not final.
+  /// (OnEnd), and Run() returns OK with interrupted() set. No end-of-input flush happens
+  /// (unless flush_on_stop): windows still open are not final. Whatever a live source held
+  /// back (an unfinished last line) is reported as a warning in errors().
   bool stop_on_signals = true;
+  /// Live runs stopped cleanly (SIGINT/SIGTERM, RequestStop): close with the end-of-input
+  /// flush, as when every input ends, so windows held by exactly_once or common behaviours
+  /// (cutoffs, delays) are emitted at stop. Off by default: at stop those windows may still
+  /// change, so they are not final.
+  bool flush_on_stop = false;
+  /// Print warnings (input that is reported but is not a row, and never fails the run: an
+  /// unfinished line at truncation, rotation or stop; an unreadable directory; a stray file in
+  /// a followed directory) to stderr as they happen, whatever echo_errors says.
+  bool echo_warnings = true;
   /// Test hook: wraps every source when the run starts (the test matrix uses it to shuffle
   /// rows within commits and to split commits). Empty in production.
   std::function<std::unique_ptr<Source>(std::unique_ptr<Source>)> source_wrapper;

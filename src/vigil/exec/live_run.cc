@@ -138,8 +138,16 @@ Status Executor::RunLive() {
   }
 
   RETURN_NOT_OK(close_open_commit());
-  if (!interrupted_) {
-    // Every input ended (stdin closed, replay at the end of its file): flush as static runs do.
+  if (interrupted_) {
+    // Nothing held back vanishes at a stop: each source reports its unfinished last line
+    // (or the input it had not read yet) as a warning.
+    for (const LiveEntry& entry : live) {
+      if (!entry.ended) entry.source->ReportUnfinished(UnfinishedLineEnd::kStopped);
+    }
+  }
+  if (!interrupted_ || options_.flush_on_stop) {
+    // Every input ended (stdin closed, replay at the end of its file), or a stop asks for the
+    // final results: flush as static runs do.
     RETURN_NOT_OK(CloseCommit(kEndOfInputTime, true));
   }
   for (auto& binding : sinks_) binding.sink->OnEnd();
