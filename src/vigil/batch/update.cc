@@ -7,7 +7,10 @@
 namespace vigil {
 
 void AppendUpdates(const Batch& batch, Time time, std::vector<Update>& out) {
-  out.reserve(out.size() + batch.num_rows());
+  // Grow geometrically: reserving exactly size + rows on every batch would reallocate (and
+  // move every update held so far) once per batch, making a long output quadratic.
+  const size_t needed = out.size() + batch.num_rows();
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   for (size_t r = 0; r < batch.num_rows(); ++r) {
     Update u;
     u.id = batch.ids[r];
