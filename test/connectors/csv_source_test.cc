@@ -2,9 +2,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -291,6 +295,43 @@ TEST_F(CsvSourceTest, OverlongRecordReportedAndSkipped) {
   EXPECT_THAT(r.errors[0].message, HasSubstr("longer than 100 bytes"));
 }
 
+// Issue 8, defect 15a: with `\r` line ends every error was reported at line 1.
+TEST_F(CsvSourceTest, ErrorsNameTheirLineForCrLfAndCrlfFiles) {
+  for (const std::string end : {"\n", "\r", "\r\n"}) {
+    const std::string path =
+        Write("in.csv", "a,b" + end + "1,2" + end + "x,3" + end + end + "4,y" + end);
+    const RunResult r = Run(path, IntSchema({"a", "b"}));
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    ASSERT_EQ(r.errors.size(), 2u);
+    EXPECT_EQ(r.errors[0].line, 3u);
+    EXPECT_EQ(r.errors[1].line, 5u);
+    EXPECT_EQ(FormatDataError(r.errors[1]), path + ":5: column 'b': cannot parse \"y\" as int");
+  }
+}
+
+// Issue 8, defect 15b: the dead-letter record of a row with an unterminated quote was empty.
+TEST_F(CsvSourceTest, UnterminatedQuoteGivesItsRecordForDeadLetters) {
+  Schema schema{{"a", dtype::Str}, {"b", dtype::Str}};
+  const RunResult r = Run(Write("in.csv", "a,b\nok,1\nbad,\"never closed\nmore\n"), schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3u);
+  EXPECT_EQ(r.errors[0].record, "bad,\"never closed\nmore\n");
+}
+
+// Issue 8, defect 15c: an over-long header was said to be "skipped", though the read fails.
+TEST_F(CsvSourceTest, OverlongHeaderSaysTheFileCannotBeRead) {
+  CsvSourceOptions options;
+  options.chunk_bytes = 16;
+  options.max_record_bytes = 100;
+  const std::string path = Write("in.csv", std::string(500, 'h') + ",b\n1,2\n");
+  const RunResult r = Run(path, IntSchema({"b"}), options);
+  EXPECT_EQ(r.status.code(), StatusCode::kParseError);
+  EXPECT_EQ(r.status.message(),
+            path + ":1: cannot read the CSV header: record longer than 100 bytes "
+                   "(max_record_bytes); no row of this file can be read without its header");
+}
+
 TEST_F(CsvSourceTest, InvalidUtf8InStrFieldReported) {
   Schema schema{{"s", dtype::Str}, {"n", dtype::Int}};
   const RunResult r = Run(Write("in.csv", "s,n\nok,1\nbad\xff,2\n"), schema);
@@ -499,6 +540,50 @@ TEST_F(CsvSourceTest, DirectoryReadRecursivelyInSortedOrder) {
   EXPECT_THAT(r.Cells(), ElementsAre("c | 3", "a | 1", "b | 2"));
   // Small files share batches.
   EXPECT_THAT(r.batch_sizes, ElementsAre(3));
+}
+
+// Issue 8, defect 9: an unreadable subdirectory failed the read with the name of the top
+// directory. It is reported by its own name (a warning) and everything else is read. (Its
+// path is too long to open, which stops root too; chmod 000 does not.)
+TEST_F(CsvSourceTest, UnreadableSubdirectoryIsReportedByNameAndTheRestRead) {
+  Write("dir/a.csv", "k,v\na,1\n");
+  Write("dir/z.csv", "k,v\nb,2\n");
+  const std::string top = dir_ + "/dir";
+  const std::string name(200, 'd');
+  std::string deep = top + "/deep";
+  std::filesystem::create_directory(deep);
+  int fd = ::open(deep.c_str(), O_RDONLY | O_DIRECTORY);
+  std::string unreadable;
+  while (deep.size() < 4300) {
+    ASSERT_EQ(::mkdirat(fd, name.c_str(), 0755), 0);
+    const int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+    ::close(fd);
+    fd = next;
+    deep += "/" + name;
+    if (unreadable.empty() && deep.size() >= 4096) unreadable = deep;
+  }
+  ::close(fd);
+  Schema schema{{"k", dtype::Str}, {"v", dtype::Int}};
+  const RunResult r = Run(top, schema);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_THAT(r.Cells(), ElementsAre("a | 1", "b | 2"));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(r.errors[0].warning);
+  EXPECT_EQ(FormatDataError(r.errors[0]),
+            unreadable + ": warning: cannot read this directory (File name too long); its files "
+                         "are skipped");
+  // Removed by descriptors: the paths are too long.
+  std::function<void(int, const std::string&)> remove = [&](int parent, const std::string& n) {
+    const int dir_fd = ::openat(parent, n.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir_fd >= 0) {
+      if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0) remove(dir_fd, name);
+      ::close(dir_fd);
+    }
+    ::unlinkat(parent, n.c_str(), AT_REMOVEDIR);
+  };
+  const int top_fd = ::open(top.c_str(), O_RDONLY | O_DIRECTORY);
+  remove(top_fd, "deep");
+  ::close(top_fd);
 }
 
 TEST_F(CsvSourceTest, LaterFileWithMissingColumnFailsTheRead) {

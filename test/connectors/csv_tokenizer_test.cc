@@ -155,10 +155,14 @@ Tokenized ReferenceTokenize(std::string_view in) {
   size_t i = 0;
   uint64_t line = 1;
   const size_t n = in.size();
+  // A line ends at `\n`, `\r\n` or a lone `\r` (the record terminators).
+  auto ends_line = [&](size_t at) {
+    return in[at] == '\r' || (in[at] == '\n' && (at == 0 || in[at - 1] != '\r'));
+  };
   if (n >= 3 && in.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
   for (;;) {
     while (i < n && (in[i] == '\r' || in[i] == '\n')) {
-      if (in[i] == '\n') ++line;
+      if (ends_line(i)) ++line;
       ++i;
     }
     if (i == n) break;
@@ -182,7 +186,7 @@ Tokenized ReferenceTokenize(std::string_view in) {
             closed = true;
             break;
           }
-          if (c == '\n') ++line;
+          if (ends_line(i)) ++line;
           field += c;
           ++i;
         }
@@ -202,7 +206,7 @@ Tokenized ReferenceTokenize(std::string_view in) {
       } else if (in[i] == ',') {
         ++i;
       } else {
-        if (in[i] == '\n') ++line;
+        if (ends_line(i)) ++line;
         ++i;
         item.end_offset = i;
         record_done = true;
@@ -281,6 +285,80 @@ TEST(CsvTokenizerTest, HandlesCrlf) {
 
 TEST(CsvTokenizerTest, HandlesLoneCarriageReturnAsTerminator) {
   EXPECT_EQ(Tokenize("a\rb\n").Records(), (Records{{"a"}, {"b"}}));
+}
+
+// Issue 8, defect 15a: with `\r` line ends every record was said to be on line 1.
+TEST(CsvTokenizerTest, CountsLinesOfCrLfAndCrlfFiles) {
+  for (const std::string end : {"\n", "\r", "\r\n"}) {
+    const std::string input = "a,b" + end + "1,2" + end + end + "\"x" + end + "y\",4" + end +
+                              "5,6" + end;
+    for (const size_t read_limit : {size_t{1}, size_t{2}, size_t{3}, size_t{64}, SIZE_MAX}) {
+      for (const size_t run : {size_t{0}, size_t{64}}) {
+        for (const bool live : {false, true}) {
+          const Tokenized t = Tokenize(input, {}, read_limit, run, live);
+          EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2, 4, 6}))
+              << "line end " << (end == "\n" ? "LF" : end == "\r" ? "CR" : "CRLF")
+              << ", reads of " << read_limit << ", run " << run << ", live " << live;
+        }
+      }
+    }
+    ExpectMatchesReference(input, {1, 2, 3, 64, 1 << 20});
+  }
+}
+
+// Issue 8, defect 15b: the dead-letter record of an unterminated quote was empty.
+TEST(CsvTokenizerTest, UnterminatedQuoteKeepsTheRecordText) {
+  CsvTokenizerOptions options;
+  options.chunk_bytes = 4;
+  for (const std::string& input : {std::string("a\nx,\"never\nclosed"),
+                                   std::string("a\nx,\"do\"\"ubled\",\"nev\"\"er")}) {
+    std::string remaining = input;
+    CsvTokenizer tokenizer(
+        [&](char* dest, size_t size) -> Result<size_t> {
+          const size_t n = std::min(size, remaining.size());
+          std::memcpy(dest, remaining.data(), n);
+          remaining.erase(0, n);
+          return n;
+        },
+        options);
+    CsvRecord record;
+    CsvTokenizer::Event event;
+    while ((event = tokenizer.Next(record)) != CsvTokenizer::Event::kSyntaxError &&
+           event != CsvTokenizer::Event::kEnd) {
+    }
+    ASSERT_EQ(event, CsvTokenizer::Event::kSyntaxError) << input;
+    EXPECT_EQ(tokenizer.syntax_error().line, 2u);
+    // The raw text when it is intact; re-encoded (same CSV meaning) once quotes were unescaped.
+    EXPECT_EQ(tokenizer.syntax_error().record,
+              input[5] == 'n' ? std::string("x,\"never\nclosed")
+                              : std::string("\"x\",\"do\"\"ubled\",\"nev\"\"er"))
+        << input;
+  }
+}
+
+// Live input: the record held at kNoData is what Unfinished() gives (a reader reports it when
+// the file is cut off).
+TEST(CsvTokenizerTest, UnfinishedGivesTheHeldRecord) {
+  std::string pending = "a,b\n1,2\n3,\"x";
+  CsvTokenizer tokenizer([&](char* dest, size_t size) -> Result<size_t> {
+    if (pending.empty()) return kCsvNoDataYet;
+    const size_t n = std::min(size, pending.size());
+    std::memcpy(dest, pending.data(), n);
+    pending.erase(0, n);
+    return n;
+  });
+  CsvRecord record;
+  int records = 0;
+  CsvTokenizer::Event event;
+  while ((event = tokenizer.Next(record)) != CsvTokenizer::Event::kNoData) {
+    records += event == CsvTokenizer::Event::kRecord;
+  }
+  EXPECT_EQ(records, 2);
+  const CsvUnfinishedRecord unfinished = tokenizer.Unfinished(100);
+  EXPECT_EQ(unfinished.line, 3u);
+  EXPECT_EQ(unfinished.bytes, 4u);
+  EXPECT_EQ(unfinished.text, "3,\"x");
+  EXPECT_EQ(tokenizer.Unfinished(2).text, "3,");
 }
 
 TEST(CsvTokenizerTest, SkipsBlankLines) {
@@ -539,7 +617,8 @@ TEST(CsvTokenizerTest, FastPathHandlesCrlfAndBlankLines) {
   const std::string input = "a,b\r\n1,2\r\n\r\n3,4\r\r\n\n\n5,6\r7,8\r\n";
   const Tokenized t = Tokenize(input, {}, SIZE_MAX, 64);
   EXPECT_EQ(t.Records(), (Records{{"a", "b"}, {"1", "2"}, {"3", "4"}, {"5", "6"}, {"7", "8"}}));
-  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2, 4, 7, 7}));
+  // `\r\r\n` is two line ends (a lone `\r`, then `\r\n`), as an editor counts them.
+  EXPECT_EQ(t.Lines(), (std::vector<uint64_t>{1, 2, 4, 8, 9}));
   EXPECT_EQ(t.EndOffsets(), (std::vector<uint64_t>{4, 9, 16, 24, 28}));
   ExpectMatchesReference(input, {1, 2, 5, 64, 1 << 20});
   std::string many;

@@ -333,7 +333,6 @@ void CsvSource::ReportUnfinishedRecord(UnfinishedLineEnd why) {
   CsvUnfinishedRecord unfinished = tokenizer_->Unfinished(kMaxSyntaxErrorRecordBytes);
   if (unfinished.bytes == 0) return;
   // A warning, whatever the OnBadRow policy: the line is not a row, and a follower goes on.
-  ++error_count_;
   DataError warning = UnfinishedLineWarning(files_[file_index_], unfinished.line,
                                             unfinished.text, unfinished.bytes, why);
   if (options_.error_log != nullptr) options_.error_log->Add(std::move(warning));
@@ -343,7 +342,6 @@ void CsvSource::ReportUnfinished(UnfinishedLineEnd why) {
   if (!opened_ || !options_.live || live_ended_ || tokenizer_ == nullptr) return;
   if (!live_drained_) {
     // Stopped at the row limit: complete rows are still unread, so nothing is "held" yet.
-    ++error_count_;
     DataError warning =
         NotReadAtStopWarning(files_[file_index_], tokenizer_->line(), tokenizer_->bytes_read());
     if (options_.error_log != nullptr) options_.error_log->Add(std::move(warning));
