@@ -2,6 +2,7 @@
 // with the engine's API and runs it. Exit codes: 0 success, 1 input rejected or run failed,
 // 2 usage error.
 
+#include <csignal>
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,8 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // A closed pipe is an output error the commands report (EPIPE, exit 1), not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "vigil: real-time detection over login streams (an incremental engine with Pathway's "
       "table model)",

@@ -18,70 +18,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cli_test_util.h"
+
 namespace vigil {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-namespace fs = std::filesystem;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("vigil_cli_" + std::to_string(::getpid()) + "_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path Write(const std::string& name, const std::string& content) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
-  Outcome Run(const std::string& args) {
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    std::string command = std::string(VIGIL_BIN_DIR) + "/vigil " + args + " > " + out.string() +
-                          " 2> " + err.string() + " < /dev/null";
-    int status = std::system(command.c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = ReadFile(out);
-    o.err = ReadFile(err);
-    return o;
-  }
-
-  fs::path dir_;
-};
-
-constexpr const char* kHeader = "username,successful,time,ip_address\n";
-
-/// Rows of `n` failed logins of `ip` starting at `time`, one second apart.
-std::string Failures(const std::string& ip, int64_t time, int n, const std::string& user = "u") {
-  std::string rows;
-  for (int i = 0; i < n; ++i) {
-    rows += user + ",False," + std::to_string(time + i) + "," + ip + "\n";
-  }
-  return rows;
-}
 
 TEST_F(CliTest, TutorialDataPrintsPathwaysAnswer) {
   Outcome o = Run("detect " + std::string(VIGIL_SHARED_DIR) + "/seed/logins.csv");
