@@ -100,7 +100,11 @@ void CheckAsciiFlag(const Record& record) {
 /// Runs one tokenizer to the end, checking the per-event invariants, and returns its events.
 std::vector<TokenEvent> Tokenize(std::string_view input, CsvTokenizerOptions options,
                                  ReadPattern pattern, bool* io_error = nullptr) {
-  const uint64_t newlines = static_cast<uint64_t>(std::count(input.begin(), input.end(), '\n'));
+  // Line ends: `\n`, `\r\n` and lone `\r` (a `\r\n` pair is one).
+  uint64_t newlines = 0;
+  for (size_t i = 0; i < input.size(); ++i) {
+    newlines += input[i] == '\r' || (input[i] == '\n' && (i == 0 || input[i - 1] != '\r'));
+  }
   CsvTokenizer tokenizer(MemoryReader(input, pattern), options);
   std::vector<TokenEvent> events;
   // Views handed out since the last kWillReuseBuffer, with a copy of their bytes.
@@ -190,12 +194,16 @@ std::vector<TokenEvent> ReferenceTokenize(std::string_view d) {
   const size_t n = d.size();
   size_t pos = d.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   uint64_t line = 1;
+  // A line ends at `\n`, `\r\n` or a lone `\r` (the record terminators).
+  auto ends_line = [&](size_t p) {
+    return d[p] == '\r' || (d[p] == '\n' && (p == 0 || d[p - 1] != '\r'));
+  };
   auto is_end_of_field = [&](size_t p) {
     return p == n || d[p] == ',' || d[p] == '\r' || d[p] == '\n';
   };
   for (;;) {
     while (pos < n && (d[pos] == '\r' || d[pos] == '\n')) {
-      if (d[pos] == '\n') ++line;
+      if (ends_line(pos)) ++line;
       ++pos;
     }
     if (pos == n) return events;
@@ -215,6 +223,7 @@ std::vector<TokenEvent> ReferenceTokenize(std::string_view d) {
             events.push_back(error);
             return events;
           }
+          const bool line_end = ends_line(pos);
           const char c = d[pos++];
           if (c == '"') {
             if (pos < n && d[pos] == '"') {
@@ -224,7 +233,7 @@ std::vector<TokenEvent> ReferenceTokenize(std::string_view d) {
             }
             break;
           }
-          if (c == '\n') ++line;
+          if (line_end) ++line;
           field += c;
         }
       }
@@ -244,7 +253,7 @@ std::vector<TokenEvent> ReferenceTokenize(std::string_view d) {
     if (pos == n) {
       record.end_offset = n;
     } else {
-      if (d[pos] == '\n') ++line;
+      if (ends_line(pos)) ++line;
       record.end_offset = ++pos;
     }
     events.push_back(std::move(record));

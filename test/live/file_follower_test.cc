@@ -104,6 +104,58 @@ TEST(FileFollowerTest, RotationDrainsTheOldFileThenReadsTheNewOne) {
   EXPECT_EQ(follower.generation(), 1u);
 }
 
+// Why a generation ended decides whether an unfinished last line is a row (only at the true
+// end of the input), so the follower says it.
+TEST(FileFollowerTest, SaysWhyAGenerationEnded) {
+  const std::string path = TempPath("log");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".1");
+  Append(path, "aaaa\n");
+  FileFollower follower(path, FollowEnd::kNever);
+  ASSERT_TRUE(follower.Open().ok());
+  std::string how;
+  ReadNow(follower, &how);
+  EXPECT_EQ(follower.ending(), GenerationEnd::kNone);
+  std::filesystem::resize_file(path, 0);
+  ReadNow(follower, &how);
+  EXPECT_EQ(how, "end");
+  EXPECT_EQ(follower.ending(), GenerationEnd::kTruncated);
+  ASSERT_TRUE(follower.NextGeneration().ok());
+  Append(path, "b\n");
+  ReadNow(follower, &how);
+  std::filesystem::rename(path, path + ".1");
+  Append(path, "c\n");
+  ReadNow(follower, &how);
+  EXPECT_EQ(follower.ending(), GenerationEnd::kReplaced);
+
+  FileFollower replay(path, FollowEnd::kAtEof);
+  ASSERT_TRUE(replay.Open().ok());
+  EXPECT_EQ(ReadNow(replay, &how), "c\n");
+  EXPECT_EQ(replay.ending(), GenerationEnd::kEnded);
+}
+
+// A followed directory's children follow the file they opened: a rename is the directory's
+// business (it knows the file under its new name), not a new generation.
+TEST(FileFollowerTest, FollowingTheDescriptorKeepsReadingARenamedFile) {
+  const std::string path = TempPath("log");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".1");
+  Append(path, "old1\n");
+  FileFollower follower(path, FollowEnd::kNever, FollowTarget::kDescriptor);
+  ASSERT_TRUE(follower.Open().ok());
+  const std::optional<FileIdentity> identity = follower.identity();
+  ASSERT_TRUE(identity.has_value());
+  std::string how;
+  EXPECT_EQ(ReadNow(follower, &how), "old1\n");
+  std::filesystem::rename(path, path + ".1");
+  Append(path, "new1\n");
+  Append(path + ".1", "old2\n");
+  EXPECT_EQ(ReadNow(follower, &how), "old2\n");
+  EXPECT_EQ(how, "wait");
+  EXPECT_EQ(follower.generation(), 0u);
+  EXPECT_EQ(follower.identity(), identity);
+}
+
 TEST(FileFollowerTest, ReplayEndsAtTheEndOfTheFile) {
   const std::string path = TempPath("log");
   std::filesystem::remove(path);
