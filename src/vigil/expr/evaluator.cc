@@ -165,23 +165,30 @@ Value ApplyBinary(ExprOp op, const Value& a, const Value& b, ValueArena& arena,
         return Value::Float(static_cast<double>(x) / static_cast<double>(y));
       case ExprOp::kFloorDiv:
         if (y == 0) break;
+        if (y == -1) return Value::Int(WrapSub(0, x));  // INT64_MIN / -1 would overflow.
         return Value::Int(FloorDivInt(x, y));
       case ExprOp::kMod:
         if (y == 0) break;
+        if (y == -1) return Value::Duration(0);
         return Value::Duration(FloorModInt(x, y));
       default: break;
     }
   }
   if (IsTimestampKind(ka) && kb == ValueKind::kDuration) {
-    if (op == ExprOp::kAdd) return ka == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(x + y)
-                                                                 : Value::DateTimeNaive(x + y);
-    if (op == ExprOp::kSub) return ka == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(x - y)
-                                                                 : Value::DateTimeNaive(x - y);
+    // Nanosecond arithmetic wraps like the int64 it is (no signed-overflow UB).
+    const int64_t sum = WrapAdd(x, y), difference = WrapSub(x, y);
+    if (op == ExprOp::kAdd) return ka == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(sum)
+                                                                 : Value::DateTimeNaive(sum);
+    if (op == ExprOp::kSub) return ka == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(difference)
+                                                                 : Value::DateTimeNaive(difference);
   }
   if (ka == ValueKind::kDuration && IsTimestampKind(kb) && op == ExprOp::kAdd) {
-    return kb == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(x + y) : Value::DateTimeNaive(x + y);
+    return kb == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(WrapAdd(x, y))
+                                         : Value::DateTimeNaive(WrapAdd(x, y));
   }
-  if (IsTimestampKind(ka) && ka == kb && op == ExprOp::kSub) return Value::Duration(x - y);
+  if (IsTimestampKind(ka) && ka == kb && op == ExprOp::kSub) {
+    return Value::Duration(WrapSub(x, y));
+  }
   if (ka == ValueKind::kDuration && kb == ValueKind::kInt && op == ExprOp::kMul) {
     return Value::Duration(WrapMul(x, b.as_int()));
   }

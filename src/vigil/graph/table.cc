@@ -1,10 +1,12 @@
 #include "vigil/graph/table.h"
 
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "vigil/common/saturating.h"
 #include "vigil/types/datetime.h"
 
 namespace vigil {
@@ -22,6 +24,23 @@ Table Failed(Status status) { return Table(ErrorNode(std::move(status))); }
 Status WithOperation(const std::string& operation, const Status& s) {
   if (s.message().rfind(operation + ":", 0) == 0) return s;
   return Status(s.code(), operation + ": " + s.message());
+}
+
+/// windowby appends columns of its own to the rows it groups (`_pw_window_start`, ...), and
+/// reduce reads them by name. An input column of the same name would be shadowed (or would
+/// shadow them): the user's values and the window's would silently mix. So such an input is
+/// rejected, naming the column; renaming it first (Table::rename) is the way out.
+Status CheckNoInternalNameClash(const Schema& input, std::initializer_list<const char*> internal,
+                                const char* what) {
+  for (const char* name : internal) {
+    if (input.Find(name)) {
+      return Status::Invalid(
+          "the input has a column named '{}', a name {} uses for its own column; rename the "
+          "input column first (e.g. with rename())",
+          name, what);
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -238,22 +257,36 @@ Status ResolveWindow(const Window& window, DType time_type, WindowAssignSpec& sp
     }
   }
   if (spec.ratio && window.kind == Window::Kind::kSliding) {
-    // duration = ratio * hop, used by the candidate range.
-    spec.duration = spec.hop * *spec.ratio;
+    // duration = ratio * hop. Only the float arithmetic reads it: integer windows given by a
+    // ratio compute their end as origin + (k + ratio) * hop (in 128 bits), and the product
+    // could overflow int64 here.
     spec.duration_f = spec.hop_f * static_cast<double>(*spec.ratio);
   }
-  bool positive = spec.float_arithmetic ? (spec.hop_f > 0 && spec.duration_f > 0)
-                                        : (spec.hop > 0 && spec.duration > 0);
+  if (spec.float_arithmetic) {
+    if (!std::isfinite(spec.hop_f) || !std::isfinite(spec.origin_f) ||
+        !std::isfinite(spec.duration_f)) {
+      return Status::Invalid("window hop, duration and origin must be finite");
+    }
+  }
+  const bool positive =
+      spec.float_arithmetic ? (spec.hop_f > 0 && spec.duration_f > 0)
+                            : (spec.hop > 0 && (spec.ratio ? *spec.ratio > 0 : spec.duration > 0));
   if (!positive) return Status::Invalid("window hop and duration must be positive");
+  if (window.kind == Window::Kind::kSliding) {
+    RETURN_NOT_OK(CheckWindowsPerRow(
+        window.hop->value(),
+        window.duration ? std::optional<Value>(window.duration->value()) : std::nullopt,
+        window.ratio));
+  }
+  // floor(duration / hop): at most kMaxWindowsPerRow now.
+  if (spec.ratio) {
+    spec.candidate_ratio = *spec.ratio;
+  } else if (spec.float_arithmetic) {
+    spec.candidate_ratio = static_cast<int64_t>(std::floor(spec.duration_f / spec.hop_f));
+  } else {
+    spec.candidate_ratio = spec.duration / spec.hop;  // Both positive: floor.
+  }
   return Status::OK();
-}
-
-/// A literal expression holding a time parameter (an int, float or duration).
-Expr TimeLiteral(const Value& v) {
-  auto node = std::make_shared<ExprNode>();
-  node->op = ExprOp::kLiteral;
-  node->literal = StoredValue(v);
-  return Expr(std::move(node));
 }
 
 /// Checks interval parameters (behavior delay/cutoff/shift, a temporal threshold) against the
@@ -280,19 +313,29 @@ Status CheckIntervalTypes(DType time_type,
       names, types);
 }
 
-/// a + b for two interval parameters of one time type (numbers or durations).
+/// a + b for two interval parameters of one time type (numbers or durations), saturating
+/// (see common/saturating.h).
 Value AddIntervals(const Value& a, const Value& b) {
   if (a.kind() == ValueKind::kFloat || b.kind() == ValueKind::kFloat) {
     return Value::Float(a.as_number() + b.as_number());
   }
-  if (a.kind() == ValueKind::kDuration) return Value::Duration(a.as_timestamp() + b.as_timestamp());
-  return Value::Int(a.as_int() + b.as_int());
+  if (a.kind() == ValueKind::kDuration) {
+    return Value::Duration(SaturatingAdd(a.as_timestamp(), b.as_timestamp()));
+  }
+  return Value::Int(SaturatingAdd(a.as_int(), b.as_int()));
 }
+
+/// An event-time column of a temporal operator, optionally shifted by an interval parameter.
+struct TimeExprSpec {
+  Expr expr;
+  std::optional<Value> shift;
+};
 
 /// A temporal operator node (cutoff, delay, forget) over `input`, which it leaves unchanged.
 /// `group_keys` (forget in windowby): forget whole windows, see TemporalSpec.
-Result<NodePtr> TemporalNode(NodeKind kind, const std::string& operation, const NodePtr& input,
-                             const Expr& threshold, const std::vector<Expr>& current_times,
+Result<std::shared_ptr<TableNode>> TemporalNode(NodeKind kind, const std::string& operation, const NodePtr& input,
+                             const TimeExprSpec& threshold,
+                             const std::vector<TimeExprSpec>& current_times,
                              const std::vector<Expr>& group_keys = {}, bool keep_results = true) {
   BindOptions options;
   options.context = operation;
@@ -301,17 +344,18 @@ Result<NodePtr> TemporalNode(NodeKind kind, const std::string& operation, const 
   node->operation = operation;
   node->inputs = {input};
   node->schema = input->schema;
-  ASSIGN_OR_RAISE(node->temporal.threshold, BindExpr(threshold, input->schema, options));
-  for (const Expr& e : current_times) {
-    ASSIGN_OR_RAISE(BoundExpr bound, BindExpr(e, input->schema, options));
-    node->temporal.current_times.push_back(std::move(bound));
+  ASSIGN_OR_RAISE(node->temporal.threshold.expr, BindExpr(threshold.expr, input->schema, options));
+  node->temporal.threshold.shift = threshold.shift;
+  for (const TimeExprSpec& e : current_times) {
+    ASSIGN_OR_RAISE(BoundExpr bound, BindExpr(e.expr, input->schema, options));
+    node->temporal.current_times.push_back(TimeExpr{std::move(bound), e.shift});
   }
   for (const Expr& e : group_keys) {
     ASSIGN_OR_RAISE(BoundExpr bound, BindExpr(e, input->schema, options));
     node->temporal.group_keys.push_back(std::move(bound));
   }
   node->temporal.keep_results = keep_results;
-  return NodePtr(std::move(node));
+  return node;
 }
 
 /// The delay and cutoff a behavior means for a tumbling/sliding window; exactly_once(shift)
@@ -319,12 +363,14 @@ Result<NodePtr> TemporalNode(NodeKind kind, const std::string& operation, const 
 struct ResolvedBehavior {
   std::optional<Value> delay, cutoff;
   bool keep_results = true;
+  Behavior::CutoffClock cutoff_clock = Behavior::CutoffClock::kPerCommit;
 };
 
 Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window& window,
                                          DType time_type) {
   RETURN_NOT_OK(behavior.status);
   ResolvedBehavior r;
+  r.cutoff_clock = behavior.cutoff_clock;
   if (behavior.kind == Behavior::Kind::kCommon) {
     std::vector<std::pair<std::string, Value>> params;
     if (behavior.delay) params.emplace_back("behavior.delay", behavior.delay->value());
@@ -341,13 +387,14 @@ Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window&
   Value duration;
   if (window.duration) {
     duration = window.duration->value();
-  } else {  // sliding(hop, ratio=r): duration = r * hop.
+  } else {  // sliding(hop, ratio=r): duration = r * hop, saturating like the window's end.
     const Value& hop = window.hop->value();
     const int64_t ratio = window.ratio.value_or(1);
     duration = hop.kind() == ValueKind::kFloat
                    ? Value::Float(hop.as_float() * static_cast<double>(ratio))
-               : hop.kind() == ValueKind::kDuration ? Value::Duration(hop.as_timestamp() * ratio)
-                                                    : Value::Int(hop.as_int() * ratio);
+               : hop.kind() == ValueKind::kDuration
+                   ? Value::Duration(SaturatingMul(hop.as_timestamp(), ratio))
+                   : Value::Int(SaturatingMul(hop.as_int(), ratio));
   }
   // No shift is a zero interval of the duration's type.
   const Value zero = duration.kind() == ValueKind::kFloat      ? Value::Float(0)
@@ -363,29 +410,39 @@ Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window&
 /// Appends windowby's behavior operators after the window assignment `assigned`, in
 /// Pathway's order (SEMANTICS.md §2.3): cutoff (ignore late pairs), delay (hold pairs until
 /// now >= start + delay), forget (retract pairs once now >= end + cutoff). Returns the node the
-/// groupby reads.
+/// groupby reads. Thresholds are the window bounds shifted (saturating) by the parameters.
 Result<NodePtr> AddBehaviorNodes(const NodePtr& assigned, const Expr& time,
                                  const ResolvedBehavior& b) {
   NodePtr last = assigned;
   const Expr start = col("_pw_window_start"), end = col("_pw_window_end");
   if (b.cutoff) {
-    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kCutoff, "windowby", last,
-                                       end + TimeLiteral(*b.cutoff), {time}));
+    ASSIGN_OR_RAISE(std::shared_ptr<TableNode> cutoff,
+                    TemporalNode(NodeKind::kCutoff, "windowby", last, {end, *b.cutoff},
+                                 {{time, std::nullopt}}));
+    if (b.cutoff_clock == Behavior::CutoffClock::kReadingOrder) {
+      // The (row, window) pairs of one input row share _pw_original_id.
+      BindOptions options;
+      options.context = "windowby";
+      cutoff->temporal.reading_order = true;
+      ASSIGN_OR_RAISE(cutoff->temporal.row_identity,
+                      BindExpr(col("_pw_original_id"), cutoff->schema, options));
+    }
+    last = std::move(cutoff);
   }
   if (b.delay) {
-    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kDelay, "windowby", last,
-                                       start + TimeLiteral(*b.delay), {time}));
+    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kDelay, "windowby", last, {start, *b.delay},
+                                       {{time, std::nullopt}}));
   }
   if (b.cutoff) {
     // Pathway rewrites a released pair's time to max(t, start + delay) before forgetting,
     // and forget's "now" follows that time.
-    std::vector<Expr> current = {time};
-    if (b.delay) current.push_back(start + TimeLiteral(*b.delay));
+    std::vector<TimeExprSpec> current = {{time, std::nullopt}};
+    if (b.delay) current.push_back({start, *b.delay});
     // A window is the group of (start, end, instance); all its pairs share end + cutoff, so
     // forget drops windows whole.
-    ASSIGN_OR_RAISE(last,
-                    TemporalNode(NodeKind::kForget, "windowby", last, end + TimeLiteral(*b.cutoff),
-                                 current, {start, end, col("_pw_instance")}, b.keep_results));
+    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kForget, "windowby", last, {end, *b.cutoff},
+                                       current, {start, end, col("_pw_instance")},
+                                       b.keep_results));
   }
   return last;
 }
@@ -565,6 +622,15 @@ GroupedTable Table::windowby(const Expr& time, const Window& window, std::option
     g.status_ = WithOperation("windowby", bound_time.status());
     return g;
   }
+  if (Status clash = CheckNoInternalNameClash(
+          schema(),
+          {"_pw_window", "_pw_window_start", "_pw_window_end", "_pw_instance", "_pw_original_id",
+           "_pw_window_location", "_pw_key"},
+          "windowby");
+      !clash.ok()) {
+    g.status_ = WithOperation("windowby", clash);
+    return g;
+  }
   if (window.kind == Window::Kind::kSession) {
     // Sessions ignore behaviors entirely, as Pathway's _SessionWindow._apply does.
     return SessionWindowby(node_, std::move(*bound_time), window, instance);
@@ -651,8 +717,8 @@ Table PlainTemporal(const Table& table, NodeKind kind, const std::string& operat
   }
   Status types = CheckIntervalTypes(bound_time->type, {{"threshold", threshold.value()}});
   if (!types.ok()) return Failed(WithOperation(operation, types));
-  auto node =
-      TemporalNode(kind, operation, table.node(), time + TimeLiteral(threshold.value()), {time});
+  auto node = TemporalNode(kind, operation, table.node(), {time, threshold.value()},
+                           {{time, std::nullopt}});
   if (!node.ok()) return Failed(WithOperation(operation, node.status()));
   return Table(std::move(*node));
 }
@@ -673,13 +739,27 @@ Table Table::forget(const Expr& time, TimeParam threshold) const {
 
 namespace {
 
+/// The prefix of the group row's reducer columns: `__reducer_`, with more leading
+/// underscores while a grouping column's name starts with it, so a reducer's column can
+/// never be confused with a key column a user happened to name `__reducer_0`.
+std::string ReducerColumnPrefix(const std::vector<std::string>& key_names) {
+  std::string prefix = "__reducer_";
+  auto clashes = [&] {
+    return std::any_of(key_names.begin(), key_names.end(),
+                       [&](const std::string& k) { return k.rfind(prefix, 0) == 0; });
+  };
+  while (clashes()) prefix = "_" + prefix;
+  return prefix;
+}
+
 /// Rewrites a reduce() output expression: reducer calls become references to the columns
-/// `__reducer_<i>` of the group row (their specs collected in `reducers`), and key aliases
-/// become key names.
+/// `<reducer_prefix><i>` of the group row (their specs collected in `reducers`), and key
+/// aliases become key names.
 Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
                             const BindOptions& input_options,
                             const std::vector<std::pair<std::string, size_t>>& aliases,
                             const std::vector<std::string>& key_names,
+                            const std::string& reducer_prefix,
                             std::vector<ReducerSpec>& reducers,
                             std::vector<std::vector<BoundExpr>>& reducer_args) {
   const ExprNode& node = e.node();
@@ -704,7 +784,7 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
     }
     reducers.push_back(spec);
     reducer_args.push_back(std::move(args));
-    return col(fmt::format("__reducer_{}", reducers.size() - 1));
+    return col(fmt::format("{}{}", reducer_prefix, reducers.size() - 1));
   }
   if (node.op == ExprOp::kColumn) {
     for (const auto& [alias, index] : aliases) {
@@ -721,8 +801,8 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
   if (node.args.empty()) return e;
   auto copy = std::make_shared<ExprNode>(node);
   for (Expr& arg : copy->args) {
-    auto planned = PlanReduceExpr(arg, input_schema, input_options, aliases, key_names, reducers,
-                                  reducer_args);
+    auto planned = PlanReduceExpr(arg, input_schema, input_options, aliases, key_names,
+                                  reducer_prefix, reducers, reducer_args);
     if (!planned.ok()) return planned.status();
     arg = std::move(*planned);
   }
@@ -749,6 +829,7 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     spec.keys.push_back(std::move(*bound));
   }
   spec.shard_key = shard_key;
+  const std::string reducer_prefix = ReducerColumnPrefix(key_names);
   std::vector<Expr> planned;
   std::set<std::string> seen;
   for (const auto& c : columns) {
@@ -760,7 +841,7 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
       return Failed(Status::Invalid("reduce: column '{}' given twice", c.name));
     }
     auto p = PlanReduceExpr(c.expr, input_->schema, input_options, key_aliases, key_names,
-                            spec.reducers, spec.reducer_args);
+                            reducer_prefix, spec.reducers, spec.reducer_args);
     if (!p.ok()) return Failed(WithOperation("reduce", p.status()));
     planned.push_back(std::move(*p));
   }
@@ -786,7 +867,7 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     }
   }
   for (size_t r = 0; r < spec.reducers.size(); ++r) {
-    group_row.Add({fmt::format("__reducer_{}", r), ReducerResultType(spec.reducers[r]), false,
+    group_row.Add({fmt::format("{}{}", reducer_prefix, r), ReducerResultType(spec.reducers[r]), false,
                    std::nullopt});
   }
   BindOptions output_options;

@@ -1,5 +1,10 @@
 #include "vigil/graph/window.h"
 
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
 #include "vigil/graph/table.h"
 #include "vigil/types/datetime.h"
 
@@ -13,6 +18,46 @@ TimeParam datetime_naive(const std::string& text) {
 TimeParam datetime_utc(const std::string& text) {
   auto ns = ParseDateTime(text, true);
   return TimeParam(ns ? Value::DateTimeUtc(*ns) : Value::Error());
+}
+
+std::optional<int64_t> WindowsPerRow(const Value& hop, const std::optional<Value>& duration,
+                                     std::optional<int64_t> ratio) {
+  if (ratio) {
+    if (*ratio <= 0) return std::nullopt;
+    return *ratio;
+  }
+  if (!duration) return std::nullopt;
+  const ValueKind h = hop.kind(), d = duration->kind();
+  if (h == ValueKind::kDuration && d == ValueKind::kDuration) {
+    const int64_t hop_ns = hop.as_timestamp(), duration_ns = duration->as_timestamp();
+    if (hop_ns <= 0 || duration_ns <= 0) return std::nullopt;
+    // ceil(duration / hop) without overflow: both are positive.
+    return duration_ns / hop_ns + (duration_ns % hop_ns != 0 ? 1 : 0);
+  }
+  if (!hop.is_numeric() || !duration->is_numeric()) return std::nullopt;
+  if (h == ValueKind::kInt && d == ValueKind::kInt) {
+    const int64_t hop_i = hop.as_int(), duration_i = duration->as_int();
+    if (hop_i <= 0 || duration_i <= 0) return std::nullopt;
+    return duration_i / hop_i + (duration_i % hop_i != 0 ? 1 : 0);
+  }
+  const double hop_f = hop.as_number(), duration_f = duration->as_number();
+  if (!(hop_f > 0) || !(duration_f > 0)) return std::nullopt;
+  const double windows = std::ceil(duration_f / hop_f);
+  // Anything at or above 2^63 (including an infinite ratio) saturates.
+  if (!(windows < 9223372036854775808.0)) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(windows);
+}
+
+Status CheckWindowsPerRow(const Value& hop, const std::optional<Value>& duration,
+                          std::optional<int64_t> ratio) {
+  const std::optional<int64_t> windows = WindowsPerRow(hop, duration, ratio);
+  if (!windows || *windows <= kMaxWindowsPerRow) return Status::OK();
+  return Status::Invalid(
+      "sliding window with hop {} and {} puts every row in {} windows; at most {} windows per "
+      "row are supported (make the hop larger or the duration shorter)",
+      FormatValue(hop), ratio ? fmt::format("ratio {}", *ratio)
+                              : fmt::format("duration {}", FormatValue(*duration)),
+      *windows, kMaxWindowsPerRow);
 }
 
 namespace temporal {
@@ -36,6 +81,11 @@ Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<i
   w.origin = origin;
   if (duration.has_value() == ratio.has_value()) {
     w.status = Status::Invalid("sliding(): exactly one of duration and ratio must be given");
+  } else {
+    // Checked here so that a front can read the error before building a graph, and again
+    // by windowby (Window's fields are public).
+    w.status = CheckWindowsPerRow(
+        hop.value(), duration ? std::optional<Value>(duration->value()) : std::nullopt, ratio);
   }
   return w;
 }

@@ -38,6 +38,25 @@ class TimeParam {
 TimeParam datetime_naive(const std::string& text);
 TimeParam datetime_utc(const std::string& text);
 
+/// The most windows one row may fall in (Vigil's bound, not Pathway's): a sliding window puts
+/// every row in ceil(duration / hop) windows, so a huge ratio (`sliding(1, 1000000)`) would
+/// turn each input row into a million (row, window) pairs, allocating until the process runs
+/// out of memory. windowby rejects such a window when the graph is built (a
+/// Status::Invalid naming the ratio), before any row is read; fronts can check their
+/// parameters against this constant first (the CLI's `--window` / `--hop`).
+inline constexpr int64_t kMaxWindowsPerRow = 10000;
+
+/// How many windows of `sliding(hop, duration)` contain one point: ceil(duration / hop), or
+/// `ratio` for sliding(hop, ratio=...). Parameters must be of one family (ints/floats, or
+/// durations); returns nullopt when they are not, or are not positive (windowby reports
+/// those with their own errors). Saturates at INT64_MAX.
+std::optional<int64_t> WindowsPerRow(const Value& hop, const std::optional<Value>& duration,
+                                     std::optional<int64_t> ratio);
+
+/// OK, or the Invalid status windowby returns when WindowsPerRow exceeds kMaxWindowsPerRow.
+Status CheckWindowsPerRow(const Value& hop, const std::optional<Value>& duration,
+                          std::optional<int64_t> ratio);
+
 /// A window definition for windowby: tumbling, sliding, session or intervals_over.
 struct Window {
   enum class Kind { kTumbling, kSliding, kSession, kIntervalsOver };
@@ -65,6 +84,21 @@ struct Window {
 /// the time column's type there, like the window's.
 struct Behavior {
   enum class Kind { kCommon, kExactlyOnce };
+  /// Which "now" the cutoff compares a (row, window) pair's threshold (window end + cutoff)
+  /// with. See ops/temporal/README.md, "The reading-order clock".
+  enum class CutoffClock {
+    /// Pathway's rule (the default): the latest event time of the *earlier commits*, so a
+    /// commit is judged as a whole and rows of one commit are never late relative to each
+    /// other. The accepted rows depend on how the input was cut into commits.
+    kPerCommit,
+    /// A Vigil extension: the latest event time among the pairs that came *before* this
+    /// one in reading order (rows in batch order within a commit, commits in order), the
+    /// pair's own row excluded. The accepted rows depend only on the order of the rows,
+    /// never on commit boundaries, so a replay in big commits and a live follower in tiny
+    /// ones agree. Forgetting and exactly_once emission stay consistent: a window forgotten
+    /// or emitted is one that no later row can enter.
+    kReadingOrder,
+  };
   Kind kind = Kind::kCommon;
   /// kCommon: a window's first result waits until now >= window_start + delay.
   std::optional<TimeParam> delay;
@@ -75,6 +109,9 @@ struct Behavior {
   bool keep_results = true;
   /// kExactlyOnce: each window is emitted once, when now >= window_end + shift.
   std::optional<TimeParam> shift;
+  /// Both kinds: see CutoffClock. Set it on the value the builders return:
+  /// `auto b = temporal::exactly_once_behavior(5); b.cutoff_clock = ...kReadingOrder;`.
+  CutoffClock cutoff_clock = CutoffClock::kPerCommit;
   Status status;  ///< A behavior built with inconsistent arguments carries the error here.
 };
 

@@ -3,12 +3,60 @@
 namespace vigil {
 
 CutoffOperator::CutoffOperator(std::string name, const TemporalSpec& spec, size_t num_columns)
-    : Operator(std::move(name)), time_columns_(spec), out_(num_columns) {}
+    : Operator(std::move(name)),
+      time_columns_(spec),
+      out_(num_columns),
+      reading_order_(spec.reading_order) {
+  if (reading_order_ && spec.row_identity) row_identity_.emplace(*spec.row_identity);
+}
+
+/// Decides keep_[i] for every row, advancing the clock row by row.
+void CutoffOperator::JudgeInReadingOrder(const Batch& batch) {
+  const auto& thresholds = time_columns_.thresholds();
+  const auto& times = time_columns_.current_times();
+  const std::vector<Value>* identities = nullptr;
+  if (row_identity_) {
+    identity_arena_.Reset();
+    identities = &row_identity_->Evaluate(batch, identity_arena_);
+  }
+  keep_.resize(batch.num_rows());
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    const Value* identity = identities != nullptr ? &(*identities)[i] : nullptr;
+    const Key row = identity != nullptr && identity->kind() == ValueKind::kPointer
+                        ? identity->as_pointer()
+                        : batch.ids[i];
+    if (!has_current_row_ || !(row == current_row_)) {
+      // A new input row: the previous one is now "before" everything that follows.
+      now_.Advance(current_row_time_);
+      current_row_time_.Reset();
+      current_row_ = row;
+      has_current_row_ = true;
+    }
+    for (const auto* column : times) current_row_time_.Advance((*column)[i]);
+    const bool late = now_.Reached(thresholds[i]);
+    num_late_ += late ? 1 : 0;
+    keep_[i] = late ? 0 : 1;
+  }
+}
 
 void CutoffOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  time_columns_.Evaluate(batch, commit_times_);
+  time_columns_.Evaluate(batch, reading_order_ ? nullptr : &commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
+  if (reading_order_) {
+    const size_t late_before = num_late_;
+    JudgeInReadingOrder(batch);
+    if (num_late_ == late_before) {
+      Emit(batch, time);  // Nothing late: forward the batch itself, without copying.
+      return;
+    }
+    out_.Clear();
+    for (size_t i = 0; i < batch.num_rows(); ++i) {
+      if (keep_[i]) out_.AppendRowFrom(batch, i);
+    }
+    Emit(out_, time);
+    return;
+  }
   const auto& thresholds = time_columns_.thresholds();
   const size_t n = batch.num_rows();
   size_t first_late = 0;
@@ -29,7 +77,9 @@ void CutoffOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
 }
 
 void CutoffOperator::OnCommitEnd(Time /*time*/, bool /*end_of_input*/) {
-  commit_times_.Finish(now_);
+  // Reading order: the clock moves row by row, and the last row of the commit is folded in
+  // when the next row arrives (a row's windows never straddle commits).
+  if (!reading_order_) commit_times_.Finish(now_);
 }
 
 }  // namespace vigil

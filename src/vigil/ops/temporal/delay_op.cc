@@ -7,7 +7,7 @@ DelayOperator::DelayOperator(std::string name, const TemporalSpec& spec, size_t 
 
 void DelayOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  time_columns_.Evaluate(batch, commit_times_);
+  time_columns_.Evaluate(batch, &commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
   const auto& thresholds = time_columns_.thresholds();
   // "now" only grows, so a row already due under the previous "now" is due at the end of

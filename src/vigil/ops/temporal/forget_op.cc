@@ -22,7 +22,7 @@ void ForgetOperator::ForgetKeys() {
 
 void ForgetOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   if (batch.empty()) return;
-  time_columns_.Evaluate(batch, commit_times_);
+  time_columns_.Evaluate(batch, &commit_times_);
   if (!time_columns_.errors().empty()) ReportExpressionErrors(time_columns_.errors());
   Emit(batch, time);
   const auto& thresholds = time_columns_.thresholds();

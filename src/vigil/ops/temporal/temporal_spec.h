@@ -1,10 +1,22 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "vigil/expr/bound_expr.h"
+#include "vigil/types/value.h"
 
 namespace vigil {
+
+/// An event time read from a row: `expr`, plus `shift` when given (`_pw_window_end` + cutoff).
+/// The sum is computed by the temporal operator, not by the expression evaluator, because it
+/// must saturate: integer and datetime sums clamp to the int64 range (common/saturating.h), so
+/// a window ending near 2^63 stays "far in the future" instead of wrapping to the past. Float
+/// sums are plain IEEE additions. `shift` is an int, float or duration (never a string).
+struct TimeExpr {
+  BoundExpr expr;
+  std::optional<Value> shift;
+};
 
 /// How a temporal operator (cutoff, delay buffer, forget) reads the rows it judges, fixed at
 /// graph-build time. Pathway's time-column operators take the same two extractors.
@@ -15,11 +27,11 @@ namespace vigil {
 /// operator's input, so one operator serves windowby behaviors and the plain-table methods
 /// (ignore_late, buffer, forget).
 struct TemporalSpec {
-  BoundExpr threshold;
+  TimeExpr threshold;
   /// The row's current time is the largest of these values. Windowby's forget step needs
   /// two: Pathway rewrites a released pair's time column to max(t, window_start + delay)
   /// before forgetting, and "now" of forgetting follows the rewritten time.
-  std::vector<BoundExpr> current_times;
+  std::vector<TimeExpr> current_times;
   /// Forget only, set by windowby: remember and forget whole groups of the downstream
   /// groupby (windows, identified by these key values) instead of single rows, so memory is
   /// one row per live window rather than every row of it. Valid because every row of a
@@ -29,6 +41,13 @@ struct TemporalSpec {
   /// With group_keys, Pathway's keep_results: forgetting frees the window and keeps its
   /// result row (true) or retracts it (false).
   bool keep_results = true;
+  /// Cutoff only: judge each row against the latest current time of the rows before it in
+  /// reading order instead of the earlier commits (Behavior::CutoffClock::kReadingOrder,
+  /// see README.md). `row_identity` (windowby: `_pw_original_id`) groups the consecutive
+  /// (row, window) pairs of one input row, which must not judge each other; without it
+  /// every row is its own.
+  bool reading_order = false;
+  std::optional<BoundExpr> row_identity;
 };
 
 }  // namespace vigil

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "vigil/common/saturating.h"
 #include "vigil/types/datetime.h"
 
 namespace vigil {
@@ -18,18 +19,6 @@ bool IsDatetime(TypeKind k) {
   return k == TypeKind::kDateTimeNaive || k == TypeKind::kDateTimeUtc;
 }
 
-/// Integer arithmetic that saturates instead of overflowing: window ranges near the ends of
-/// the int64 axis clamp to it rather than wrap around.
-int64_t SaturatingAdd(int64_t a, int64_t b) {
-  int64_t r;
-  if (!__builtin_add_overflow(a, b, &r)) return r;
-  return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-}
-int64_t SaturatingSub(int64_t a, int64_t b) {
-  int64_t r;
-  if (!__builtin_sub_overflow(a, b, &r)) return r;
-  return b < 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-}
 /// a + b with two's-complement wrap-around (Pathway's i64 arithmetic), without signed UB.
 int64_t WrappingAdd(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));

@@ -42,7 +42,11 @@ SessionAssignOperator::SessionAssignOperator(std::string name, const SessionAssi
 bool SessionAssignOperator::Connected(const Value& prev, const Value& next) const {
   if (spec_.predicate) return spec_.predicate(prev, next);
   if (spec_.float_gap) return next.as_number() - prev.as_number() < spec_.max_gap_f;
-  return next.as_timestamp() - prev.as_timestamp() < spec_.max_gap;
+  // next >= prev (rows are sorted by time), so a difference that overflows int64 is larger
+  // than any gap: not connected (and no signed overflow).
+  int64_t gap;
+  if (__builtin_sub_overflow(next.as_timestamp(), prev.as_timestamp(), &gap)) return false;
+  return gap < spec_.max_gap;
 }
 
 void SessionAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time /*time*/) {

@@ -1,17 +1,30 @@
 #include "vigil/ops/window/window_assign_op.h"
 
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 namespace vigil {
 
 namespace {
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
+__extension__ typedef __int128 Wide;  // __extension__: GCC's 128-bit int under -Wpedantic.
+
+Wide FloorDiv(Wide a, Wide b) {
+  Wide q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
+
+/// A 128-bit window bound clamped to the int64 range (see the class comment).
+int64_t Clamp(Wide v) {
+  if (v > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
+  if (v < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
+/// |k| below 2^53: every integer window index is exact in a double.
+constexpr double kMaxExactIndex = 9007199254740992.0;
 }  // namespace
 
 WindowAssignOperator::WindowAssignOperator(std::string name, const WindowAssignSpec& spec,
@@ -24,18 +37,21 @@ WindowAssignOperator::WindowAssignOperator(std::string name, const WindowAssignS
   out_ = Batch(input_columns_ + 4);
 }
 
-void WindowAssignOperator::AssignWindows(const Value& t) {
+bool WindowAssignOperator::AssignWindows(const Value& t) {
   starts_.clear();
   ends_.clear();
   indexes_.clear();
   // Pathway numbers a row's windows before dropping those that start before an explicit
   // origin (the filter runs after the engine's assignment), so indexes count them too.
   int64_t index = -1;
+  const int64_t ratio = spec_.candidate_ratio;
   if (spec_.float_arithmetic) {
     const double time = t.as_number();
     const double hop = spec_.hop_f, origin = spec_.origin_f;
-    const int64_t last_k = static_cast<int64_t>(std::floor((time - origin) / hop)) + 1;
-    const int64_t ratio = static_cast<int64_t>(std::floor(spec_.duration_f / hop));
+    const double quotient = std::floor((time - origin) / hop);
+    // Also false for NaN and infinities.
+    if (!(std::fabs(quotient) < kMaxExactIndex)) return false;
+    const int64_t last_k = static_cast<int64_t>(quotient) + 1;
     for (int64_t k = last_k - ratio - 2; k <= last_k; ++k) {
       const double start = hop * static_cast<double>(k) + origin;
       const double end = spec_.ratio ? hop * static_cast<double>(k + *spec_.ratio) + origin
@@ -47,22 +63,23 @@ void WindowAssignOperator::AssignWindows(const Value& t) {
       starts_.push_back(Value::Float(start));
       ends_.push_back(Value::Float(end));
     }
-    return;
+    return true;
   }
-  const int64_t time = t.as_timestamp();  // Same bits as as_int() for ints.
-  const int64_t hop = spec_.hop, origin = spec_.origin;
-  const int64_t last_k = FloorDiv(time - origin, hop) + 1;
-  const int64_t ratio = FloorDiv(spec_.duration, hop);
-  auto make = [&](int64_t v) {
+  // |time - origin| < 2^64 and hop >= 1, so |k| <= 2^64 + kMaxWindowsPerRow and every
+  // product below stays far inside 128 bits.
+  const Wide time = t.as_timestamp();  // Same bits as as_int() for ints.
+  const Wide hop = spec_.hop, origin = spec_.origin;
+  const Wide last_k = FloorDiv(time - origin, hop) + 1;
+  auto make = [&](Wide v) {
     switch (spec_.bound_kind) {
-      case ValueKind::kDateTimeNaive: return Value::DateTimeNaive(v);
-      case ValueKind::kDateTimeUtc: return Value::DateTimeUtc(v);
-      default: return Value::Int(v);
+      case ValueKind::kDateTimeNaive: return Value::DateTimeNaive(Clamp(v));
+      case ValueKind::kDateTimeUtc: return Value::DateTimeUtc(Clamp(v));
+      default: return Value::Int(Clamp(v));
     }
   };
-  for (int64_t k = last_k - ratio - 2; k <= last_k; ++k) {
-    const int64_t start = origin + k * hop;
-    const int64_t end = spec_.ratio ? origin + (k + *spec_.ratio) * hop : start + spec_.duration;
+  for (Wide k = last_k - ratio - 2; k <= last_k; ++k) {
+    const Wide start = origin + k * hop;
+    const Wide end = spec_.ratio ? origin + (k + *spec_.ratio) * hop : start + spec_.duration;
     if (!(start <= time && time < end)) continue;
     ++index;
     if (spec_.origin_explicit && start < origin) continue;
@@ -70,6 +87,7 @@ void WindowAssignOperator::AssignWindows(const Value& t) {
     starts_.push_back(make(start));
     ends_.push_back(make(end));
   }
+  return true;
 }
 
 void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
@@ -79,7 +97,7 @@ void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time tim
       instance_evaluator_ ? &instance_evaluator_->Evaluate(batch, scratch_arena_) : nullptr;
   out_.Clear();
   const size_t n = batch.num_rows();
-  size_t bad_times = 0;
+  size_t bad_times = 0, unplaceable_times = 0;
   for (size_t i = 0; i < n; ++i) {
     const Value& t = times[i];
     const bool usable = spec_.float_arithmetic ? t.is_numeric()
@@ -90,7 +108,10 @@ void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time tim
       ++bad_times;
       continue;
     }
-    AssignWindows(t);
+    if (!AssignWindows(t)) {
+      ++unplaceable_times;
+      continue;
+    }
     const Value instance = instances ? (*instances)[i] : Value::None();
     for (size_t w = 0; w < starts_.size(); ++w) {
       for (size_t c = 0; c < input_columns_; ++c) out_.columns[c].push_back(batch.columns[c][i]);
@@ -109,6 +130,12 @@ void WindowAssignOperator::OnBatch(size_t /*port*/, const Batch& batch, Time tim
     context().ReportEngineError(
         name(), fmt::format("{} row(s) with a None or Error time were left out of windowby",
                             bad_times));
+  }
+  if (unplaceable_times > 0) {
+    context().ReportEngineError(
+        name(), fmt::format("{} row(s) whose float time is too far from the window origin (or "
+                            "not finite) to have a window were left out of windowby",
+                            unplaceable_times));
   }
   Emit(out_, time);
 }

@@ -21,6 +21,9 @@ struct WindowAssignSpec {
   double hop_f = 0, duration_f = 0, origin_f = 0;
   /// sliding(hop, ratio=r): end = origin + (k + r) * hop instead of start + duration.
   std::optional<int64_t> ratio;
+  /// floor(duration / hop) (or the ratio): the candidate range is this plus 3 windows long.
+  /// At most kMaxWindowsPerRow (graph/window.h), so the work per row is bounded.
+  int64_t candidate_ratio = 0;
   /// With an explicit origin, windows starting before it are dropped (Pathway's rule).
   bool origin_explicit = false;
 };
@@ -35,14 +38,24 @@ struct WindowAssignSpec {
 /// Candidate windows follow Pathway's arithmetic (SEMANTICS.md §1.2): with
 /// last_k = floor((t - origin) / hop) + 1 and ratio = floor(duration / hop), every k in
 /// [last_k - ratio - 2, last_k] whose window contains t, in increasing k.
+///
+/// Edges of the 64-bit range: integer and datetime windows are computed in 128-bit
+/// arithmetic, so membership (start <= t < end) is exact for every time and parameter; a
+/// bound beyond the int64 range (a window ending after 2^63 - 1, or starting before -2^63)
+/// is clamped to it in `_pw_window_start/_end`. Clamping keeps windows distinct (a window
+/// is shorter than 2^64, so at most one of its bounds is clamped) and every row in its
+/// windows. Float windows need k exact: a float time whose (t - origin) / hop is not finite
+/// or at least 2^53 in magnitude has no well-defined window and is left out and reported,
+/// like a None time.
 class WindowAssignOperator final : public Operator {
  public:
   WindowAssignOperator(std::string name, const WindowAssignSpec& spec, size_t input_columns);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
 
  private:
-  /// Appends the windows of one time value to `starts_`/`ends_` (as values).
-  void AssignWindows(const Value& t);
+  /// Appends the windows of one time value to `starts_`/`ends_` (as values); false when the
+  /// time has no well-defined window (a float too far from the origin, see above).
+  bool AssignWindows(const Value& t);
 
   const WindowAssignSpec& spec_;
   size_t input_columns_;
