@@ -64,7 +64,7 @@ void AddRows(const Batch& batch, std::vector<std::string>& rows) {
 
 void AppendToFile(const std::string& path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  VIGIL_CHECK_GE(fd, 0);
+  VIGIL_CHECK_LE(0, fd);
   VIGIL_CHECK_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
   ::close(fd);
 }
@@ -73,12 +73,16 @@ void AppendToFile(const std::string& path, std::string_view bytes) {
 /// its terminator was written. What follows is an unfinished record, or blank line ends.
 size_t CompletePrefix(std::string_view content) {
   size_t position = 0;
-  CsvTokenizer tokenizer([content, position](char* dest, size_t size) mutable -> Result<size_t> {
-    const size_t n = std::min(size, content.size() - position);
-    std::copy_n(content.data() + position, n, dest);
-    position += n;
-    return n;
-  });
+  CsvTokenizerOptions options;
+  options.chunk_bytes = 4096;  // Inputs are small: no 1 MiB buffers per run.
+  CsvTokenizer tokenizer(
+      [content, position](char* dest, size_t size) mutable -> Result<size_t> {
+        const size_t n = std::min(size, content.size() - position);
+        std::copy_n(content.data() + position, n, dest);
+        position += n;
+        return n;
+      },
+      options);
   const bool ends_with_terminator =
       !content.empty() && (content.back() == '\n' || content.back() == '\r');
   size_t complete = 0;
@@ -194,6 +198,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CsvSourceOptions static_options;
     static_options.error_log = &static_errors;
     static_options.batch_rows = 4096;
+    static_options.chunk_bytes = 4096;
     auto reading = CsvSource::Make(file, FuzzSchema(), static_options);
     VIGIL_CHECK(reading.ok());
     VIGIL_CHECK((*reading)->Open().ok());

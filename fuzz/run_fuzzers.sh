@@ -14,7 +14,8 @@ jobs=$3
 shift 3
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(csv_tokenizer_fuzz csv_source_fuzz value_parser_fuzz markdown_fuzz jsonlines_fuzzer)
+  targets=(csv_tokenizer_fuzz csv_source_fuzz value_parser_fuzz markdown_fuzz jsonlines_fuzzer
+           csv_live_fuzz)
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

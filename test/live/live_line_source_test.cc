@@ -145,6 +145,52 @@ TEST(LiveLineSourceTest, UnfinishedLineAtTruncationIsReportedNotCounted) {
   EXPECT_EQ(texts, (std::vector<std::string>{"one", "3"}));
 }
 
+// Issue 8, defect 1 checked for the line readers: a stop at the row limit never drops a line
+// (LineSource parses every line of a piece before the limit is looked at).
+TEST(LiveLineSourceTest, RowLimitStopsNeverDropLines) {
+  const std::string path = TempPath("in.jsonl");
+  std::filesystem::remove(path);
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text.append("{\"user\": \"u").append(std::to_string(i % 7)).append("\", \"n\": ");
+    text.append(std::to_string(i)).append("}\n");
+  }
+  Append(path, text);
+  std::vector<std::string> expected;
+  std::vector<Key> expected_ids;
+  auto whole = JsonLinesLive(path, FollowEnd::kAtEof);
+  while (ReadNow(*whole, expected, &expected_ids) != LiveRead::kEnded) {
+  }
+  ASSERT_EQ(expected.size(), 2000u);
+  for (const size_t chunk : {size_t{7}, size_t{100}, size_t{1} << 20}) {
+    for (const size_t max_rows : {size_t{1}, size_t{3}, size_t{64}}) {
+      auto lines = LineSource::MakeJsonLines("", kSchema);
+      ASSERT_TRUE(lines.ok());
+      LiveLineOptions options;
+      options.follow_end = FollowEnd::kAtEof;
+      options.chunk_bytes = chunk;
+      LiveLineSource source(path, std::move(*lines), options);
+      ASSERT_TRUE(source.Open().ok());
+      std::vector<std::string> rows;
+      std::vector<Key> ids;
+      for (;;) {
+        Result<LiveRead> state = source.ReadAvailable(
+            [&](const Batch& b) {
+              for (size_t r = 0; r < b.num_rows(); ++r) {
+                rows.push_back(FormatValue(b.columns[0][r]) + "|" + FormatValue(b.columns[1][r]));
+                ids.push_back(b.ids[r]);
+              }
+            },
+            max_rows);
+        ASSERT_TRUE(state.ok());
+        if (*state == LiveRead::kEnded) break;
+      }
+      EXPECT_EQ(rows, expected) << "chunk " << chunk << ", max_rows " << max_rows;
+      EXPECT_EQ(ids, expected_ids);
+    }
+  }
+}
+
 TEST(LiveLineSourceTest, ReplayMatchesStaticReadForJsonLinesAndPlaintext) {
   const std::string jsonl = TempPath("in.jsonl");
   const std::string text = TempPath("in.txt");
