@@ -206,6 +206,9 @@ int RunDetect(DetectOptions& o) {
   RunOptions run_options;
   run_options.on_bad_row = o.on_error == "skip" ? OnBadRow::kSkip : OnBadRow::kFail;
   run_options.echo_errors = o.on_error == "skip";
+  // A clean stop (SIGINT/SIGTERM) ends the input: windows still open are emitted with the
+  // counts they have, so no alert that reached the threshold is lost (--emit final).
+  run_options.flush_on_stop = true;
   if (!o.dead_letter.empty()) {
     dead_letter.emplace(o.dead_letter);
     if (dead_letter->file().failed()) return ReportOutputError(dead_letter->file());

@@ -88,10 +88,14 @@ Status Executor::RunLive() {
   // size, not by how many rows survive the filters.
   const size_t read_rows = std::max<size_t>(1, options_.max_commit_rows);
   std::vector<struct pollfd> waits;
+  // A stop (SIGINT/SIGTERM) ends the run once what the inputs hold at that moment is read:
+  // lines already read into a buffer, or written before the stop, are counted, not lost. A
+  // writer that keeps appending cannot hold the stop off: after stop_drain_ms whatever is
+  // still unread is reported (ReportUnfinished) instead.
+  std::optional<int64_t> stop_deadline_ms;
   while (true) {
-    if (stop.stop_requested()) {
-      interrupted_ = true;
-      break;
+    if (!stop_deadline_ms && stop.stop_requested()) {
+      stop_deadline_ms = NowMs() + options_.stop_drain_ms;
     }
     bool all_drained = true;
     bool all_ended = true;
@@ -113,6 +117,10 @@ Status Executor::RunLive() {
     if (all_ended) break;
     // Every source is drained or stopped at the row limit: the commit closes now.
     RETURN_NOT_OK(close_open_commit());
+    if (stop_deadline_ms && (all_drained || NowMs() >= *stop_deadline_ms)) {
+      interrupted_ = true;
+      break;
+    }
     if (!all_drained) continue;
 
     // Wait for a source to have more, for a stop, or for the polling period.
