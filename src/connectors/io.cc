@@ -86,10 +86,11 @@ Table read(const std::string& path, const Schema& schema, Mode mode,
         // the ids of a rewritten file's new content instead.
         options.salt_ids_per_generation = !read_options.retract_changed_files;
         options.watch_changes = false;  // The directory's watch covers its files.
-        auto make_child = [schema, options](const std::string& file,
+        auto make_child = [schema, options](const std::string& file, const std::string& id_path,
                                             std::function<void(uint64_t)> on_new_generation)
             -> Result<std::unique_ptr<Source>> {
           CsvSourceOptions child_options = options;
+          child_options.id_path = id_path;
           child_options.on_new_generation = std::move(on_new_generation);
           ASSIGN_OR_RAISE(auto child, CsvSource::Make(file, schema, child_options));
           return std::unique_ptr<Source>(std::move(child));
@@ -149,11 +150,12 @@ Table LineReaderTable(const std::string& operation, const std::string& path, Mod
       live.salt_ids_per_generation = !retract_changed_files;
       live.follow_target = FollowTarget::kDescriptor;  // The directory tells renames apart.
       live.watch_changes = false;  // The directory's watch covers its files.
-      auto make_child = [make, options, live](const std::string& file,
+      auto make_child = [make, options, live](const std::string& file, const std::string& id_path,
                                               std::function<void(uint64_t)> on_new_generation)
           -> Result<std::unique_ptr<Source>> {
         ASSIGN_OR_RAISE(auto lines, make("", options));
         LiveLineOptions child = live;
+        child.id_path = id_path;
         child.on_new_generation = std::move(on_new_generation);
         return std::unique_ptr<Source>(
             std::make_unique<LiveLineSource>(file, std::move(lines), std::move(child)));

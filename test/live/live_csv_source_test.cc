@@ -302,6 +302,7 @@ TEST(LiveCsvSourceTest, UnfinishedHeaderAtTruncationIsReported) {
   Collected out;
   ReadNow(*source, out);
   std::filesystem::resize_file(path, 0);
+  ReadNow(*source, out);  // Seen before the file grows past its old size again.
   Append(path, "n,user\n5,eve\n");
   ReadNow(*source, out);
   EXPECT_EQ(out.Values(), (std::vector<std::string>{"eve|5"}));

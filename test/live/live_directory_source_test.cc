@@ -53,10 +53,11 @@ std::unique_ptr<LiveDirectorySource> Directory(const std::string& dir, FollowEnd
   directory.retract_changed_files = retract;
   directory.error_log = errors;
   directory.rescan_interval_ms = 0;  // Without inotify: list again at every read.
-  auto make_child = [options](const std::string& file,
+  auto make_child = [options](const std::string& file, const std::string& id_path,
                               std::function<void(uint64_t)> on_new_generation)
       -> Result<std::unique_ptr<Source>> {
     CsvSourceOptions child = options;
+    child.id_path = id_path;
     child.on_new_generation = std::move(on_new_generation);
     ASSIGN_OR_RAISE(auto source, CsvSource::Make(file, kSchema, child));
     return std::unique_ptr<Source>(std::move(source));
@@ -199,6 +200,23 @@ TEST(LiveDirectorySourceTest, StrayFileIsReportedAndTheOthersFollowedOn) {
                 "on)");
   EXPECT_NE(warnings[1].find(dir + "/later.txt: warning: not followed: "), std::string::npos)
       << warnings[1];
+}
+
+// Under log semantics the rows of a deleted file stay: a new file with the same name gets
+// other ids for its rows (else a row at an equal offset would take the old row's id).
+TEST(LiveDirectorySourceTest, ReusedNameGetsOtherIdsUnderLogSemantics) {
+  const std::string dir = FreshDirectory("dir");
+  Append(dir + "/a.csv", "k,v\nx,1\n");
+  auto source = Directory(dir, FollowEnd::kNever, /*retract=*/false, nullptr);
+  ASSERT_TRUE(source->Open().ok());
+  Table live;
+  ReadNow(*source, live);
+  std::filesystem::remove(dir + "/a.csv");
+  ReadNow(*source, live);
+  Append(dir + "/a.csv", "k,v\nx,1\n");
+  ReadNow(*source, live);
+  EXPECT_EQ(live.Values(), (std::vector<std::string>{"x|1", "x|1"}));
+  EXPECT_EQ(live.rows.size(), 2u);  // Two ids, each once.
 }
 
 // A replay fails on a stray file, as a static read does.

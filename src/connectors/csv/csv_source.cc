@@ -449,11 +449,12 @@ Status CsvSource::ReadHeader() {
     min_fields_ = std::max(min_fields_, found->second + 1);
   }
   FinishDeferredIds();  // Rows of the previous file still need that file's hasher.
+  const std::string& id_path = options_.id_path.empty() ? file : options_.id_path;
   if (follower_ != nullptr && follower_->generation() > 0 && options_.salt_ids_per_generation) {
     // Rows at equal offsets of a rotated or truncated file are other rows: other ids.
-    row_id_hasher_ = CsvRowIdHasher(fmt::format("{}#{}", file, follower_->generation()));
+    row_id_hasher_ = CsvRowIdHasher(fmt::format("{}#{}", id_path, follower_->generation()));
   } else {
-    row_id_hasher_ = CsvRowIdHasher(file);
+    row_id_hasher_ = CsvRowIdHasher(id_path);
   }
   std::vector<std::string_view> header_names(header.fields.begin(), header.fields.end());
   if (!missing.empty()) {

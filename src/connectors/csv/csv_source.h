@@ -128,6 +128,10 @@ struct CsvSourceOptions {
   /// offsets of successive generations get distinct ids. False keeps Pathway's (path, offset)
   /// ids, for owners that retract a file's old rows when it is rewritten (Pathway's rule).
   bool salt_ids_per_generation = true;
+  /// Live: the path hashed into row ids instead of the path (errors still name the path). A
+  /// followed directory salts it for a file that takes the name of an earlier one, whose rows
+  /// stay (log semantics), so rows at equal offsets of the two files get distinct ids.
+  std::string id_path;
   /// Live: which file is followed when the path is renamed or replaced: the name (`tail -F`,
   /// rotation starts a new generation) or the file first opened (a followed directory's
   /// children: the directory sees renames and new files itself).

@@ -141,7 +141,13 @@ Status LiveDirectorySource::StartChild(const std::string& file, const FileIdenti
       RetractAll(*kept, *current_emit_);
     }
   };
-  Result<std::unique_ptr<Source>> made = make_child_(file, on_new_generation);
+  // Pathway's rule retracts an earlier file's rows before a new file's come, so (path,
+  // offset) ids may repeat; under log semantics they stay, so a reused name is salted.
+  uint64_t& uses = name_uses_[file];
+  const std::string id_path =
+      options_.retract_changed_files || uses == 0 ? file : fmt::format("{}#{}", file, uses);
+  ++uses;
+  Result<std::unique_ptr<Source>> made = make_child_(file, id_path, on_new_generation);
   Status opened = made.ok() ? (*made)->Open() : made.status();
   if (!opened.ok()) {
     std::error_code error;

@@ -53,11 +53,15 @@ struct LiveDirectoryOptions {
 /// OnBadRow policy in both modes.
 class LiveDirectorySource final : public Source {
  public:
-  /// Makes a live child for one file. `on_new_generation` must be passed to the child (it
-  /// reports a truncation of the file before the child emits new content). The child must
-  /// follow the file it opens, not its name (FollowTarget::kDescriptor).
+  /// Makes a live child for one file. Its row ids must hash `id_path` (the file's path, or,
+  /// under log semantics, `path#n` for the n-th later file to take that name, whose rows
+  /// would otherwise share ids with the earlier file's, which stay). `on_new_generation` must
+  /// be passed to the child (it reports a truncation of the file before the child emits new
+  /// content). The child must follow the file it opens, not its name
+  /// (FollowTarget::kDescriptor).
   using ChildFactory = std::function<Result<std::unique_ptr<Source>>(
-      const std::string& file, std::function<void(uint64_t)> on_new_generation)>;
+      const std::string& file, const std::string& id_path,
+      std::function<void(uint64_t)> on_new_generation)>;
 
   LiveDirectorySource(std::string path, Schema schema, ChildFactory make_child,
                       LiveDirectoryOptions options);
@@ -109,6 +113,8 @@ class LiveDirectorySource final : public Source {
   /// Files reported as not followable, with the identity they had: not tried again until
   /// another file takes the name.
   std::map<std::string, FileIdentity> skipped_files_;
+  /// Log semantics: how many files have been followed under each name (for id_path).
+  std::map<std::string, uint64_t> name_uses_;
   /// Unreadable paths already reported (reported again only after they were readable).
   std::set<std::string> reported_unreadable_;
   bool opened_ = false;

@@ -25,11 +25,12 @@ Status LiveLineSource::Open() {
 
 void LiveLineSource::StartGeneration() {
   const uint64_t generation = follower_.generation();
+  const std::string& id_path = options_.id_path.empty() ? path_ : options_.id_path;
   if (generation > 0 && options_.salt_ids_per_generation) {
     // Rows at equal offsets of a rotated or truncated file are other rows: other ids.
-    lines_->StartFile(path_, fmt::format("{}#{}", path_, generation));
+    lines_->StartFile(path_, fmt::format("{}#{}", id_path, generation));
   } else {
-    lines_->StartFile(path_);
+    lines_->StartFile(path_, id_path);
   }
 }
 

@@ -18,6 +18,8 @@ struct LiveLineOptions {
   bool salt_ids_per_generation = true;
   /// Whether this source watches its file itself (false inside a LiveDirectorySource).
   bool watch_changes = true;
+  /// See CsvSourceOptions::id_path.
+  std::string id_path;
   /// See CsvSourceOptions::follow_target.
   FollowTarget follow_target = FollowTarget::kName;
   /// Called when the file was truncated or replaced, before any row of the new content.
