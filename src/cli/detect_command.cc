@@ -190,10 +190,14 @@ int RunDetect(DetectOptions& o) {
       o.sliding() ? temporal::sliding(o.hop, o.window) : temporal::tumbling(o.window);
   // Live: --cutoff bounds how late a row may come and frees finished windows (flat memory);
   // --emit final emits each window once, when it can no longer change.
+  // The cutoff runs on the reading-order clock: whether a row is late depends only on the
+  // rows before it in the input, never on how the input was cut into commits, so --replay
+  // prints what --follow prints for the same file (docs/cli.md, "Late rows").
   std::optional<Behavior> behavior;
   if (o.live()) {
     behavior = o.emit == "final" ? temporal::exactly_once_behavior(o.cutoff)
                                  : temporal::common_behavior(std::nullopt, o.cutoff);
+    behavior->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
   }
   Table flagged = keyed.windowby(this_["time"], window, this_["key"], behavior)
                       .reduce({{o.by, this_["_pw_instance"]},

@@ -5,14 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "vigil/graph/window.h"
+
 
 namespace vigil::cli {
 
 namespace {
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
-// TODO(engine limit): replace with the engine's constant once it exists.
-constexpr int64_t kMaxWindowsPerRow = 10000;
 
 /// Parses `text` as a decimal integer in [min, kInt64Max]; `what` describes the unit for the
 /// message ("seconds", "failed logins").

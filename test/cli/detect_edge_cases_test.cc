@@ -177,5 +177,31 @@ TEST_F(DetectEdgeTest, ClosedPipeIsReportedNotSilent) {
   EXPECT_THAT(ReadFile(dir_ / "err.txt"), HasSubstr("cannot write to standard output: Broken pipe"));
 }
 
+TEST_F(DetectEdgeTest, LateRowsJudgedByReadingOrderNotByCommits) {
+  // 1.1.1.1 fails 4 times at 0..3; a row at 200 passes [0, 60)'s end + cutoff (0); then a
+  // fifth failure at 5 comes late. Replay reads all of it in one commit, a follower line by
+  // line: both must ignore the late row (a per-commit rule would count it in the replay).
+  auto f = Write("late.csv", std::string(kHeader) + Failures("1.1.1.1", 0, 4) +
+                                 "u,False,200,2.2.2.2\n" + "u,False,5,1.1.1.1\n");
+  for (const char* emit : {"updates", "final"}) {
+    SCOPED_TRACE(emit);
+    Outcome replay = Run("detect --replay " + f.string() + " --format csv --cutoff 0 --emit " +
+                         emit + " --threshold 1");
+    EXPECT_EQ(replay.exit_code, 0) << replay.err;
+    EXPECT_THAT(replay.out, HasSubstr("1.1.1.1,0,60,4,"));
+    EXPECT_THAT(replay.out, ::testing::Not(HasSubstr("1.1.1.1,0,60,5,")));
+    // The same file through stdin, one line per write with pauses (separate commits).
+    const std::string command =
+        "(head -c 0 /dev/null; while IFS= read -r line; do printf '%s\\n' \"$line\"; "
+        "sleep 0.05; done < " + f.string() + ") | " + VIGIL_BIN_DIR +
+        "/vigil detect --follow - --format csv --cutoff 0 --threshold 1 --emit " + emit +
+        " > " + (dir_ / "live.txt").string();
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    const std::string live = ReadFile(dir_ / "live.txt");
+    EXPECT_THAT(live, HasSubstr("1.1.1.1,0,60,4,"));
+    EXPECT_THAT(live, ::testing::Not(HasSubstr("1.1.1.1,0,60,5,")));
+  }
+}
+
 }  // namespace
 }  // namespace vigil
