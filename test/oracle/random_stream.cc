@@ -199,3 +199,17 @@ StreamVariant Split(const std::vector<LogicalCommit>& commits, Random& rnd) {
 }
 
 }  // namespace vigil::oracle
+
+namespace vigil::oracle {
+
+StreamVariant InOrder(const std::string& name,
+                      const std::vector<std::vector<StreamLine>>& commit_lines) {
+  StreamVariant out;
+  out.name = name;
+  out.markdown = kHeader;
+  for (size_t c = 0; c < commit_lines.size(); ++c) AddCommit(out, commit_lines[c], 2 * (c + 1));
+  AddEndOfInput(out);
+  return out;
+}
+
+}  // namespace vigil::oracle

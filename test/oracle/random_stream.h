@@ -66,6 +66,11 @@ StreamVariant Unsplit(const std::vector<LogicalCommit>& commits, Random& rnd);
 /// Pathway's markdown requires).
 StreamVariant Split(const std::vector<LogicalCommit>& commits, Random& rnd);
 
+/// Commits of `lines` in the given order, at times 2, 4, 6, ... (rows kept in order within
+/// each commit), then the end-of-input commit.
+StreamVariant InOrder(const std::string& name,
+                      const std::vector<std::vector<StreamLine>>& commit_lines);
+
 /// The row key of markdown id `id`: hash(Int(id)).
 Key IdKey(int64_t id);
 

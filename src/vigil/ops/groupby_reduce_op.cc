@@ -13,11 +13,17 @@ void CollectKeyColumns(const BoundExpr& e, size_t num_keys, std::vector<bool>& u
 }  // namespace
 
 GroupByReduceOperator::GroupByReduceOperator(std::string name, const GroupBySpec& spec)
-    : Operator(std::move(name)), spec_(spec) {
+    : Operator(std::move(name)),
+      spec_(spec),
+      slots_(0, SlotHash{this}, SlotEq{this}) {
   for (const auto& k : spec_.keys) key_evaluators_.push_back(std::make_unique<ExprEvaluator>(k));
   for (size_t r = 0; r < spec_.reducers.size(); ++r) {
-    reducers_.push_back(MakeReducerState(spec_.reducers[r]));
-    needs_row_versions_ = needs_row_versions_ || reducers_.back()->NeedsRowVersions();
+    const bool row_count =
+        spec_.reducers[r].kind == ReducerKind::kCount && spec_.reducer_args[r].empty();
+    // count() is the sum of the diffs of the group's rows: the group's own count.
+    reducers_.push_back(row_count ? nullptr : MakeReducerState(spec_.reducers[r]));
+    needs_row_versions_ =
+        needs_row_versions_ || (reducers_.back() && reducers_.back()->NeedsRowVersions());
     arg_evaluators_.emplace_back();
     for (const auto& a : spec_.reducer_args[r]) {
       arg_evaluators_.back().push_back(std::make_unique<ExprEvaluator>(a));
@@ -39,20 +45,26 @@ GroupByReduceOperator::GroupByReduceOperator(std::string name, const GroupBySpec
 }
 
 uint32_t GroupByReduceOperator::SlotFor(const Key& key, size_t row) {
-  auto [it, inserted] = slot_of_key_.try_emplace(key, 0);
-  if (!inserted) return it->second;
-  uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(groups_.size());
-    groups_.emplace_back();
-    for (auto& r : reducers_) r->EnsureSlots(groups_.size());
-  }
-  it->second = slot;
-  Group& g = groups_[slot];
-  g.key = key;
+  bool inserted = false;
+  const uint32_t slot = *slots_.lazy_emplace(key, [&](const auto& construct) {
+    inserted = true;
+    uint32_t s;
+    if (!free_slots_.empty()) {
+      s = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      s = num_slots_++;
+      if (s % kChunkGroups == 0) chunks_.push_back(std::make_unique<Chunk>());
+      for (auto& r : reducers_) {
+        if (r) r->EnsureSlots(num_slots_);
+      }
+    }
+    // The set hashes the slot through its group's key: set the key before inserting.
+    group(s).key = key;
+    construct(s);
+  });
+  if (!inserted) return slot;
+  Group& g = group(slot);
   for (size_t i = 0; i < stored_key_columns_.size(); ++i) {
     key_scratch_[i] = (*key_columns_[stored_key_columns_[i]])[row];
   }
@@ -65,7 +77,7 @@ std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
   rows.Clear();
   std::string error;
   for (uint32_t slot : slots) {
-    const Group& g = groups_[slot];
+    const Group& g = group(slot);
     g.stored_keys.Unpack(key_scratch_.data(), key_scratch_.size(), rows.arena);
     size_t next_stored = 0;
     for (size_t k = 0; k < spec_.keys.size(); ++k) {
@@ -74,7 +86,8 @@ std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
       rows.columns[k].push_back(stored ? key_scratch_[next_stored++] : Value::None());
     }
     for (size_t r = 0; r < reducers_.size(); ++r) {
-      rows.columns[spec_.keys.size() + r].push_back(reducers_[r]->Result(slot, rows.arena, &error));
+      rows.columns[spec_.keys.size() + r].push_back(
+          reducers_[r] ? reducers_[r]->Result(slot, rows.arena, &error) : Value::Int(g.count));
       if (!error.empty()) {
         context().ReportEngineError(name(), error);
         error.clear();
@@ -133,7 +146,7 @@ void GroupByReduceOperator::SnapshotOldOutputs() {
     for (size_t c = 0; c < outputs.size(); ++c) {
       old_outputs_.columns[c].push_back(old_outputs_.arena.Copy((*outputs[c])[j]));
     }
-    old_outputs_.ids.push_back(groups_[to_snapshot_[j]].key);
+    old_outputs_.ids.push_back(group(to_snapshot_[j]).key);
     old_outputs_.diffs.push_back(-1);
   }
 }
@@ -143,37 +156,41 @@ void GroupByReduceOperator::DropGroups(const std::vector<Key>& keys) {
   std::vector<uint32_t>& dropped = row_slots_;  // Scratch: OnBatch is done for this commit.
   dropped.clear();
   for (const Key& key : keys) {
-    auto it = slot_of_key_.find(key);
-    if (it == slot_of_key_.end()) continue;  // Already gone.
-    const uint32_t slot = it->second;
-    Group& g = groups_[slot];
-    if (!g.dirty) {
-      g.dirty = true;
+    auto it = slots_.find(key);
+    if (it == slots_.end()) continue;  // Already gone.
+    const uint32_t slot = *it;
+    uint8_t& f = flags(slot);
+    if (!(f & kDirty)) {
+      f |= kDirty;
       dirty_slots_.push_back(slot);
-      if (g.emitted) to_snapshot_.push_back(slot);
+      if (f & kEmitted) to_snapshot_.push_back(slot);
     }
     dropped.push_back(slot);
   }
   SnapshotOldOutputs();
   // As if every row of the group were retracted: OnCommitEnd emits -old and frees the slot.
   for (uint32_t slot : dropped) {
-    groups_[slot].count = 0;
-    for (auto& reducer : reducers_) reducer->Clear(slot);
+    group(slot).count = 0;
+    for (auto& reducer : reducers_) {
+      if (reducer) reducer->Clear(slot);
+    }
   }
 }
 
 void GroupByReduceOperator::ForgetGroups(const std::vector<Key>& keys) {
   for (const Key& key : keys) {
-    auto it = slot_of_key_.find(key);
-    if (it != slot_of_key_.end()) RecycleSlot(it->second);
+    auto it = slots_.find(key);
+    if (it != slots_.end()) RecycleSlot(*it);
   }
 }
 
 void GroupByReduceOperator::RecycleSlot(uint32_t slot) {
-  Group& g = groups_[slot];
-  slot_of_key_.erase(g.key);
-  for (auto& reducer : reducers_) reducer->Clear(slot);
-  g = Group();
+  slots_.erase(slot);  // Hashes through the group's key, so before the group is reset.
+  for (auto& reducer : reducers_) {
+    if (reducer) reducer->Clear(slot);
+  }
+  group(slot) = Group();
+  flags(slot) = 0;
   free_slots_.push_back(slot);
 }
 
@@ -194,20 +211,23 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
     }
     uint32_t slot = SlotFor(row_keys_[i], i);
     row_slots_[i] = slot;
-    Group& g = groups_[slot];
-    g.count += batch.diffs[i];
-    if (!g.dirty) {
-      g.dirty = true;
+    uint8_t& f = flags(slot);
+    if (!(f & kDirty)) {
+      f |= kDirty;
       dirty_slots_.push_back(slot);
-      if (g.emitted) to_snapshot_.push_back(slot);
+      if (f & kEmitted) to_snapshot_.push_back(slot);
     }
   }
   if (skipped > 0) {
     context().ReportEngineError(name(), fmt::format("{} row(s) with an Error value in a grouping "
                                                     "column were left out", skipped));
   }
-  // Before the reducers change: keep the outputs emitted before by groups first changed now.
+  // Before the counts and reducers change: keep the outputs emitted before by groups first
+  // changed now (count() reads the group's count).
   SnapshotOldOutputs();
+  for (size_t i = 0; i < n; ++i) {
+    if (row_slots_[i] != kNoSlot) group(row_slots_[i]).count += batch.diffs[i];
+  }
   // Reducers see only the rows that found a group.
   const Batch* rows = &batch;
   Batch filtered;
@@ -234,6 +254,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
     }
   }
   for (size_t r = 0; r < reducers_.size(); ++r) {
+    if (!reducers_[r]) continue;  // count(): the group's count, already updated.
     arg_columns_.clear();
     for (auto& e : arg_evaluators_[r]) {
       arg_columns_.push_back(&e->Evaluate(*rows, scratch_arena_));
@@ -258,7 +279,7 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
     const size_t end = std::min(dirty_slots_.size(), begin + kChunk);
     live_.clear();
     for (size_t d = begin; d < end; ++d) {
-      if (groups_[dirty_slots_[d]].count > 0) live_.push_back(dirty_slots_[d]);
+      if (group(dirty_slots_[d]).count > 0) live_.push_back(dirty_slots_[d]);
     }
     auto& outputs = ComputeOutputs(live_, group_rows_);
     // Diff against what was emitted before: -old then +new, only where something changed.
@@ -266,11 +287,12 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
     size_t live_index = 0;
     for (size_t d = begin; d < end; ++d) {
       const uint32_t slot = dirty_slots_[d];
-      Group& g = groups_[slot];
-      g.dirty = false;
+      const Group& g = group(slot);
+      uint8_t& f = flags(slot);
+      f &= static_cast<uint8_t>(~kDirty);
       if (g.count > 0) {
         const size_t j = live_index++;
-        if (g.emitted) {
+        if (f & kEmitted) {
           const uint32_t old_row = old_output_row_.at(slot);
           bool same = true;
           for (size_t c = 0; same && c < outputs.size(); ++c) {
@@ -282,7 +304,7 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
         for (size_t c = 0; c < outputs.size(); ++c) out_.columns[c].push_back((*outputs[c])[j]);
         out_.ids.push_back(g.key);
         out_.diffs.push_back(+1);
-      } else if (g.emitted) {
+      } else if (f & kEmitted) {
         out_.AppendRowFrom(old_outputs_, old_output_row_.at(slot));
       }
     }
@@ -290,9 +312,8 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
     // Downstream has consumed the views; now update and recycle.
     for (size_t d = begin; d < end; ++d) {
       const uint32_t slot = dirty_slots_[d];
-      Group& g = groups_[slot];
-      if (g.count > 0) {
-        g.emitted = true;
+      if (group(slot).count > 0) {
+        flags(slot) |= kEmitted;
       } else {
         RecycleSlot(slot);
       }

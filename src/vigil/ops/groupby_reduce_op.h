@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "vigil/expr/evaluator.h"
 #include "vigil/ops/operator.h"
@@ -29,7 +30,13 @@ struct GroupBySpec {
 /// groupby + reduce, incrementally.
 ///
 /// State per group: its id, the key values the outputs read (packed), the row count, the
-/// reducer states. Input batches update state and mark groups dirty; at the end of a commit
+/// reducer states. Memory per group is what bounds a run over many keys (10M distinct IPs in
+/// one window), so it is kept small (bench/memory_per_key.sh measures it):
+///  - groups live in fixed-size chunks (32 bytes each plus a flag byte), never moved or
+///    over-allocated by a doubling vector;
+///  - the id-to-slot index is a hash set of 4-byte slot numbers, hashed and compared through
+///    the group's own key, so the 16-byte id is stored once;
+///  - count() without arguments is the group's row count itself, with no reducer state. Input batches update state and mark groups dirty; at the end of a commit
 /// each dirty group emits `-old` and/or `+new` (nothing if its output did not change). A
 /// group whose rows all vanish emits only `-old` and its slot is recycled, so memory follows
 /// the number of live groups.
@@ -66,15 +73,43 @@ class GroupByReduceOperator final : public Operator {
   }
 
   /// Live groups (each holds its key values and reducer state).
-  size_t num_groups() const { return slot_of_key_.size(); }
+  size_t num_groups() const { return slots_.size(); }
 
  private:
   struct Group {
     Key key;
     PackedValues stored_keys;  // The key columns listed in stored_key_columns_.
     int64_t count = 0;
-    bool dirty = false;
-    bool emitted = false;
+  };
+  static_assert(sizeof(Group) == 32, "a group's fixed state is 32 bytes");
+  /// Per-group flags, beside the groups (a byte each rather than 8 bytes of padding).
+  static constexpr uint8_t kDirty = 1, kEmitted = 2;
+  /// Groups in chunks of kChunkGroups: slot s is chunks_[s / kChunkGroups][s % kChunkGroups].
+  static constexpr uint32_t kChunkGroups = 4096;
+  struct Chunk {
+    Group groups[kChunkGroups];
+    uint8_t flags[kChunkGroups] = {};
+  };
+  Group& group(uint32_t slot) { return chunks_[slot / kChunkGroups]->groups[slot % kChunkGroups]; }
+  const Group& group(uint32_t slot) const {
+    return chunks_[slot / kChunkGroups]->groups[slot % kChunkGroups];
+  }
+  uint8_t& flags(uint32_t slot) { return chunks_[slot / kChunkGroups]->flags[slot % kChunkGroups]; }
+
+  /// Hash and equality of the slot index: a slot stands for its group's key, and lookups
+  /// take the key itself (heterogeneous lookup), so the key is stored only in the group.
+  struct SlotHash {
+    using is_transparent = void;
+    const GroupByReduceOperator* op;
+    size_t operator()(const Key& key) const { return absl::Hash<Key>{}(key); }
+    size_t operator()(uint32_t slot) const { return (*this)(op->group(slot).key); }
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const GroupByReduceOperator* op;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t slot, const Key& key) const { return op->group(slot).key == key; }
+    bool operator()(const Key& key, uint32_t slot) const { return op->group(slot).key == key; }
   };
 
   uint32_t SlotFor(const Key& key, size_t row);
@@ -98,14 +133,16 @@ class GroupByReduceOperator final : public Operator {
   const GroupBySpec& spec_;
   std::vector<std::unique_ptr<ExprEvaluator>> key_evaluators_;
   std::vector<std::vector<std::unique_ptr<ExprEvaluator>>> arg_evaluators_;
+  /// One per reducer; null for count() without arguments, read from the group's count.
   std::vector<std::unique_ptr<ReducerState>> reducers_;
   std::vector<std::unique_ptr<ExprEvaluator>> output_evaluators_;
   /// Key columns the outputs read; only these are stored per group.
   std::vector<size_t> stored_key_columns_;
   bool needs_row_versions_ = false;
 
-  absl::flat_hash_map<Key, uint32_t> slot_of_key_;
-  std::vector<Group> groups_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  uint32_t num_slots_ = 0;  ///< Slots ever handed out (live or free).
+  absl::flat_hash_set<uint32_t, SlotHash, SlotEq> slots_;  ///< Live slots, found by key.
   std::vector<uint32_t> free_slots_;
   std::vector<uint32_t> dirty_slots_;
 

@@ -97,33 +97,36 @@ void SessionAssignOperator::Recompute(Rows& rows, const Value& instance,
                                       const std::vector<RowKey>& changed) {
   if (rows.empty()) return;
   // The sessions to recompute are those (in the new order) holding a changed row or a
-  // neighbour of a changed position; they are identified by their first row.
-  auto session_start = [&](Rows::iterator it) {
-    while (it != rows.begin()) {
-      auto prev = std::prev(it);
-      if (!Connected(prev->first.time, it->first.time)) break;
-      it = prev;
-    }
-    return it;
-  };
-  std::set<RowKey, RowKeyLess> starts;
+  // neighbour of a changed position. Their anchors (rows inside them) are visited in order,
+  // skipping anchors inside a session already recomputed, so that walking back to a
+  // session's first row never crosses the previous session's end (not connected to its
+  // successor): every row is walked over a bounded number of times per commit, however long
+  // the session (a predicate joining everything makes one session of the whole instance).
+  anchors_.clear();
   for (const RowKey& key : changed) {
     auto it = rows.lower_bound(key);
-    if (it != rows.end()) starts.insert(session_start(it)->first);
-    if (it != rows.begin()) starts.insert(session_start(std::prev(it))->first);
+    if (it != rows.end()) anchors_.push_back(it);
+    if (it != rows.begin()) anchors_.push_back(std::prev(it));
     if (it != rows.end() && !RowKeyLess()(key, it->first)) {
       // The changed row itself is present: its successor may be a new neighbour too.
       auto next = std::next(it);
-      if (next != rows.end()) starts.insert(session_start(next)->first);
+      if (next != rows.end()) anchors_.push_back(next);
     }
   }
+  std::sort(anchors_.begin(), anchors_.end(), [](Rows::iterator a, Rows::iterator b) {
+    return RowKeyLess()(a->first, b->first);
+  });
   RowKey done_until{};
   bool any_done = false;
-  for (const RowKey& start_key : starts) {
-    // A session already walked (one start found twice through different neighbours) is skipped.
-    if (any_done && !RowKeyLess()(done_until, start_key)) continue;
-    auto first = rows.find(start_key);
-    auto last = first;
+  for (Rows::iterator anchor : anchors_) {
+    if (any_done && !RowKeyLess()(done_until, anchor->first)) continue;  // Already walked.
+    auto first = anchor;
+    while (first != rows.begin()) {
+      auto prev = std::prev(first);
+      if (!Connected(prev->first.time, first->first.time)) break;
+      first = prev;
+    }
+    auto last = anchor;
     for (auto next = std::next(last);
          next != rows.end() && Connected(last->first.time, next->first.time); ++next) {
       last = next;

@@ -94,6 +94,7 @@ class SessionAssignOperator final : public Operator {
   std::map<StoredValue, Rows, ValueLess> instances_;
   /// Rows removed this commit, kept alive until their retractions have been emitted.
   std::vector<Row> retired_;
+  std::vector<Rows::iterator> anchors_;  ///< Recompute's scratch.
   Batch out_;
 };
 

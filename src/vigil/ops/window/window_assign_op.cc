@@ -65,18 +65,15 @@ bool WindowAssignOperator::AssignWindows(const Value& t) {
     }
     return true;
   }
-  // |time - origin| < 2^64 and hop >= 1, so |k| <= 2^64 + kMaxWindowsPerRow and every
-  // product below stays far inside 128 bits.
-  const Wide time = t.as_timestamp();  // Same bits as as_int() for ints.
+  if (AssignNarrow(t.as_timestamp())) return true;  // Same bits as as_int() for ints.
+  // Near the ends of the axis: again in 128 bits. |time - origin| < 2^64 and hop >= 1, so
+  // |k| <= 2^64 + kMaxWindowsPerRow and every product below stays far inside 128 bits.
+  starts_.clear();
+  ends_.clear();
+  indexes_.clear();
+  const Wide time = t.as_timestamp();
   const Wide hop = spec_.hop, origin = spec_.origin;
   const Wide last_k = FloorDiv(time - origin, hop) + 1;
-  auto make = [&](Wide v) {
-    switch (spec_.bound_kind) {
-      case ValueKind::kDateTimeNaive: return Value::DateTimeNaive(Clamp(v));
-      case ValueKind::kDateTimeUtc: return Value::DateTimeUtc(Clamp(v));
-      default: return Value::Int(Clamp(v));
-    }
-  };
   for (Wide k = last_k - ratio - 2; k <= last_k; ++k) {
     const Wide start = origin + k * hop;
     const Wide end = spec_.ratio ? origin + (k + *spec_.ratio) * hop : start + spec_.duration;
@@ -84,8 +81,54 @@ bool WindowAssignOperator::AssignWindows(const Value& t) {
     ++index;
     if (spec_.origin_explicit && start < origin) continue;
     indexes_.push_back(index);
-    starts_.push_back(make(start));
-    ends_.push_back(make(end));
+    starts_.push_back(MakeBound(Clamp(start)));
+    ends_.push_back(MakeBound(Clamp(end)));
+  }
+  return true;
+}
+
+Value WindowAssignOperator::MakeBound(int64_t v) const {
+  switch (spec_.bound_kind) {
+    case ValueKind::kDateTimeNaive: return Value::DateTimeNaive(v);
+    case ValueKind::kDateTimeUtc: return Value::DateTimeUtc(v);
+    default: return Value::Int(v);
+  }
+}
+
+bool WindowAssignOperator::AssignNarrow(int64_t time) {
+  // The usual case, in 64-bit arithmetic (a 128-bit division is a library call): the same
+  // windows as the 128-bit path whenever nothing overflows, which every step checks.
+  const int64_t hop = spec_.hop, origin = spec_.origin;
+  int64_t offset;
+  if (__builtin_sub_overflow(time, origin, &offset)) return false;
+  int64_t last_k = offset / hop;
+  if (offset % hop != 0 && offset < 0) --last_k;  // floor (hop > 0)
+  // The candidate indexes k, and k + ratio, must be int64s too.
+  const int64_t reach = spec_.candidate_ratio + 3;  // <= kMaxWindowsPerRow + 3
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  if (last_k > kMax - reach || last_k < kMin + reach) return false;
+  last_k += 1;
+  int64_t index = -1;
+  for (int64_t k = last_k - spec_.candidate_ratio - 2; k <= last_k; ++k) {
+    int64_t start, end;
+    if (__builtin_mul_overflow(k, hop, &start) || __builtin_add_overflow(start, origin, &start)) {
+      return false;
+    }
+    if (spec_.ratio) {
+      if (__builtin_mul_overflow(k + *spec_.ratio, hop, &end) ||
+          __builtin_add_overflow(end, origin, &end)) {
+        return false;
+      }
+    } else if (__builtin_add_overflow(start, spec_.duration, &end)) {
+      return false;
+    }
+    if (!(start <= time && time < end)) continue;
+    ++index;
+    if (spec_.origin_explicit && start < origin) continue;
+    indexes_.push_back(index);
+    starts_.push_back(MakeBound(start));
+    ends_.push_back(MakeBound(end));
   }
   return true;
 }

@@ -56,6 +56,12 @@ class WindowAssignOperator final : public Operator {
   /// Appends the windows of one time value to `starts_`/`ends_` (as values); false when the
   /// time has no well-defined window (a float too far from the origin, see above).
   bool AssignWindows(const Value& t);
+  /// Integer/datetime windows of `time` in 64-bit arithmetic; false when a step would
+  /// overflow (windows may have been appended: the caller clears them and starts over in
+  /// 128 bits).
+  bool AssignNarrow(int64_t time);
+  /// A window bound as a value of the spec's bound kind.
+  Value MakeBound(int64_t v) const;
 
   const WindowAssignSpec& spec_;
   size_t input_columns_;
