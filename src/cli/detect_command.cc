@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -110,23 +111,62 @@ int ServeLive(const DetectOptions& o, const Table& flagged, RunOptions run_optio
   return 0;
 }
 
-/// The static answer: every flagged window, ordered by window start, then key.
-std::string FormatStaticResult(const DetectOptions& o, const debug::Captured& captured) {
-  const OutputFormat format = ParseOutputFormat(o.format);
-  if (format == OutputFormat::kTable) {
-    return FormatTable(captured.columns, captured.updates, PrintOptions{});
+/// One flagged window of a static run, owned (the engine's values are views that live only
+/// during the callback): the key (a string, or a scalar value: --by time/successful) and the
+/// window's numbers. Compact, so a million flagged windows cost tens of megabytes.
+struct FlaggedWindow {
+  std::string key_text;  ///< String keys.
+  Value key_scalar;      ///< Other keys (ints, bools: no heap).
+  int64_t start = 0, end = 0, count = 0;
+  const Value key() const {
+    return key_scalar.kind() == ValueKind::kNone ? Value::String(key_text) : key_scalar;
   }
-  std::vector<Update> rows = FinalState(captured.updates);
-  std::sort(rows.begin(), rows.end(), [](const Update& a, const Update& b) {
-    auto c = CompareValues(a.row[1].get(), b.row[1].get());
-    if (c != 0) return c < 0;
-    return CompareValues(a.row[0].get(), b.row[0].get()) < 0;
+};
+
+/// Runs the static pipeline and returns its final flagged windows ordered by window start,
+/// then key. Rows arrive as changes (a window's count may be retracted and inserted again
+/// across commits): the last insertion of each row id wins, a retraction removes it.
+Result<std::vector<FlaggedWindow>> CollectFlaggedWindows(const Table& flagged,
+                                                         const RunOptions& run_options) {
+  absl::flat_hash_map<Key, FlaggedWindow> by_id;
+  ClearOutputs();
+  io::subscribe(flagged, [&by_id](const Key& id, std::span<const Value> row, Time,
+                                  bool is_addition) {
+    if (!is_addition) {
+      by_id.erase(id);
+      return;
+    }
+    FlaggedWindow& w = by_id[id];
+    if (row[0].kind() == ValueKind::kString) {
+      w.key_text.assign(row[0].as_string());
+      w.key_scalar = Value::None();
+    } else {
+      w.key_scalar = row[0];
+    }
+    w.start = row[1].as_int();
+    w.end = row[2].as_int();
+    w.count = row[3].as_int();
   });
+  Status status = run(run_options);
+  ClearOutputs();
+  RETURN_NOT_OK(status);
+  std::vector<FlaggedWindow> rows;
+  rows.reserve(by_id.size());
+  for (auto& [id, w] : by_id) rows.push_back(std::move(w));
+  std::sort(rows.begin(), rows.end(), [](const FlaggedWindow& a, const FlaggedWindow& b) {
+    if (a.start != b.start) return a.start < b.start;
+    return CompareValues(a.key(), b.key()) < 0;
+  });
+  return rows;
+}
+
+/// The static answer as csv or jsonl: every flagged window, ordered by window start, then key.
+std::string FormatFlaggedWindows(const DetectOptions& o, const std::vector<FlaggedWindow>& rows) {
+  const OutputFormat format = ParseOutputFormat(o.format);
   std::string out;
   if (format == OutputFormat::kCsv) AppendCsvHeader(out, o.by, /*with_time_and_diff=*/false);
-  for (const auto& u : rows) {
-    const WindowRow row{u.row[0].get(), u.row[1].get().as_int(), u.row[2].get().as_int(),
-                        u.row[3].get().as_int()};
+  for (const FlaggedWindow& w : rows) {
+    const WindowRow row{w.key(), w.start, w.end, w.count};
     if (format == OutputFormat::kCsv) {
       AppendCsvRow(out, row, /*with_time_and_diff=*/false);
     } else {
@@ -236,14 +276,25 @@ int RunDetect(DetectOptions& o) {
     return code;
   }
 
-  auto captured = debug::Capture(flagged, run_options);
+  std::string result;
+  Status status;
+  if (ParseOutputFormat(o.format) == OutputFormat::kTable) {
+    // Pathway's printed table needs the row ids and the engine's own formatting.
+    auto captured = debug::Capture(flagged, run_options);
+    status = captured.status();
+    if (captured.ok()) result = FormatTable(captured->columns, captured->updates, PrintOptions{});
+  } else {
+    auto windows = CollectFlaggedWindows(flagged, run_options);
+    status = windows.status();
+    if (windows.ok()) result = FormatFlaggedWindows(o, *windows);
+  }
   progress.Finish();
   if (dead_letter_failed()) return ReportOutputError(dead_letter->file());
-  if (!captured.ok()) {
-    std::fprintf(stderr, "vigil detect: %s\n", captured.status().message().c_str());
+  if (!status.ok()) {
+    std::fprintf(stderr, "vigil detect: %s\n", status.message().c_str());
     return 1;
   }
-  out.Write(FormatStaticResult(o, *captured));
+  out.Write(result);
   if (!out.Flush()) return ReportOutputError(out);
   uint64_t rows_read = 0;
   for (const auto& [b, r] : per_input) rows_read += r;
