@@ -79,9 +79,9 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
       ->check(CLI::IsMember({"updates", "final"}))
       ->capture_default_str();
   cmd.add_option("--cutoff", o.cutoff_text,
-                 "Live: a row counts in a window only if no row read before it is later than "
-                 "the window's end + CUTOFF seconds; later rows are ignored and reported, and "
-                 "the window's state is freed (default: the window length)");
+                 "Live: a row counts in a window only if no row read before it has a time at "
+                 "or past the window's end + CUTOFF seconds; later rows are ignored for that "
+                 "window, whose state is freed (default: the window length)");
   cmd.add_option("inputs", o.inputs, "CSV files or directories (read as one table)");
 }
 
