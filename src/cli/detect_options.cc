@@ -40,12 +40,16 @@ std::optional<std::string> ParseInt(const std::string& flag, const std::string& 
 }  // namespace
 
 void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
-  cmd.add_option("--window", o.window_text, "Window length in seconds")->capture_default_str();
+  cmd.add_option("--window", o.window_text, "Window length in seconds")
+      ->type_name("SECONDS")
+      ->capture_default_str();
   cmd.add_option("--hop", o.hop_text,
                  "Start a window every HOP seconds (sliding windows, HOP <= --window); "
-                 "default: the window length (tumbling windows)");
+                 "default: the window length (tumbling windows)")
+      ->type_name("SECONDS");
   cmd.add_option("--threshold", o.threshold_text,
                  "Flag windows with at least this many failed logins")
+      ->type_name("N")
       ->capture_default_str();
   cmd.add_option("--by", o.by, "Column to count failures per")->capture_default_str();
   cmd.add_option("--format", o.format,
@@ -81,7 +85,8 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
   cmd.add_option("--cutoff", o.cutoff_text,
                  "Live: a row counts in a window only if no row read before it has a time at "
                  "or past the window's end + CUTOFF seconds; later rows are ignored for that "
-                 "window, whose state is freed (default: the window length)");
+                 "window, whose state is freed (default: the window length)")
+      ->type_name("SECONDS");
   cmd.add_option("inputs", o.inputs, "CSV files or directories (read as one table)");
 }
 
