@@ -15,7 +15,7 @@ packages=(
   libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`
   llvm-14                   # llvm-symbolizer: readable sanitizer stacks
-  python3 bc                # the differential test (test/differential) and bench scripts
+  python3 bc time           # the differential test (test/differential) and bench scripts
 )
 
 missing=()
