@@ -190,6 +190,8 @@ TEST_F(DetectEdgeTest, LateRowsJudgedByReadingOrderNotByCommits) {
     EXPECT_EQ(replay.exit_code, 0) << replay.err;
     EXPECT_THAT(replay.out, HasSubstr("1.1.1.1,0,60,4,"));
     EXPECT_THAT(replay.out, ::testing::Not(HasSubstr("1.1.1.1,0,60,5,")));
+    EXPECT_THAT(replay.err, HasSubstr("windowby: warning: 1 (row, window) pair(s) were not "
+                                      "counted: they came after their window had closed"));
     // The same file through stdin, one line per write with pauses (separate commits).
     const std::string command =
         "(head -c 0 /dev/null; while IFS= read -r line; do printf '%s\\n' \"$line\"; "

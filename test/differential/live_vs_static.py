@@ -27,6 +27,7 @@ Each case prints its seed; `--seed S --cases 1` reruns one.
 import argparse
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -128,15 +129,27 @@ def final_of_stream(text):
 
 
 def run_vigil(args, argv, stdin=None, timeout=600):
+    """Runs vigil to its end; returns stdout and stderr."""
     p = subprocess.run([args.vigil] + argv, input=stdin, capture_output=True, timeout=timeout)
+    err = p.stderr.decode(errors="replace")
     if p.returncode != 0:
-        raise AssertionError(f"vigil {' '.join(argv)} exited {p.returncode}: "
-                             f"{p.stderr.decode(errors='replace')[-2000:]}")
-    return p.stdout.decode()
+        raise AssertionError(f"vigil {' '.join(argv)} exited {p.returncode}: {err[-2000:]}")
+    return p.stdout.decode(), err
+
+
+LATE = re.compile(r"^windowby: warning: (\d+) \(row, window\) pair\(s\) were not counted: "
+                  r"they came after their window had closed", re.M)
+
+
+def late_pairs(stderr):
+    """The late (row, window) pairs a live run reports, and stderr without that line."""
+    found = LATE.findall(stderr)
+    rest = "\n".join(line for line in stderr.splitlines() if not LATE.match(line))
+    return (int(found[0]) if found else 0), rest
 
 
 def static_answer(args, path, options):
-    return rows_of_csv(run_vigil(args, ["detect", "--format", "csv"] + options + [path]))[1]
+    return rows_of_csv(run_vigil(args, ["detect", "--format", "csv"] + options + [path])[0])[1]
 
 
 # ---------------------------------------------------------------------------------------
@@ -192,6 +205,18 @@ def wait_caught_up(proc, paths, rotated=(), timeout=120):
             return
         time.sleep(0.01)
     raise AssertionError(f"vigil did not read {paths} to their ends within {timeout} s")
+
+
+def wait_reread(proc, path, old_size, timeout=120):
+    """Waits until `proc` reads `path` from before `old_size` again (it saw a truncation)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            return
+        if read_offsets(proc.pid).get(os.path.realpath(path), old_size) < old_size:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"vigil did not notice the truncation of {path} within {timeout} s")
 
 
 class LiveRun:
@@ -283,8 +308,13 @@ def write_file_generations(run, rng, pieces, path, static_dir):
                 # Truncation: rows not read before it are gone for any follower (tail -F),
                 # so the writer waits until vigil has read the file to its end first.
                 wait_caught_up(run.proc, [path])
+                old_size = os.path.getsize(path)
                 with open(path, "w", newline="") as f:
                     f.write(HEADER)
+                # Refilled past its old size before the follower looked, a truncated file
+                # cannot be told from an appended one (tail -F's limit, docs/cli.md): the
+                # writer waits until vigil has seen the truncation.
+                wait_reread(run.proc, path, old_size)
         with open(path, "ab") as f:
             for part in chunks(rng, "".join(piece).encode(), rng.randrange(10, 150)):
                 f.write(part)
@@ -349,7 +379,11 @@ def run_case(args, seed, workdir):
              f"--emit {emit} --cutoff {cutoff}")
     started = time.time()
 
-    replay = final_of_stream(run_vigil(args, ["detect", "--replay", path] + live_options))
+    replay_out, replay_err = run_vigil(args, ["detect", "--replay", path] + live_options)
+    replay = final_of_stream(replay_out)
+    replay_late, replay_rest = late_pairs(replay_err)
+    if replay_rest.strip() or (unbounded and replay_late):
+        raise AssertionError(f"{label}: replay reported on stderr: {replay_err[-1500:]}")
     if unbounded:
         expected = static_answer(args, path, options)
         check(label, "replay", expected, replay, "")
@@ -370,9 +404,14 @@ def run_case(args, seed, workdir):
         else:
             out, err = live_directory(args, rng, body, live_options, workdir)
         got = final_of_stream(out)
-        if err.strip():
-            # The inputs hold no bad row and no unfinished line: nothing to report.
+        late, rest = late_pairs(err)
+        if rest.strip():
+            # The inputs hold no bad row and no unfinished line: nothing else to report.
             raise AssertionError(f"{label}: {mode} reported on stderr: {err[-1500:]}")
+        if mode != "directory" and late != replay_late:
+            # The same rows in the same order: the same late pairs, however committed.
+            raise AssertionError(f"{label}: {mode} reported {late} late pairs, replay "
+                                 f"{replay_late}")
         if mode == "directory" and not unbounded:
             # The files of a directory are separate streams, read interleaved as they grow:
             # with lateness dropped there is no one reading order to compare with, so this

@@ -16,6 +16,17 @@ void OperatorContext::ReportEngineError(const std::string& operator_name,
   }
 }
 
+void OperatorContext::ReportWarning(const std::string& operator_name,
+                                    const std::string& message) {
+  if (errors == nullptr) return;
+  DataError e;
+  e.file = operator_name;
+  e.message = message;
+  e.row_skipped = false;
+  e.warning = true;
+  errors->Add(std::move(e));
+}
+
 void Operator::ReportExpressionErrors(std::vector<std::string>& messages) {
   for (auto& m : messages) context().ReportEngineError(name_, m);
   messages.clear();

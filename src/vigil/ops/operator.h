@@ -22,6 +22,9 @@ struct OperatorContext {
   Status engine_error;
 
   void ReportEngineError(const std::string& operator_name, const std::string& message);
+  /// Reports something the user should know that is neither an error nor a bad row (e.g.
+  /// rows a behavior ignored as late); never fails the run.
+  void ReportWarning(const std::string& operator_name, const std::string& message);
 };
 
 /// An incremental operator: it receives the updates of one commit, keeps whatever state it

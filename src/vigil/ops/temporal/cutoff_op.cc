@@ -1,5 +1,7 @@
 #include "vigil/ops/temporal/cutoff_op.h"
 
+#include <fmt/format.h>
+
 namespace vigil {
 
 CutoffOperator::CutoffOperator(std::string name, const TemporalSpec& spec, size_t num_columns)
@@ -76,10 +78,20 @@ void CutoffOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time) {
   Emit(out_, time);
 }
 
-void CutoffOperator::OnCommitEnd(Time /*time*/, bool /*end_of_input*/) {
+void CutoffOperator::OnCommitEnd(Time /*time*/, bool end_of_input) {
   // Reading order: the clock moves row by row, and the last row of the commit is folded in
   // when the next row arrives (a row's windows never straddle commits).
   if (!reading_order_) commit_times_.Finish(now_);
+  // The reading-order clock is Vigil's (fronts such as `vigil detect` use it): there, rows
+  // left out as late are reported once, at the end of the run, rather than only counted as
+  // Pathway's freeze does. A count, not a line per row: a stream may hold millions.
+  if (reading_order_ && end_of_input && num_late_ > 0) {
+    context().ReportWarning(
+        name(), fmt::format("{} (row, window) pair(s) were not counted: they came after their "
+                            "window had closed (a row read before them had reached the "
+                            "window's end + cutoff)",
+                            num_late_));
+  }
 }
 
 }  // namespace vigil
