@@ -207,6 +207,16 @@ def wait_caught_up(proc, paths, rotated=(), timeout=120):
     raise AssertionError(f"vigil did not read {paths} to their ends within {timeout} s")
 
 
+def wait_opened(proc, path, timeout=120):
+    """Waits until `proc` has `path` open."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None or os.path.realpath(path) in read_offsets(proc.pid):
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"vigil did not open {path} within {timeout} s")
+
+
 def wait_reread(proc, path, old_size, timeout=120):
     """Waits until `proc` reads `path` from before `old_size` again (it saw a truncation)."""
     deadline = time.time() + timeout
@@ -289,6 +299,9 @@ def live_file(args, rng, body, options, workdir, static_dir):
     with open(path, "w", newline="") as f:
         f.write(HEADER)
     with LiveRun(args, path, options) as run:
+        # A rotation before vigil has opened the file would hide the first generation from
+        # it (it would start on the new file): wait until it follows the file.
+        wait_opened(run.proc, path)
         return write_file_generations(run, rng, pieces, path, static_dir)
 
 
