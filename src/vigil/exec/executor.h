@@ -50,7 +50,7 @@ struct RunOptions {
   /// Live runs, at a stop: how long (ms) the run goes on reading what its inputs already
   /// hold (buffered lines, lines written before the stop) before it ends; what is still
   /// unread then is reported as a warning.
-  int stop_drain_ms = 2000;
+  int stop_drain_ms = 10000;
   /// Print warnings (input that is reported but is not a row, and never fails the run: an
   /// unfinished line at truncation, rotation or stop; an unreadable directory; a stray file in
   /// a followed directory) to stderr as they happen, whatever echo_errors says.
