@@ -20,15 +20,7 @@ std::vector<LogicalCommit> LargeCommits(Random& rnd, const StreamProfile& profil
   std::unordered_map<int64_t, std::pair<size_t, RowValues>> present;
   int64_t next_id = 0, lines = 0;
   auto values = [&] {
-    RowValues r;
-    r.k = rnd.Int(0, k_max);
-    r.s = rnd.Pick<std::string>({"a", "b", "c"});
-    r.v = rnd.Int(-4, v_max);
-    r.f2 = rnd.Int(-4, 8);
-    r.t = profile.drift == 0 ? rnd.Int(-6, 12)
-                             : profile.drift * (lines / lines_per_tick) +
-                                   rnd.Int(-profile.lateness, 2);
-    return r;
+    return RandomValues(rnd, profile, lines / lines_per_tick, k_max, v_max);
   };
   auto remove = [&](int64_t id) {
     const size_t at = present.at(id).first;

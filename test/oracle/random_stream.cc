@@ -11,18 +11,6 @@ namespace vigil::oracle {
 
 namespace {
 
-RowValues RandomValues(Random& rnd, const StreamProfile& profile, int64_t commit, int64_t k_max,
-                       int64_t v_max) {
-  RowValues r;
-  r.k = rnd.Int(0, k_max);
-  r.s = rnd.Pick<std::string>({"a", "b", "c"});
-  r.v = rnd.Int(-4, v_max);
-  r.f2 = rnd.Int(-4, 8);
-  r.t = profile.drift == 0 ? rnd.Int(-6, 12)
-                           : profile.drift * commit + rnd.Int(-profile.lateness, 2);
-  return r;
-}
-
 Row ToRow(const RowValues& r) {
   return {{"k", OValue::Int(r.k)},
           {"s", OValue::Str(r.s)},
@@ -61,6 +49,18 @@ void AddEndOfInput(StreamVariant& out) {
 }
 
 }  // namespace
+
+RowValues RandomValues(Random& rnd, const StreamProfile& profile, int64_t tick, int64_t k_max,
+                       int64_t v_max) {
+  RowValues r;
+  r.k = rnd.Int(0, k_max);
+  r.s = rnd.Pick<std::string>({"a", "b", "c"});
+  r.v = rnd.Int(-4, v_max);
+  r.f2 = rnd.Int(-4, 8);
+  r.t = profile.drift == 0 ? rnd.Int(-6, 12)
+                           : profile.drift * tick + rnd.Int(-profile.lateness, 2);
+  return r;
+}
 
 Key IdKey(int64_t id) {
   KeyHasher h;

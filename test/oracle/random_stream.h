@@ -71,6 +71,11 @@ StreamVariant Split(const std::vector<LogicalCommit>& commits, Random& rnd);
 StreamVariant InOrder(const std::string& name,
                       const std::vector<std::vector<StreamLine>>& commit_lines);
 
+/// Random values of one row; with a drifting profile the time is drift * tick plus a
+/// lateness in [-profile.lateness, 2] (tick: the logical commit, or a count of lines).
+RowValues RandomValues(Random& rnd, const StreamProfile& profile, int64_t tick, int64_t k_max,
+                       int64_t v_max);
+
 /// The row key of markdown id `id`: hash(Int(id)).
 Key IdKey(int64_t id);
 
