@@ -118,7 +118,7 @@ struct FlaggedWindow {
   std::string key_text;  ///< String keys.
   Value key_scalar;      ///< Other keys (ints, bools: no heap).
   int64_t start = 0, end = 0, count = 0;
-  const Value key() const {
+  Value key() const {
     return key_scalar.kind() == ValueKind::kNone ? Value::String(key_text) : key_scalar;
   }
 };
