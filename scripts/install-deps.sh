@@ -10,7 +10,10 @@ packages=(
   libabsl-dev        # flat hash maps, btree maps for operator state
   libcli11-dev       # command-line parsing
   libfast-float-dev  # float parsing in the CSV reader
-  libsimdjson-dev    # JSON Lines reader
+  libsimdjson-dev    # JSON Lines reader, journalctl -o json
+  zlib1g-dev         # gzip-rotated logs (auth.log.2.gz)
+  libsystemd-dev     # the systemd journal (sd-journal) as an input
+  libtomlplusplus-dev  # the detection rules file (TOML)
   libgtest-dev libgmock-dev
   libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`
