@@ -189,6 +189,16 @@ TEST(SshdMessageTest, ReadsConnectionEnds) {
   EXPECT_EQ(m.address, "2001:db8::1");
   EXPECT_FALSE(m.preauth);
   m = Parse("Connection reset by 1.2.3.4 port 5 [preauth]", MessageType::kClose);
+  EXPECT_EQ(m.port, 5);
+  m = Parse("fatal: Write failed: Connection reset by peer [preauth]", MessageType::kClose);
+  EXPECT_TRUE(m.address.empty());
+  EXPECT_TRUE(m.preauth);
+  m = Parse("fatal: Read from socket failed: Connection reset by peer [preauth]",
+            MessageType::kClose);
+  EXPECT_TRUE(m.address.empty());
+  m = Parse("Read error from remote host 1.2.3.4 port 5: Connection timed out [preauth]",
+            MessageType::kClose);
+  EXPECT_EQ(m.address, "1.2.3.4");
   m = Parse("Timeout before authentication for 1.2.3.4 port 5", MessageType::kClose);
   EXPECT_TRUE(m.preauth);
   m = Parse("ssh_dispatch_run_fatal: Connection from 1.2.3.4 port 5: message authentication "

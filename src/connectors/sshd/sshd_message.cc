@@ -344,6 +344,14 @@ MessageType ReadClose(string_view rest, SshdMessage& out, SshdMessageError* erro
   return ReadUserPeer(rest, {}, MessageType::kClose, out, error);
 }
 
+/// The connection broke (`Write failed: Connection reset by peer [preauth]`); the peer is
+/// known only from the connection's earlier lines.
+MessageType CloseWithoutPeer(string_view rest, SshdMessage& out) {
+  out.preauth = rest.ends_with(" [preauth]");
+  out.type = MessageType::kClose;
+  return out.type;
+}
+
 MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* error, int depth);
 
 MessageType ReadRepeated(string_view rest, SshdMessage& out, SshdMessageError* error,
@@ -458,6 +466,11 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
         out.preauth = rest.ends_with(" [preauth]");
         return ReadForwardPeer(rest, MessageType::kClose, out, error);
       }
+      if (Consume(rest, "Read error from remote host ")) {
+        out.preauth = rest.ends_with(" [preauth]");
+        return ReadForwardPeer(rest, MessageType::kClose, out, error);
+      }
+      if (message.starts_with("Read from socket failed: ")) return CloseWithoutPeer(rest, out);
       if (message.starts_with("Received signal ")) return MessageType::kIgnored;
       break;
     case 'r':
@@ -490,6 +503,9 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
         return ReadForwardPeer(rest, MessageType::kScan, out, error);
       }
       if (message.starts_with("User child is on pid ")) return MessageType::kIgnored;
+      break;
+    case 'W':
+      if (message.starts_with("Write failed: ")) return CloseWithoutPeer(rest, out);
       break;
     default:
       break;
