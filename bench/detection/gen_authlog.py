@@ -564,7 +564,7 @@ def build(args):
         user = SERVICE_ACCOUNTS[index % len(SERVICE_ACCOUNTS)]
         labels_extra["automation"][ip] = user
         actors.append(automation(world, r, start, end, ip, user))
-    for _ in range(2):
+    for _ in range(2 if args.lines >= 500000 else 1):
         r = child()
         ip = world.claim_ipv4(r, "monitoring")
         labels_extra["monitoring"].append(ip)
