@@ -17,6 +17,7 @@ ORIG_ARGS="$*"
 
 LINES=1000000
 SEED=1
+DAYS=0
 STAMPS=traditional
 PEERS="fail2ban sshguard crowdsec"
 VIGIL=""
@@ -33,6 +34,7 @@ usage() {
 usage: $0 [options]
   --lines N            lines to generate (default 1000000)
   --seed S             generator seed (default 1)
+  --days D             time span of the log (default: the generator's, 7 days per million lines)
   --timestamps T       traditional | rfc3339 (default traditional)
   --data LOG --labels L  score an existing log and labels file instead of generating
   --peers "LIST"       peers to run among fail2ban sshguard crowdsec (default all; "" for none)
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --lines) LINES=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
+    --days) DAYS=$2; shift 2 ;;
     --timestamps) STAMPS=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --labels) LABELS=$2; shift 2 ;;
@@ -139,7 +142,7 @@ else
   LABELS="$SCRATCH/auth.log.labels.json"
   note "generating $LINES lines ($STAMPS, seed $SEED)"
   "$PY" "$HERE/gen_authlog.py" --lines "$LINES" --seed "$SEED" --timestamps "$STAMPS" \
-    --out "$LOG" --labels "$LABELS"
+    --days "$DAYS" --out "$LOG" --labels "$LABELS"
 fi
 YEAR=$(date -u -r "$LOG" +%Y)
 
@@ -185,7 +188,7 @@ done
 [[ ${#TOOLS[@]} -gt 0 ]] || die "no tool ran"
 
 # --- report ----------------------------------------------------------------------------------
-REPORT="$OUT_DIR/quality_${LINES}_${STAMPS}.md"
+REPORT="$OUT_DIR/quality_${LINES}_${STAMPS}$([[ $DAYS != 0 ]] && echo "_${DAYS}d").md"
 [[ -n "$DATA" ]] && REPORT="$OUT_DIR/quality_$(basename "$DATA").md"
 ARGS=()
 for tool in "${TOOLS[@]}"; do ARGS+=(--tool "$tool"); done
