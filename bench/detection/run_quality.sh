@@ -18,6 +18,7 @@ ORIG_ARGS="$*"
 LINES=1000000
 SEED=1
 DAYS=0
+START=2026-03-23T00:00:00Z
 STAMPS=traditional
 PEERS="fail2ban sshguard crowdsec"
 VIGIL=""
@@ -35,6 +36,9 @@ usage: $0 [options]
   --lines N            lines to generate (default 1000000)
   --seed S             generator seed (default 1)
   --days D             time span of the log (default: the generator's, 7 days per million lines)
+  --start TIME         the log's first moment (default 2026-03-23T00:00:00Z). With traditional
+                       stamps crowdsec and fail2ban assume the current year: keep it in the
+                       current year and before today.
   --timestamps T       traditional | rfc3339 (default traditional)
   --data LOG --labels L  score an existing log and labels file instead of generating
   --peers "LIST"       peers to run among fail2ban sshguard crowdsec (default all; "" for none)
@@ -57,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --lines) LINES=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --days) DAYS=$2; shift 2 ;;
+    --start) START=$2; shift 2 ;;
     --timestamps) STAMPS=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --labels) LABELS=$2; shift 2 ;;
@@ -142,7 +147,7 @@ else
   LABELS="$SCRATCH/auth.log.labels.json"
   note "generating $LINES lines ($STAMPS, seed $SEED)"
   "$PY" "$HERE/gen_authlog.py" --lines "$LINES" --seed "$SEED" --timestamps "$STAMPS" \
-    --days "$DAYS" --out "$LOG" --labels "$LABELS"
+    --days "$DAYS" --start "$START" --out "$LOG" --labels "$LABELS"
 fi
 YEAR=$(date -u -r "$LOG" +%Y)
 
