@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+
+namespace vigil::rules {
+
+/// How the rules emit, matching `vigil detect --emit` (see src/rules/README.md, "Emission").
+enum class EmitMode {
+  /// No temporal behavior: every window's state is kept and updated (static runs; the
+  /// final table is the answer).
+  kStatic,
+  /// Live: each windowed alert once, when its window closes (exactly_once_behavior);
+  /// success_after_failures at once.
+  kFinal,
+  /// Live: windowed alerts as they grow (common_behavior with a cutoff).
+  kUpdates,
+};
+
+struct DetectionOptions {
+  EmitMode emit = EmitMode::kStatic;
+  /// Live modes: how late (seconds of event time) a row may come and still count; windows
+  /// are forgotten this long after they end (flat memory). `--cutoff`.
+  int64_t cutoff_seconds = 60;
+};
+
+}  // namespace vigil::rules

@@ -1,0 +1,129 @@
+#include "rules/success_after_failures.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "rules/alert_shape.h"
+#include "vigil/types/datetime.h"
+
+namespace vigil::rules {
+
+namespace {
+
+
+
+/// True when the failure is at or before the success and at most `lookback_ns` before it.
+Expr FailureCounts(int64_t lookback_ns) {
+  return apply(
+      dtype::Bool,
+      [lookback_ns](std::span<const Value> args, ValueArena&) {
+        if (args[0].kind() != ValueKind::kDateTimeUtc ||
+            args[1].kind() != ValueKind::kDateTimeUtc) {
+          return Value::Bool(false);
+        }
+        const int64_t success = args[0].as_timestamp();
+        const int64_t failure = args[1].as_timestamp();
+        // failure <= success, written so it cannot overflow; then the distance.
+        if (failure > success) return Value::Bool(false);
+        const uint64_t distance =
+            static_cast<uint64_t>(success) - static_cast<uint64_t>(failure);
+        return Value::Bool(distance <= static_cast<uint64_t>(lookback_ns));
+      },
+      {this_["stime"], this_["ftime"]}, "failure_in_lookback");
+}
+
+/// `time - lookback`, saturating at the start of the axis.
+Expr LookbackStart(int64_t lookback_ns) {
+  return apply(
+      dtype::DateTimeUtc,
+      [lookback_ns](std::span<const Value> args, ValueArena&) {
+        if (args[0].kind() != ValueKind::kDateTimeUtc) return Value::Error();
+        const int64_t t = args[0].as_timestamp();
+        const int64_t start = t < INT64_MIN + lookback_ns ? INT64_MIN : t - lookback_ns;
+        return Value::DateTimeUtc(start);
+      },
+      {this_["stime"]}, "lookback_start");
+}
+
+/// A sorted tuple of strings with one more string inserted in order.
+Expr InsertSorted(const Expr& sorted, const Expr& extra) {
+  return apply(
+      dtype::Tuple,
+      [](std::span<const Value> args, ValueArena& arena) {
+        if (args[0].kind() != ValueKind::kTuple) return Value::Error();
+        thread_local std::vector<Value> scratch;
+        scratch.assign(args[0].tuple_data(), args[0].tuple_data() + args[0].tuple_size());
+        if (args[1].kind() == ValueKind::kString) {
+          auto at = std::lower_bound(scratch.begin(), scratch.end(), args[1],
+                                     [](const Value& a, const Value& b) {
+                                       return CompareValues(a, b) < 0;
+                                     });
+          scratch.insert(at, args[1]);
+        }
+        // Strings are copied: the result outlives the arguments' batch.
+        for (Value& v : scratch) {
+          if (v.kind() == ValueKind::kString) v = arena.CopyString(v.as_string());
+        }
+        return arena.MakeTuple(scratch.data(), static_cast<uint32_t>(scratch.size()));
+      },
+      {sorted, extra}, "insert_sorted");
+}
+
+}  // namespace
+
+Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
+                                const SuccessAfterFailuresConfig& config,
+                                const RuleContext& context) {
+  const int64_t lookback_ns = config.lookback_seconds * kNanosPerSecond;
+  Table failure_state = failures;
+  Table success_state = successes;
+  if (context.options.emit != EmitMode::kStatic) {
+    // Flat memory live: a failure can no longer count for a success once it is lookback
+    // older than "now", plus the cutoff for late successes (and a second of margin).
+    const std::chrono::seconds retention(config.lookback_seconds +
+                                         context.options.cutoff_seconds + 1);
+    failure_state = failures.forget(this_["time"], retention);
+    success_state = successes.forget(this_["time"], retention);
+  }
+  Table f = failure_state.select({{"ftime", this_["time"]},
+                                  {"fkey", this_["key"]},
+                                  {"fip", this_["ip"]},
+                                  {"fuser", this_["user"]}});
+  Table s = success_state.select({{"stime", this_["time"]},
+                                  {"skey", this_["key"]},
+                                  {"sip", this_["ip"]},
+                                  {"suser", this_["user"]}});
+  Table pairs = s.join(f, left["skey"] == right["fkey"])
+                    .select({{"sid", left.id()},
+                             {"skey", left["skey"]},
+                             {"stime", left["stime"]},
+                             {"sip", left["sip"]},
+                             {"suser", left["suser"]},
+                             {"ftime", right["ftime"]},
+                             {"fip", right["fip"]},
+                             {"fuser", right["fuser"]}})
+                    .filter(FailureCounts(lookback_ns));
+  Table reduced = pairs.groupby({this_["sid"]})
+                      .reduce({{"ip", reducers::any(this_["skey"])},
+                               {"stime", reducers::any(this_["stime"])},
+                               {"sip", reducers::any(this_["sip"])},
+                               {"suser", reducers::any(this_["suser"])},
+                               {"failure_ips", reducers::sorted_tuple(this_["fip"])},
+                               {"failure_users", reducers::sorted_tuple(this_["fuser"])},
+                               {"count", reducers::count()},
+                               {"first_seen", reducers::min(this_["ftime"])}})
+                      .filter(this_["count"] >= config.min_failures)
+                      .select({this_["ip"],
+                               {"all_ips", InsertSorted(this_["failure_ips"], this_["sip"])},
+                               {"all_users",
+                                InsertSorted(this_["failure_users"], this_["suser"])},
+                               this_["count"],
+                               {"window_start", LookbackStart(lookback_ns)},
+                               {"window_end", this_["stime"]},
+                               this_["first_seen"],
+                               {"last_seen", this_["stime"]}});
+  return ShapeAlerts(reduced, "success_after_failures", "critical", context.max_users);
+}
+
+}  // namespace vigil::rules
