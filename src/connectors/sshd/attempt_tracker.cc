@@ -32,7 +32,9 @@ bool AttemptTracker::IsSshdProgram(std::string_view program) {
 }
 
 std::string_view AttemptTracker::LineIp(const SshdMessage& message) {
-  if (message.address.empty() || message.ip_is_hostname) return message.address;
+  if (message.address_is_canonical || message.address.empty() || message.ip_is_hostname) {
+    return message.address;
+  }
   const size_t length = FormatIp(message.ip, line_ip_);
   const std::string_view canonical(line_ip_, length);
   // Most lines already hold the canonical text: point at it rather than the buffer.
@@ -144,9 +146,8 @@ uint32_t AttemptTracker::Open(std::string_view host, uint64_t host_hash, int64_t
 }
 
 void AttemptTracker::OnClose(std::string_view host, uint64_t host_hash, int64_t pid,
-                             int64_t time_ns, const SshdMessage& message,
+                             int64_t time_ns, const SshdMessage& message, std::string_view ip,
                              std::vector<AuthEvent>& events) {
-  const std::string_view ip = LineIp(message);
   uint32_t slot = sessions_.Find(host_hash, pid);
   if (slot != SessionTable::kNoSlot) {
     SshdSession& session = sessions_.at(slot);
@@ -204,8 +205,7 @@ void AttemptTracker::OnClose(std::string_view host, uint64_t host_hash, int64_t 
 
 void AttemptTracker::OnTooManyFailures(std::string_view host, uint64_t host_hash, int64_t pid,
                                        int64_t time_ns, const SshdMessage& message,
-                                       std::vector<AuthEvent>& events) {
-  const std::string_view ip = LineIp(message);
+                                       std::string_view ip, std::vector<AuthEvent>& events) {
   uint32_t slot;
   if (!ip.empty()) {
     slot = Open(host, host_hash, pid, time_ns, message, ip, Continuity::kSameConnection, events);
@@ -320,10 +320,10 @@ MessageResult AttemptTracker::Process(int64_t time_ns, std::string_view host,
       break;
     }
     case MessageType::kTooManyFailures:
-      OnTooManyFailures(host, host_hash, pid, time_ns, parsed, events);
+      OnTooManyFailures(host, host_hash, pid, time_ns, parsed, ip, events);
       break;
     case MessageType::kClose:
-      OnClose(host, host_hash, pid, time_ns, parsed, events);
+      OnClose(host, host_hash, pid, time_ns, parsed, ip, events);
       break;
     case MessageType::kScan: {
       const uint32_t slot =

@@ -96,9 +96,10 @@ class AttemptTracker {
   AuthEvent SessionEvent(int64_t time_ns, SshdSession& session);
 
   void OnClose(std::string_view host, uint64_t host_hash, int64_t pid, int64_t time_ns,
-               const SshdMessage& message, std::vector<AuthEvent>& events);
+               const SshdMessage& message, std::string_view ip, std::vector<AuthEvent>& events);
   void OnTooManyFailures(std::string_view host, uint64_t host_hash, int64_t pid, int64_t time_ns,
-                         const SshdMessage& message, std::vector<AuthEvent>& events);
+                         const SshdMessage& message, std::string_view ip,
+                         std::vector<AuthEvent>& events);
 
   AttemptTrackerOptions options_;
   SessionTable sessions_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace vigil::sshd {
 namespace {
 
@@ -11,15 +13,35 @@ constexpr string_view kExpectedAddress = "an IPv4 or IPv6 address or a host name
 constexpr string_view kExpectedPort = "a port number 0..65535";
 constexpr size_t kMaxErrorValueBytes = 256;
 
+// Prefix tests against literals: memcmp with a constant length compiled to a few word
+// compares (string_view::starts_with goes through an ordering compare and a libc call).
+template <size_t N>
+bool StartsWith(string_view text, const char (&prefix)[N]) {
+  return text.size() >= N - 1 && std::memcmp(text.data(), prefix, N - 1) == 0;
+}
+
+template <size_t N>
+bool EndsWith(string_view text, const char (&suffix)[N]) {
+  return text.size() >= N - 1 && std::memcmp(text.data() + text.size() - (N - 1), suffix, N - 1) == 0;
+}
+
+template <size_t N>
+bool Consume(string_view& text, const char (&prefix)[N]) {
+  if (!StartsWith(text, prefix)) return false;
+  text.remove_prefix(N - 1);
+  return true;
+}
+
 bool Consume(string_view& text, string_view prefix) {
   if (!text.starts_with(prefix)) return false;
   text.remove_prefix(prefix.size());
   return true;
 }
 
-bool ConsumeSuffix(string_view& text, string_view suffix) {
-  if (!text.ends_with(suffix)) return false;
-  text.remove_suffix(suffix.size());
+template <size_t N>
+bool ConsumeSuffix(string_view& text, const char (&suffix)[N]) {
+  if (!EndsWith(text, suffix)) return false;
+  text.remove_suffix(N - 1);
   return true;
 }
 
@@ -64,7 +86,7 @@ bool MatchPeer(string_view rest, PeerText& peer) {
   peer.port = {};
   if (space == string_view::npos) return true;
   const string_view tail = rest.substr(space);
-  if (tail.starts_with(" port ")) {
+  if (StartsWith(tail, " port ")) {
     const size_t end = ScanDigits(tail, 6);
     if (end > 6 && (end == tail.size() || tail[end] == ' ' || tail[end] == ':')) {
       peer.port = tail.substr(6, end - 6);
@@ -72,7 +94,7 @@ bool MatchPeer(string_view rest, PeerText& peer) {
     }
     return false;
   }
-  return tail.starts_with(" ssh");
+  return StartsWith(tail, " ssh");
 }
 
 /// The last ` from ` followed by a peer (MatchPeer): sshd writes the peer last, so a user name
@@ -96,6 +118,7 @@ bool ReadAddress(string_view token, SshdMessage& out, SshdMessageError* error) {
   if (const std::optional<IpAddress> ip = ParseIp(token)) {
     out.ip = *ip;
     out.ip_is_hostname = false;
+    out.address_is_canonical = ip->is_v4 && token.find(':') == string_view::npos;
     return true;
   }
   if (LooksLikeHostname(token)) {
@@ -184,7 +207,7 @@ MessageType ReadForwardPeer(string_view text, MessageType type, SshdMessage& out
   const size_t space = text.find(' ');
   string_view token = text.substr(0, space);
   string_view port;
-  if (space != string_view::npos && text.substr(space).starts_with(" port ")) {
+  if (space != string_view::npos && StartsWith(text.substr(space), " port ")) {
     const size_t end = ScanDigits(text, space + 6);
     if (end == space + 6 || (end < text.size() && text[end] != ':' && text[end] != ' ')) {
       return MessageType::kUnknown;
@@ -333,7 +356,7 @@ MessageType ReadDisconnecting(string_view rest, SshdMessage& out, SshdMessageErr
   if (!Consume(rest, " ")) return MessageType::kUnknown;
   string_view left, port, reason;
   if (!SplitAtPortColon(rest, left, port, reason)) return MessageType::kUnknown;
-  const bool too_many = reason.starts_with(" ") && reason.substr(1).starts_with(kTooMany);
+  const bool too_many = StartsWith(reason, " ") && reason.substr(1).starts_with(kTooMany);
   return ReadUserPeer(left, port, too_many ? MessageType::kTooManyFailures : MessageType::kClose,
                       out, error);
 }
@@ -347,7 +370,7 @@ MessageType ReadClose(string_view rest, SshdMessage& out, SshdMessageError* erro
 /// The connection broke (`Write failed: Connection reset by peer [preauth]`); the peer is
 /// known only from the connection's earlier lines.
 MessageType CloseWithoutPeer(string_view rest, SshdMessage& out) {
-  out.preauth = rest.ends_with(" [preauth]");
+  out.preauth = EndsWith(rest, " [preauth]");
   out.type = MessageType::kClose;
   return out.type;
 }
@@ -379,7 +402,6 @@ MessageType ReadRepeated(string_view rest, SshdMessage& out, SshdMessageError* e
 
 MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* error,
                      int depth) {
-  out = SshdMessage();
   // sshd's log levels prefix some messages (`error: `, `fatal: `): the text after them is what
   // says what happened.
   if (!Consume(message, "error: ")) Consume(message, "fatal: ");
@@ -388,7 +410,7 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
   switch (message[0]) {
     case 'A':
       if (Consume(rest, "Accepted ")) return ReadAuthResult(rest, true, out, error);
-      if (message.starts_with("Address ")) return MessageType::kIgnored;  // DNS mismatch
+      if (StartsWith(message, "Address ")) return MessageType::kIgnored;  // DNS mismatch
       break;
     case 'B':
       if (Consume(rest, "Bad protocol version identification ")) {
@@ -412,7 +434,7 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
       if (Consume(rest, "Connection from ")) {
         return ReadPeerAfter(rest, MessageType::kConnectionFrom, out, error);
       }
-      if (message.starts_with("Close session: ")) return MessageType::kIgnored;
+      if (StartsWith(message, "Close session: ")) return MessageType::kIgnored;
       break;
     case 'D':
       if (Consume(rest, "Did not receive identification string from ")) {
@@ -431,10 +453,10 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
       }
       break;
     case 'i':
-      if (message.starts_with("input_userauth_request: ")) return MessageType::kIgnored;
+      if (StartsWith(message, "input_userauth_request: ")) return MessageType::kIgnored;
       break;
     case 'k':
-      if (message.starts_with("kex_exchange_identification: ")) {
+      if (StartsWith(message, "kex_exchange_identification: ")) {
         out.preauth = true;
         out.type = MessageType::kScanNoAddress;
         return out.type;
@@ -447,8 +469,8 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
       }
       break;
     case 'P':
-      if (message.starts_with("PAM ") || message.starts_with("Partial ") ||
-          message.starts_with("Postponed ")) {
+      if (StartsWith(message, "PAM ") || StartsWith(message, "Partial ") ||
+          StartsWith(message, "Postponed ")) {
         return MessageType::kIgnored;
       }
       if (Consume(rest, "Protocol major versions differ")) {
@@ -459,26 +481,26 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
       }
       break;
     case 'p':
-      if (message.starts_with("pam_")) return MessageType::kIgnored;
+      if (StartsWith(message, "pam_")) return MessageType::kIgnored;
       break;
     case 'R':
       if (Consume(rest, "Received disconnect from ")) {
-        out.preauth = rest.ends_with(" [preauth]");
+        out.preauth = EndsWith(rest, " [preauth]");
         return ReadForwardPeer(rest, MessageType::kClose, out, error);
       }
       if (Consume(rest, "Read error from remote host ")) {
-        out.preauth = rest.ends_with(" [preauth]");
+        out.preauth = EndsWith(rest, " [preauth]");
         return ReadForwardPeer(rest, MessageType::kClose, out, error);
       }
-      if (message.starts_with("Read from socket failed: ")) return CloseWithoutPeer(rest, out);
-      if (message.starts_with("Received signal ")) return MessageType::kIgnored;
+      if (StartsWith(message, "Read from socket failed: ")) return CloseWithoutPeer(rest, out);
+      if (StartsWith(message, "Received signal ")) return MessageType::kIgnored;
       break;
     case 'r':
-      if (message.starts_with("reverse mapping checking ")) return MessageType::kIgnored;
+      if (StartsWith(message, "reverse mapping checking ")) return MessageType::kIgnored;
       break;
     case 'S':
-      if (message.starts_with("Server listening on ") ||
-          message.starts_with("Starting session: ")) {
+      if (StartsWith(message, "Server listening on ") ||
+          StartsWith(message, "Starting session: ")) {
         return MessageType::kIgnored;
       }
       break;
@@ -495,17 +517,17 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
         out.preauth = true;
         return ReadPeerAfter(rest, MessageType::kClose, out, error);
       }
-      if (message.starts_with("Transferred: ")) return MessageType::kIgnored;
+      if (StartsWith(message, "Transferred: ")) return MessageType::kIgnored;
       break;
     case 'U':
       if (Consume(rest, "Unable to negotiate with ")) {
         out.preauth = true;
         return ReadForwardPeer(rest, MessageType::kScan, out, error);
       }
-      if (message.starts_with("User child is on pid ")) return MessageType::kIgnored;
+      if (StartsWith(message, "User child is on pid ")) return MessageType::kIgnored;
       break;
     case 'W':
-      if (message.starts_with("Write failed: ")) return CloseWithoutPeer(rest, out);
+      if (StartsWith(message, "Write failed: ")) return CloseWithoutPeer(rest, out);
       break;
     default:
       break;
@@ -517,6 +539,7 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
 
 MessageType ParseSshdMessage(std::string_view message, SshdMessage& out,
                              SshdMessageError* error) {
+  out = SshdMessage();
   const MessageType type = ParseOne(message, out, error, 0);
   out.type = type;
   return type;

@@ -44,6 +44,9 @@ struct SshdMessage {
   std::string_view address;    ///< The peer as logged, "" when the message has none.
   IpAddress ip;                ///< The parsed address when address != "" and !ip_is_hostname.
   bool ip_is_hostname = false; ///< `address` is a host name (sshd's UseDNS), not an address.
+  /// `address` is already the canonical text of `ip` (a dotted quad: ParseIp refuses leading
+  /// zeros, so one that parses is canonical), so no formatting is needed.
+  bool address_is_canonical = false;
   int64_t port = -1;           ///< -1 when not logged.
   bool preauth = false;        ///< Pre-authentication by sshd's own tag or by its nature.
   uint32_t repeat = 1;         ///< N of rsyslog's `message repeated N times: [ X]`.
