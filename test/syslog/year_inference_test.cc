@@ -177,7 +177,7 @@ TEST(YearInference, RecoversYearsOfRandomIncreasingFiles) {
       truth.push_back(t);
     }
     SyslogLineParser parser;
-    parser.StartFile(t + static_cast<int64_t>(rng() % 3600));  // mtime: just after the end.
+    parser.StartFile(truth.back() + static_cast<int64_t>(rng() % 3600));  // mtime: after the end.
     LogRecord record;
     for (size_t i = 0; i < lines.size(); ++i) {
       ASSERT_EQ(parser.Parse(lines[i], record, nullptr), ParseResult::kRecord) << lines[i];
