@@ -79,18 +79,21 @@ Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text) {
   if (!address) {
     return Status::Invalid("'{}' is not an IPv4 or IPv6 address", address_text);
   }
+  // An IPv4-mapped IPv6 spelling takes IPv6 prefix lengths (0..128).
+  const bool mapped = !address->is_v6 && address_text.find(':') != std::string_view::npos;
+  const int max_length = mapped ? 128 : address->bit_length();
   int length = address->bit_length();
   if (slash != std::string_view::npos) {
     const std::string_view length_text = text.substr(slash + 1);
     const char* end = length_text.data() + length_text.size();
     auto [ptr, ec] = std::from_chars(length_text.data(), end, length);
     if (length_text.empty() || ec != std::errc() || ptr != end || length < 0 ||
-        length > address->bit_length()) {
+        length > max_length) {
       return Status::Invalid("prefix length '{}' is not a number from 0 to {}", length_text,
-                             address->bit_length());
+                             max_length);
     }
     // `::ffff:10.0.0.0/104` names IPv4 10.0.0.0/8: the mapped prefix's 96 bits go away.
-    if (!address->is_v6 && address_text.find(':') != std::string_view::npos) {
+    if (mapped) {
       if (length < 96) {
         return Status::Invalid("prefix length {} of an IPv4-mapped address is below 96",
                                length);

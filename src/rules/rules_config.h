@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/common/status.h"
@@ -17,6 +18,7 @@ namespace vigil::rules {
 struct AddressConfig {
   int ipv4_prefix = 32;
   int ipv6_prefix = 64;
+  bool operator==(const AddressConfig&) const = default;
 };
 
 /// One window of a windowed rule and the count that raises an alert in it.
@@ -30,24 +32,28 @@ struct WindowThreshold {
 struct BruteForceConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{60, 5}};
+  bool operator==(const BruteForceConfig&) const = default;
 };
 
 /// The same count over long windows: an attacker pacing tries below brute_force's window.
 struct SlowBruteForceConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{3600, 20}, {86400, 100}};
+  bool operator==(const SlowBruteForceConfig&) const = default;
 };
 
 /// Distinct user names tried per source key.
 struct SprayingConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{600, 5}};
+  bool operator==(const SprayingConfig&) const = default;
 };
 
 /// Distinct source keys failing against one (host, user).
 struct DistributedConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{600, 10}, {3600, 20}};
+  bool operator==(const DistributedConfig&) const = default;
 };
 
 /// A successful login from a key with at least `min_failures` failures in the
@@ -56,6 +62,7 @@ struct SuccessAfterFailuresConfig {
   bool enabled = true;
   int64_t lookback_seconds = 3600;
   int64_t min_failures = 5;
+  bool operator==(const SuccessAfterFailuresConfig&) const = default;
 };
 
 /// Scans and pre-auth noise (events of kind "scan") per source key: a low-severity class of
@@ -63,11 +70,13 @@ struct SuccessAfterFailuresConfig {
 struct ScanConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{3600, 1}};
+  bool operator==(const ScanConfig&) const = default;
 };
 
 struct AlertOutputConfig {
   /// The `users` field lists at most this many names (`user_count` has the full count).
   int64_t max_users = 20;
+  bool operator==(const AlertOutputConfig&) const = default;
 };
 
 struct RulesConfig {
@@ -81,6 +90,7 @@ struct RulesConfig {
   DistributedConfig distributed;
   SuccessAfterFailuresConfig success_after_failures;
   ScanConfig scan;
+  bool operator==(const RulesConfig&) const = default;
 };
 
 /// The shipped defaults.

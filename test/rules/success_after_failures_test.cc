@@ -1,0 +1,153 @@
+// success_after_failures: a successful login from a source with enough failures before it,
+// raised in the commit that brings the success, once per success.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "rules/alert_schema.h"
+#include "rules_test_events.h"
+
+namespace vigil::rules::test {
+namespace {
+
+std::vector<TestEvent> FailuresThenSuccess(int failures, int64_t success_second) {
+  std::vector<TestEvent> events;
+  for (int i = 0; i < failures; ++i) {
+    events.push_back(Failure(100 + i * 30, "203.0.113.66", i % 2 ? "admin" : "root"));
+  }
+  events.push_back(Success(success_second, "203.0.113.66", "admin"));
+  return events;
+}
+
+TEST(SuccessAfterFailures, RaisedAfterEnoughFailures) {
+  const auto alerts = OfRule(Detect(FailuresThenSuccess(5, 400)), "success_after_failures");
+  ASSERT_EQ(alerts.size(), 1u) << Describe(alerts);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.severity, "critical");
+  EXPECT_EQ(a.ip, "203.0.113.66");
+  EXPECT_EQ(a.count, 5);
+  EXPECT_EQ(a.users, std::vector<std::string>({"admin", "root"}));
+  EXPECT_EQ(a.ips, std::vector<std::string>({"203.0.113.66"}));
+  EXPECT_EQ(a.first_seen_ns, Ns(100));
+  EXPECT_EQ(a.last_seen_ns, Ns(400));
+  EXPECT_EQ(a.window_end_ns, Ns(400));
+  EXPECT_EQ(a.window_start_ns, Ns(400 - 3600));
+}
+
+TEST(SuccessAfterFailures, NotRaisedBelowTheThreshold) {
+  EXPECT_TRUE(OfRule(Detect(FailuresThenSuccess(4, 400)), "success_after_failures").empty());
+}
+
+TEST(SuccessAfterFailures, FailuresAfterTheSuccessDoNotCount) {
+  std::vector<TestEvent> events = {Success(50, "203.0.113.66")};
+  for (int i = 0; i < 8; ++i) events.push_back(Failure(60 + i, "203.0.113.66"));
+  EXPECT_TRUE(OfRule(Detect(events), "success_after_failures").empty());
+}
+
+TEST(SuccessAfterFailures, FailuresBeforeTheLookbackDoNotCount) {
+  // Five failures at 100..220, success 3600 s after the third: only two are in the lookback.
+  EXPECT_TRUE(OfRule(Detect(FailuresThenSuccess(5, 160 + 3601)), "success_after_failures").empty());
+  // At exactly one lookback after the first failure all five count.
+  EXPECT_EQ(OfRule(Detect(FailuresThenSuccess(5, 100 + 3600)), "success_after_failures").size(),
+            1u);
+}
+
+TEST(SuccessAfterFailures, FailuresInTheSameSecondCount) {
+  std::vector<TestEvent> events;
+  for (int i = 0; i < 5; ++i) events.push_back(Failure(70, "192.0.2.99"));
+  events.push_back(Success(70, "192.0.2.99"));
+  EXPECT_EQ(OfRule(Detect(events), "success_after_failures").size(), 1u);
+}
+
+TEST(SuccessAfterFailures, EachSuccessIsOneAlert) {
+  std::vector<TestEvent> events = FailuresThenSuccess(6, 400);
+  events.push_back(Success(500, "203.0.113.66", "root"));
+  const auto alerts = OfRule(Detect(events), "success_after_failures");
+  ASSERT_EQ(alerts.size(), 2u) << Describe(alerts);
+  EXPECT_EQ(alerts[0].last_seen_ns, Ns(400));
+  EXPECT_EQ(alerts[1].last_seen_ns, Ns(500));
+}
+
+TEST(SuccessAfterFailures, Ipv6SuccessFromAnotherAddressOfThePrefix) {
+  std::vector<TestEvent> events;
+  for (int i = 1; i <= 5; ++i) events.push_back(Failure(i * 10, fmt::format("2001:db8:9:9::{}", i)));
+  events.push_back(Success(100, "2001:db8:9:9::abcd"));
+  const auto alerts = OfRule(Detect(events), "success_after_failures");
+  ASSERT_EQ(alerts.size(), 1u) << Describe(alerts);
+  EXPECT_EQ(alerts[0].ip, "2001:db8:9:9::/64");
+  EXPECT_EQ(alerts[0].ips.size(), 6u);  // the five failing addresses and the accepted one
+}
+
+/// The alerts table's update stream, live (--emit final), with the failures in commit 0, the
+/// success in commit `success_commit` and later failures after it.
+Result<debug::Captured> LiveStream(int success_commit) {
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  for (int i = 0; i < 5; ++i) {
+    events.push_back(Failure(100 + i, "203.0.113.66"));
+    commits.push_back(0);
+  }
+  events.push_back(Success(200, "203.0.113.66"));
+  commits.push_back(success_commit);
+  // A late failure (timestamp before the success) arriving after it, then later ones.
+  events.push_back(Failure(150, "203.0.113.66"));
+  commits.push_back(success_commit + 1);
+  for (int i = 0; i < 5; ++i) {
+    events.push_back(Failure(300 + i, "203.0.113.66"));
+    commits.push_back(success_commit + 2);
+  }
+  RulesConfig config = DefaultRulesConfig();
+  config.brute_force.enabled = config.slow_brute_force.enabled = config.spraying.enabled =
+      config.distributed.enabled = config.scan.enabled = false;
+  const Table alerts = BuildDetection(EventsTable(events, commits), config,
+                                      {EmitMode::kFinal, /*cutoff_seconds=*/60});
+  return debug::Capture(alerts, QuietRun());
+}
+
+TEST(SuccessAfterFailures, RaisedInTheCommitOfTheSuccess) {
+  for (int success_commit : {1, 3}) {
+    auto captured = LiveStream(success_commit);
+    ASSERT_TRUE(captured.ok()) << captured.status().ToString();
+    ASSERT_FALSE(captured->updates.empty());
+    const Update& first = captured->updates.front();
+    EXPECT_EQ(first.time, static_cast<Time>(2 * (success_commit + 1)));
+    EXPECT_EQ(first.diff, 1);
+    EXPECT_EQ(first.row[alert_columns::kCount].get().as_int(), 5);
+  }
+}
+
+TEST(SuccessAfterFailures, DeliveredOnceUnderEmitFinal) {
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  for (int i = 0; i < 5; ++i) {
+    events.push_back(Failure(100 + i, "203.0.113.66"));
+    commits.push_back(i);
+  }
+  events.push_back(Success(200, "203.0.113.66"));
+  commits.push_back(5);
+  events.push_back(Failure(150, "203.0.113.66"));  // late: the table's count grows to 6
+  commits.push_back(6);
+  RulesConfig config = DefaultRulesConfig();
+  const DetectionOptions final_mode{EmitMode::kFinal, 60};
+  size_t deliveries = 0;
+  const auto alerts = CollectAlerts(BuildDetection(EventsTable(events, commits), config,
+                                                   final_mode),
+                                    config, final_mode, &deliveries);
+  const auto critical = OfRule(alerts, "success_after_failures");
+  ASSERT_EQ(critical.size(), 1u) << Describe(alerts);
+  EXPECT_EQ(critical[0].count, 5);  // as it was when the success arrived
+  // Under --emit updates the growth is delivered too.
+  const DetectionOptions updates_mode{EmitMode::kUpdates, 60};
+  const auto updates = OfRule(
+      CollectAlerts(BuildDetection(EventsTable(events, commits), config, updates_mode), config,
+                    updates_mode),
+      "success_after_failures");
+  ASSERT_EQ(updates.size(), 2u) << Describe(updates);
+  EXPECT_EQ(updates[0].count, 5);
+  EXPECT_EQ(updates[1].count, 6);
+}
+
+}  // namespace
+}  // namespace vigil::rules::test
