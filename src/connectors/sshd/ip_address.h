@@ -32,8 +32,10 @@ inline constexpr size_t kMaxCidrTextLength = kMaxIpTextLength + 4;
 ///   accepted and dropped: sshd may log one for a link-local peer, and the zone does not make it
 ///   a different attacker. Brackets are not accepted.
 /// - IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) is the IPv4 address (is_v4 set).
-/// Anything else, including empty text, is nullopt. Hand-written (no allocation, no locale):
-/// about 3x faster than inet_pton on the addresses of a real auth log (see README).
+/// Anything else, including empty text, is nullopt; what glibc's inet_pton accepts (either
+/// family) is accepted as the same address (randomized test). Hand-written: it reads a
+/// string_view in place (inet_pton needs a NUL-terminated copy) and is a little faster
+/// (12 vs 17 ns per IPv4 address of a real auth log, 29 vs 31 ns for IPv6; see README).
 std::optional<IpAddress> ParseIp(std::string_view text);
 
 /// Canonical text: IPv4 as a dotted quad; IPv6 as RFC 5952 (lower case, no leading zeros,
