@@ -62,7 +62,9 @@ TEST(Allowlist, RejectsBadEntries) {
                           "example.com", "", "::ffff:10.0.0.0/95"}) {
     auto list = Allowlist::Make({bad});
     EXPECT_FALSE(list.ok()) << bad;
-    if (!list.ok()) EXPECT_NE(list.status().message().find(bad), std::string::npos);
+    if (!list.ok()) {
+      EXPECT_NE(list.status().message().find(bad), std::string::npos);
+    }
   }
 }
 
