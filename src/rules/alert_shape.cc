@@ -1,6 +1,8 @@
 #include "rules/alert_shape.h"
 
+#include <algorithm>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "rules/alert_schema.h"
@@ -9,75 +11,92 @@ namespace vigil::rules {
 
 namespace {
 
-/// The distinct non-empty strings of a sorted tuple, at most `limit` of them, copied into the
-/// arena. Sorted input makes repeats adjacent, so one pass suffices. Runs once per alert
-/// update, not per event.
-Value DistinctStrings(const Value& sorted, int64_t limit, ValueArena& arena) {
-  if (sorted.kind() != ValueKind::kTuple) return Value::Error();
-  // Alerts are few; a thread-local scratch vector avoids a heap allocation per call.
-  thread_local std::vector<Value> scratch;
+/// The distinct non-empty strings at position `part` of every event tuple, sorted. Runs once
+/// per alert update, not per event; a thread-local scratch vector avoids a heap allocation
+/// per call.
+std::vector<std::string_view>& DistinctParts(const Value& events, uint32_t part) {
+  thread_local std::vector<std::string_view> scratch;
   scratch.clear();
-  const Value* previous = nullptr;
-  for (uint32_t i = 0; i < sorted.tuple_size(); ++i) {
-    const Value& v = sorted.tuple_at(i);
+  if (events.kind() != ValueKind::kTuple) return scratch;
+  for (uint32_t i = 0; i < events.tuple_size(); ++i) {
+    const Value& event = events.tuple_at(i);
+    if (event.kind() != ValueKind::kTuple || event.tuple_size() <= part) continue;
+    const Value& v = event.tuple_at(part);
     if (v.kind() != ValueKind::kString || v.as_string().empty()) continue;
-    if (previous != nullptr && previous->as_string() == v.as_string()) continue;
-    previous = &v;
-    if (static_cast<int64_t>(scratch.size()) >= limit) continue;
-    scratch.push_back(arena.CopyString(v.as_string()));
+    scratch.push_back(v.as_string());
   }
-  return arena.MakeTuple(scratch.data(), static_cast<uint32_t>(scratch.size()));
+  std::sort(scratch.begin(), scratch.end());
+  scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+  return scratch;
 }
 
-int64_t CountDistinctStrings(const Value& sorted) {
-  if (sorted.kind() != ValueKind::kTuple) return 0;
-  int64_t count = 0;
-  const Value* previous = nullptr;
-  for (uint32_t i = 0; i < sorted.tuple_size(); ++i) {
-    const Value& v = sorted.tuple_at(i);
-    if (v.kind() != ValueKind::kString || v.as_string().empty()) continue;
-    if (previous != nullptr && previous->as_string() == v.as_string()) continue;
-    previous = &v;
-    ++count;
-  }
-  return count;
-}
-
-Expr DistinctCapped(const Expr& sorted_strings, int64_t limit) {
+Expr DistinctPartsCapped(const Expr& events, uint32_t part, int64_t limit) {
   return apply(
       dtype::Tuple,
-      [limit](std::span<const Value> args, ValueArena& arena) {
-        return DistinctStrings(args[0], limit, arena);
+      [part, limit](std::span<const Value> args, ValueArena& arena) {
+        const std::vector<std::string_view>& parts = DistinctParts(args[0], part);
+        const size_t n = std::min<size_t>(parts.size(), static_cast<size_t>(limit));
+        thread_local std::vector<Value> values;
+        values.clear();
+        for (size_t i = 0; i < n; ++i) values.push_back(arena.CopyString(parts[i]));
+        return arena.MakeTuple(values.data(), static_cast<uint32_t>(values.size()));
       },
-      {sorted_strings}, "distinct_strings");
+      {events}, "distinct_parts");
+}
+
+/// The earliest (`latest` false) or latest time at position kTime of the event tuples.
+Expr TimeBound(const Expr& events, bool latest) {
+  return apply(
+      dtype::DateTimeUtc,
+      [latest](std::span<const Value> args, ValueArena&) {
+        const Value& events_value = args[0];
+        if (events_value.kind() != ValueKind::kTuple) return Value::Error();
+        bool found = false;
+        int64_t bound = 0;
+        for (uint32_t i = 0; i < events_value.tuple_size(); ++i) {
+          const Value& event = events_value.tuple_at(i);
+          if (event.kind() != ValueKind::kTuple || event.tuple_size() <= event_parts::kTime) {
+            continue;
+          }
+          const Value& t = event.tuple_at(event_parts::kTime);
+          if (t.kind() != ValueKind::kDateTimeUtc) continue;
+          const int64_t ns = t.as_timestamp();
+          if (!found || (latest ? ns > bound : ns < bound)) bound = ns;
+          found = true;
+        }
+        return found ? Value::DateTimeUtc(bound) : Value::Error();
+      },
+      {events}, latest ? "last_seen" : "first_seen");
 }
 
 }  // namespace
 
-Expr DistinctNonEmptyCount(const Expr& sorted_strings) {
+Expr DistinctPartCount(const Expr& events, uint32_t part) {
   return apply(
       dtype::Int,
-      [](std::span<const Value> args, ValueArena&) {
-        return Value::Int(CountDistinctStrings(args[0]));
+      [part](std::span<const Value> args, ValueArena&) {
+        return Value::Int(static_cast<int64_t>(DistinctParts(args[0], part).size()));
       },
-      {sorted_strings}, "count_distinct_strings");
+      {events}, "count_distinct_parts");
 }
 
 Table ShapeAlerts(const Table& reduced, const std::string& rule, const std::string& severity,
                   int64_t max_users) {
+  namespace c = alert_columns;
+  const Expr events = this_["events"];
   return reduced.select({
-      {kAlertColumnNames[alert_columns::kRule], Expr(rule)},
-      {kAlertColumnNames[alert_columns::kSeverity], Expr(severity)},
-      {kAlertColumnNames[alert_columns::kIp], this_["ip"]},
-      {kAlertColumnNames[alert_columns::kIps],
-       DistinctCapped(this_["all_ips"], std::numeric_limits<int64_t>::max())},
-      {kAlertColumnNames[alert_columns::kUsers], DistinctCapped(this_["all_users"], max_users)},
-      {kAlertColumnNames[alert_columns::kUserCount], DistinctNonEmptyCount(this_["all_users"])},
-      {kAlertColumnNames[alert_columns::kCount], this_["count"]},
-      {kAlertColumnNames[alert_columns::kWindowStart], this_["window_start"]},
-      {kAlertColumnNames[alert_columns::kWindowEnd], this_["window_end"]},
-      {kAlertColumnNames[alert_columns::kFirstSeen], this_["first_seen"]},
-      {kAlertColumnNames[alert_columns::kLastSeen], this_["last_seen"]},
+      {kAlertColumnNames[c::kRule], Expr(rule)},
+      {kAlertColumnNames[c::kSeverity], Expr(severity)},
+      {kAlertColumnNames[c::kIp], this_["ip"]},
+      {kAlertColumnNames[c::kIps],
+       DistinctPartsCapped(events, event_parts::kIp, std::numeric_limits<int64_t>::max())},
+      {kAlertColumnNames[c::kUsers], DistinctPartsCapped(events, event_parts::kUser, max_users)},
+      {kAlertColumnNames[c::kUserCount], DistinctPartCount(events, event_parts::kUser)},
+      {kAlertColumnNames[c::kCount], this_["count"]},
+      {kAlertColumnNames[c::kWindowStart], this_["window_start"]},
+      {kAlertColumnNames[c::kWindowEnd], this_["window_end"]},
+      {kAlertColumnNames[c::kFirstSeen], TimeBound(events, /*latest=*/false)},
+      {kAlertColumnNames[c::kLastSeen], TimeBound(events, /*latest=*/true)},
   });
 }
 

@@ -7,16 +7,27 @@
 
 namespace vigil::rules {
 
+/// The events a rule counted for one alert travel as one sorted tuple of per-event tuples
+/// `(ip, user, time[, key])`: one `reducers::sorted_tuple` per group instead of one reducer
+/// per output field (each reducer keeps a multiset per group: they dominate the cost), from
+/// which the alert's fields are computed once per alert update.
+namespace event_parts {
+inline constexpr uint32_t kIp = 0;
+inline constexpr uint32_t kUser = 1;
+inline constexpr uint32_t kTime = 2;
+inline constexpr uint32_t kKey = 3;  ///< Only where a rule counts distinct keys.
+}  // namespace event_parts
+
 /// Turns a rule's reduced groups into rows of the alerts table (alert_schema.h). `reduced`
-/// has the columns `ip` (str), `all_ips` and `all_users` (sorted tuples of str, repeats
-/// allowed, as reducers::sorted_tuple gives them), `count` (int) and `window_start`,
-/// `window_end`, `first_seen`, `last_seen` (DateTimeUtc). The result has the rule's name and
+/// has the columns `ip` (str), `events` (the sorted tuple above), `count` (int),
+/// `window_start` and `window_end` (DateTimeUtc). The result has the rule's name and
 /// severity, `ips` (distinct addresses), `users` (distinct non-empty user names, at most
-/// `max_users`) and `user_count` (all distinct non-empty names). Row ids are kept.
+/// `max_users`), `user_count` (all of them), `first_seen`/`last_seen` (the events' earliest
+/// and latest time). Row ids are kept.
 Table ShapeAlerts(const Table& reduced, const std::string& rule, const std::string& severity,
                   int64_t max_users);
 
-/// An expression over a sorted tuple of strings: the number of distinct non-empty ones.
-Expr DistinctNonEmptyCount(const Expr& sorted_strings);
+/// The number of distinct non-empty strings at position `part` of the events tuple.
+Expr DistinctPartCount(const Expr& events, uint32_t part);
 
 }  // namespace vigil::rules

@@ -46,7 +46,8 @@ Expr LookbackStart(int64_t lookback_ns) {
       {this_["stime"]}, "lookback_start");
 }
 
-/// A sorted tuple of strings with one more string inserted in order.
+/// A sorted tuple with one more value inserted in order (deep-copied into the arena: the
+/// result outlives the arguments' batch). Once per alert update.
 Expr InsertSorted(const Expr& sorted, const Expr& extra) {
   return apply(
       dtype::Tuple,
@@ -54,17 +55,11 @@ Expr InsertSorted(const Expr& sorted, const Expr& extra) {
         if (args[0].kind() != ValueKind::kTuple) return Value::Error();
         thread_local std::vector<Value> scratch;
         scratch.assign(args[0].tuple_data(), args[0].tuple_data() + args[0].tuple_size());
-        if (args[1].kind() == ValueKind::kString) {
-          auto at = std::lower_bound(scratch.begin(), scratch.end(), args[1],
-                                     [](const Value& a, const Value& b) {
-                                       return CompareValues(a, b) < 0;
-                                     });
-          scratch.insert(at, args[1]);
-        }
-        // Strings are copied: the result outlives the arguments' batch.
-        for (Value& v : scratch) {
-          if (v.kind() == ValueKind::kString) v = arena.CopyString(v.as_string());
-        }
+        auto at = std::lower_bound(
+            scratch.begin(), scratch.end(), args[1],
+            [](const Value& a, const Value& b) { return CompareValues(a, b) < 0; });
+        scratch.insert(at, args[1]);
+        for (Value& v : scratch) v = arena.Copy(v);
         return arena.MakeTuple(scratch.data(), static_cast<uint32_t>(scratch.size()));
       },
       {sorted, extra}, "insert_sorted");
@@ -104,25 +99,24 @@ Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
                              {"fip", right["fip"]},
                              {"fuser", right["fuser"]}})
                     .filter(FailureCounts(lookback_ns));
-  Table reduced = pairs.groupby({this_["sid"]})
-                      .reduce({{"ip", reducers::any(this_["skey"])},
-                               {"stime", reducers::any(this_["stime"])},
-                               {"sip", reducers::any(this_["sip"])},
-                               {"suser", reducers::any(this_["suser"])},
-                               {"failure_ips", reducers::sorted_tuple(this_["fip"])},
-                               {"failure_users", reducers::sorted_tuple(this_["fuser"])},
-                               {"count", reducers::count()},
-                               {"first_seen", reducers::min(this_["ftime"])}})
-                      .filter(this_["count"] >= config.min_failures)
-                      .select({this_["ip"],
-                               {"all_ips", InsertSorted(this_["failure_ips"], this_["sip"])},
-                               {"all_users",
-                                InsertSorted(this_["failure_users"], this_["suser"])},
-                               this_["count"],
-                               {"window_start", LookbackStart(lookback_ns)},
-                               {"window_end", this_["stime"]},
-                               this_["first_seen"],
-                               {"last_seen", this_["stime"]}});
+  // Grouped by the success row (its other columns ride along as keys, read without a
+  // reducer); the failures as one sorted tuple of (ip, user, time), with the success's own
+  // event added for the alert's ips, users and last_seen (alert_shape.h).
+  Table reduced =
+      pairs
+          .groupby({this_["sid"], this_["skey"], this_["stime"], this_["sip"], this_["suser"]})
+          .reduce({this_["skey"], this_["stime"], this_["sip"], this_["suser"],
+                   {"count", reducers::count()},
+                   {"failures", reducers::sorted_tuple(
+                                    make_tuple({this_["fip"], this_["fuser"], this_["ftime"]}))}})
+          .filter(this_["count"] >= config.min_failures)
+          .select({{"ip", this_["skey"]},
+                   {"events", InsertSorted(this_["failures"],
+                                           make_tuple({this_["sip"], this_["suser"],
+                                                       this_["stime"]}))},
+                   this_["count"],
+                   {"window_start", LookbackStart(lookback_ns)},
+                   {"window_end", this_["stime"]}});
   return ShapeAlerts(reduced, "success_after_failures", "critical", context.max_users);
 }
 

@@ -51,23 +51,33 @@ std::optional<Behavior> WindowBehavior(const DetectionOptions& options) {
   return behavior;
 }
 
-/// `user@host`, built once per alert update.
-Expr TargetText(const Expr& user, const Expr& host) {
+/// The alert's `ip` from the windowby instance `(rule, window index, key)` or
+/// `(rule, window index, host, user)`: the key, or `user@host`. Once per alert update.
+Expr IpFromInstance(Grouping grouping) {
   return apply(
       dtype::Str,
-      [](std::span<const Value> args, ValueArena& arena) {
-        if (args[0].kind() != ValueKind::kString || args[1].kind() != ValueKind::kString) {
+      [grouping](std::span<const Value> args, ValueArena& arena) {
+        const Value& instance = args[0];
+        const uint32_t size = grouping == Grouping::kSourceKey ? 3 : 4;
+        if (instance.kind() != ValueKind::kTuple || instance.tuple_size() != size) {
           return Value::Error();
         }
-        const std::string_view user_text = args[0].as_string();
-        const std::string_view host_text = args[1].as_string();
-        char* out = static_cast<char*>(arena.Allocate(user_text.size() + 1 + host_text.size()));
-        std::memcpy(out, user_text.data(), user_text.size());
-        out[user_text.size()] = '@';
-        std::memcpy(out + user_text.size() + 1, host_text.data(), host_text.size());
-        return Value::String(std::string_view(out, user_text.size() + 1 + host_text.size()));
+        for (uint32_t i = 2; i < size; ++i) {
+          if (instance.tuple_at(i).kind() != ValueKind::kString) return Value::Error();
+        }
+        if (grouping == Grouping::kSourceKey) {
+          return arena.CopyString(instance.tuple_at(2).as_string());
+        }
+        const std::string_view host = instance.tuple_at(2).as_string();
+        const std::string_view user = instance.tuple_at(3).as_string();
+        const size_t size_bytes = user.size() + 1 + host.size();
+        char* out = static_cast<char*>(arena.Allocate(size_bytes));
+        std::memcpy(out, user.data(), user.size());
+        out[user.size()] = '@';
+        std::memcpy(out + user.size() + 1, host.data(), host.size());
+        return Value::String(std::string_view(out, size_bytes));
       },
-      {user, host}, "user_at_host");
+      {this_["instance"]}, "alert_ip");
 }
 
 Table BuildWindowed(const Table& rows, const WindowedRule& rule,
@@ -76,55 +86,42 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     // No window configured: the rule's table, empty (no row passes).
     return BuildWindowed(rows.filter(Expr(false)), rule, {{1, 1}}, context);
   }
+  const bool by_source = rule.grouping == Grouping::kSourceKey;
+  // One tuple per event, ordered (ip, user, time[, key]) as alert_shape.h's event_parts.
+  std::vector<Expr> event = {this_["ip"], this_["user"], this_["time"]};
+  if (rule.measure == Measure::kDistinctKeys) event.push_back(this_["key"]);
+  const Expr event_tuple = make_tuple(std::move(event));
   std::optional<Table> alerts;
   for (size_t i = 0; i < windows.size(); ++i) {
     const WindowThreshold& w = windows[i];
     // The rule's name and the window's index in the instance keep alert ids of different
-    // rules and windows apart (concat needs disjoint ids); `_pw_instance` is not read back.
-    std::vector<Expr> instance = {Expr(rule.name), Expr(static_cast<int64_t>(i))};
-    if (rule.grouping == Grouping::kSourceKey) {
-      instance.push_back(this_["key"]);
-    } else {
-      instance.push_back(this_["host"]);
-      instance.push_back(this_["user"]);
-    }
-    std::vector<NamedExpr> reduced_columns = {
-        {"window_start", this_["_pw_window_start"]},
-        {"window_end", this_["_pw_window_end"]},
-        {"all_ips", reducers::sorted_tuple(this_["ip"])},
-        {"all_users", reducers::sorted_tuple(this_["user"])},
-        {"count", reducers::count()},
-        {"first_seen", reducers::min(this_["time"])},
-        {"last_seen", reducers::max(this_["time"])},
-    };
-    if (rule.grouping == Grouping::kSourceKey) {
-      reduced_columns.push_back({"ip", reducers::any(this_["key"])});
-    } else {
-      reduced_columns.push_back({"target_user", reducers::any(this_["user"])});
-      reduced_columns.push_back({"target_host", reducers::any(this_["host"])});
-    }
-    if (rule.measure == Measure::kDistinctKeys) {
-      reduced_columns.push_back({"key_count", reducers::count_distinct({this_["key"]})});
-    }
+    // rules and windows apart (concat needs disjoint ids).
+    const Expr instance =
+        by_source ? make_tuple({Expr(rule.name), Expr(static_cast<int64_t>(i)), this_["key"]})
+                  : make_tuple({Expr(rule.name), Expr(static_cast<int64_t>(i)), this_["host"],
+                                this_["user"]});
     Table reduced =
         rows.windowby(this_["time"], temporal::tumbling(std::chrono::seconds(w.window_seconds)),
-                      make_tuple(std::move(instance)), WindowBehavior(context.options))
-            .reduce(std::move(reduced_columns));
+                      instance, WindowBehavior(context.options))
+            .reduce({{"instance", this_["_pw_instance"]},
+                     {"window_start", this_["_pw_window_start"]},
+                     {"window_end", this_["_pw_window_end"]},
+                     {"count", reducers::count()},
+                     {"events", reducers::sorted_tuple(event_tuple)}});
     switch (rule.measure) {
       case Measure::kEvents:
         reduced = reduced.filter(this_["count"] >= w.threshold);
         break;
       case Measure::kDistinctUsers:
-        reduced = reduced.filter(DistinctNonEmptyCount(this_["all_users"]) >= w.threshold);
+        reduced =
+            reduced.filter(DistinctPartCount(this_["events"], event_parts::kUser) >= w.threshold);
         break;
       case Measure::kDistinctKeys:
-        reduced = reduced.filter(this_["key_count"] >= w.threshold);
+        reduced =
+            reduced.filter(DistinctPartCount(this_["events"], event_parts::kKey) >= w.threshold);
         break;
     }
-    if (rule.grouping == Grouping::kTargetUser) {
-      reduced = reduced.with_columns(
-          {{"ip", TargetText(this_["target_user"], this_["target_host"])}});
-    }
+    reduced = reduced.with_columns({{"ip", IpFromInstance(rule.grouping)}});
     Table shaped = ShapeAlerts(reduced, rule.name, rule.severity, context.max_users);
     alerts = alerts ? alerts->concat(shaped) : shaped;
   }
