@@ -233,6 +233,18 @@ TEST_F(AttemptTrackerTest, CanonicalAddressesAndHostNames) {
                    "user=[root] method=password"});
 }
 
+TEST_F(AttemptTrackerTest, HostNameAndAddressOfOneConnectionAreOnePeer) {
+  // UseDNS names the peer in `from`; the end line gives its address: one connection, and the
+  // probe is reported with the address.
+  EXPECT_EQ(Feed(1, 83, "Invalid user x from ns.example.com"), Events{});
+  EXPECT_EQ(Feed(2, 83, "Connection closed by 1.2.3.4 port 5 [preauth]"),
+            Events{"attempt failure t=1 host=h pid=83 ip=1.2.3.4 port=5 user=[x](invalid) "
+                   "method=none"});
+  EXPECT_EQ(Feed(3, 84, "Failed password for root from ns.example.com port 5 ssh2").size(), 1u);
+  EXPECT_EQ(Feed(3, 84, "Connection closed by 1.2.3.4 port 5 [preauth]"), Events{});
+  EXPECT_EQ(Finish(), Events{});
+}
+
 TEST_F(AttemptTrackerTest, MalformedAndForeignLines) {
   MessageResult r;
   EXPECT_EQ(Feed(1, 90, "Failed password for root from 999.1.1.1 port 5 ssh2", &r), Events{});

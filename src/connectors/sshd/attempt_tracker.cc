@@ -104,9 +104,23 @@ void AttemptTracker::ExpireIdle(int64_t time_ns, std::vector<AuthEvent>& events)
   }
 }
 
+namespace {
+
+/// Whether a line about peer `ip` can belong to `session`. A host name (UseDNS) and an
+/// address cannot be compared without DNS, so they are taken to be the same peer.
+bool SamePeer(const SshdSession& session, std::string_view ip, bool ip_is_hostname) {
+  if (ip.empty() || session.ip.empty() || session.ip_is_hostname != ip_is_hostname) return true;
+  return session.ip == ip;
+}
+
+}  // namespace
+
 void AttemptTracker::AdoptPeer(SshdSession& session, const SshdMessage& message,
                                std::string_view ip) {
-  if (!ip.empty() && session.ip.empty()) {
+  // The first peer named, or the address where only a host name was known (rules want
+  // addresses).
+  if (!ip.empty() &&
+      (session.ip.empty() || (session.ip_is_hostname && !message.ip_is_hostname))) {
     session.ip.assign(ip);
     session.ip_is_hostname = message.ip_is_hostname;
   }
@@ -123,7 +137,7 @@ uint32_t AttemptTracker::Open(std::string_view host, uint64_t host_hash, int64_t
         session.host != host || session.closed ||
         continuity == Continuity::kNewConnection ||
         (continuity == Continuity::kNewIfUserKnown && session.has_user) ||
-        (!ip.empty() && !session.ip.empty() && session.ip != ip);
+        !SamePeer(session, ip, message.ip_is_hostname);
     if (earlier_connection) {
       // The pid was reused (the end of the earlier connection was not logged or not seen).
       FlushProbe(session, events);
@@ -152,7 +166,7 @@ void AttemptTracker::OnClose(std::string_view host, uint64_t host_hash, int64_t 
   if (slot != SessionTable::kNoSlot) {
     SshdSession& session = sessions_.at(slot);
     const bool same_connection =
-        session.host == host && (ip.empty() || session.ip.empty() || session.ip == ip);
+        session.host == host && SamePeer(session, ip, message.ip_is_hostname);
     if (!same_connection) {
       FlushProbe(session, events);
       sessions_.Remove(slot);
