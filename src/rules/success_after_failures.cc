@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "rules/alert_shape.h"
@@ -31,6 +32,17 @@ Expr FailureCounts(int64_t lookback_ns) {
         return Value::Bool(distance <= static_cast<uint64_t>(lookback_ns));
       },
       {this_["stime"], this_["ftime"]}, "failure_in_lookback");
+}
+
+/// floor(time / bucket_ns) + offset: the time bucket of a datetime.
+Expr TimeBucket(const Expr& time, int64_t bucket_ns, int64_t offset) {
+  return apply(
+      dtype::Int,
+      [bucket_ns, offset](std::span<const Value> args, ValueArena&) {
+        if (args[0].kind() != ValueKind::kDateTimeUtc) return Value::Error();
+        return Value::Int(FloorDiv(args[0].as_timestamp(), bucket_ns) + offset);
+      },
+      {time}, "time_bucket");
 }
 
 /// `time - lookback`, saturating at the start of the axis.
@@ -81,30 +93,42 @@ Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
     failure_state = failures.forget(this_["time"], retention);
     success_state = successes.forget(this_["time"], retention);
   }
+  // The join is bucketed by lookback-long time buckets, so a success meets only the failures
+  // of its own bucket and the one before (those within one lookback of it), not every failure
+  // its key ever had: a busy NAT's month of logs would otherwise pair each success with every
+  // failure. Successes (rare) are joined twice, with their bucket and the previous one; a
+  // failure has one bucket, so the two joins' pairs are disjoint (ids hash both row ids).
   Table f = failure_state.select({{"ftime", this_["time"]},
                                   {"fkey", this_["key"]},
                                   {"fip", this_["ip"]},
-                                  {"fuser", this_["user"]}});
-  Table s = success_state.select({{"stime", this_["time"]},
-                                  {"skey", this_["key"]},
-                                  {"sip", this_["ip"]},
-                                  {"suser", this_["user"]}});
-  Table pairs = s.join(f, left["skey"] == right["fkey"])
-                    .select({{"sid", left.id()},
-                             {"skey", left["skey"]},
-                             {"stime", left["stime"]},
-                             {"sip", left["sip"]},
-                             {"suser", left["suser"]},
-                             {"ftime", right["ftime"]},
-                             {"fip", right["fip"]},
-                             {"fuser", right["fuser"]}})
-                    .filter(FailureCounts(lookback_ns));
+                                  {"fuser", this_["user"]},
+                                  {"fbucket", TimeBucket(this_["time"], lookback_ns, 0)}});
+  std::optional<Table> pairs;
+  for (int64_t offset : {0, -1}) {
+    Table s = success_state.select({{"stime", this_["time"]},
+                                    {"skey", this_["key"]},
+                                    {"sip", this_["ip"]},
+                                    {"suser", this_["user"]},
+                                    {"sbucket", TimeBucket(this_["time"], lookback_ns, offset)}});
+    Table matched =
+        s.join(f, {left["skey"] == right["fkey"], left["sbucket"] == right["fbucket"]})
+            .select({{"sid", left.id()},
+                     {"skey", left["skey"]},
+                     {"stime", left["stime"]},
+                     {"sip", left["sip"]},
+                     {"suser", left["suser"]},
+                     {"ftime", right["ftime"]},
+                     {"fip", right["fip"]},
+                     {"fuser", right["fuser"]}});
+    pairs = pairs ? pairs->concat(matched) : matched;
+  }
+  pairs = pairs->filter(FailureCounts(lookback_ns));
   // Grouped by the success row (its other columns ride along as keys, read without a
   // reducer); the failures as one sorted tuple of (ip, user, time), with the success's own
   // event added for the alert's ips, users and last_seen (alert_shape.h).
   Table reduced =
       pairs
-          .groupby({this_["sid"], this_["skey"], this_["stime"], this_["sip"], this_["suser"]})
+          ->groupby({this_["sid"], this_["skey"], this_["stime"], this_["sip"], this_["suser"]})
           .reduce({this_["skey"], this_["stime"], this_["sip"], this_["suser"],
                    {"count", reducers::count()},
                    {"failures", reducers::sorted_tuple(
