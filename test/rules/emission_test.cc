@@ -1,0 +1,85 @@
+// Live emission of the windowed rules: --emit final gives each alert once, when its window
+// closes; --emit updates gives it as soon as it reaches the threshold, then as it grows.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "rules/alert_schema.h"
+#include "rules_test_events.h"
+
+namespace vigil::rules::test {
+namespace {
+
+/// Six failures of one source in the minute [0, 60), one per commit, then an event of another
+/// source at 200 s (moving "now" past the window's end + cutoff) in the last commit.
+Table SixFailuresThenLater(const RulesConfig& config, const DetectionOptions& options) {
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  for (int i = 0; i < 6; ++i) {
+    events.push_back(Failure(10 + i, "203.0.113.5"));
+    commits.push_back(i);
+  }
+  events.push_back(Failure(200, "192.0.2.1"));
+  commits.push_back(6);
+  return BuildDetection(EventsTable(events, commits), config, options);
+}
+
+RulesConfig BruteForceOnly() {
+  RulesConfig config = DefaultRulesConfig();
+  config.slow_brute_force.enabled = config.spraying.enabled = config.distributed.enabled =
+      config.success_after_failures.enabled = config.scan.enabled = false;
+  return config;
+}
+
+/// (commit time, diff, count) of every update of the alerts table.
+std::vector<std::tuple<Time, int64_t, int64_t>> Stream(const Table& alerts) {
+  auto captured = debug::Capture(alerts, QuietRun());
+  EXPECT_TRUE(captured.ok()) << captured.status().ToString();
+  std::vector<std::tuple<Time, int64_t, int64_t>> out;
+  if (!captured.ok()) return out;
+  for (const Update& u : captured->updates) {
+    out.emplace_back(u.time, u.diff, u.row[alert_columns::kCount].get().as_int());
+  }
+  return out;
+}
+
+TEST(Emission, FinalGivesEachAlertOnceWhenItsWindowCloses) {
+  const auto stream = Stream(SixFailuresThenLater(BruteForceOnly(), {EmitMode::kFinal, 60}));
+  // Window [0, 60) closes when "now" reaches 60 + 60 s: the commit of the event at 200 s
+  // (commit 6, processing time 14).
+  using Row = std::tuple<Time, int64_t, int64_t>;
+  EXPECT_EQ(stream, (std::vector<Row>{Row{14, 1, 6}}));
+}
+
+TEST(Emission, UpdatesGivesTheAlertAsItGrows) {
+  const auto stream = Stream(SixFailuresThenLater(BruteForceOnly(), {EmitMode::kUpdates, 60}));
+  // The fifth failure (commit 4, time 10) reaches the threshold; the sixth grows it.
+  using Row = std::tuple<Time, int64_t, int64_t>;
+  EXPECT_EQ(stream, (std::vector<Row>{Row{10, 1, 5}, Row{12, -1, 5}, Row{12, 1, 6}}));
+}
+
+TEST(Emission, LateRowsBeyondTheCutoffAreIgnoredLive) {
+  // After "now" reached 200 s, a failure at 30 s (window [0, 60) ended 170 s ago, more than
+  // the 60 s cutoff) no longer counts; a static run counts it.
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  for (int i = 0; i < 4; ++i) {
+    events.push_back(Failure(10 + i, "203.0.113.5"));
+    commits.push_back(0);
+  }
+  events.push_back(Failure(200, "192.0.2.1"));
+  commits.push_back(1);
+  events.push_back(Failure(30, "203.0.113.5"));
+  commits.push_back(2);
+  const RulesConfig config = BruteForceOnly();
+  const DetectionOptions live{EmitMode::kFinal, 60};
+  EXPECT_TRUE(
+      CollectAlerts(BuildDetection(EventsTable(events, commits), config, live), config, live)
+          .empty());
+  EXPECT_EQ(Detect(events, config).size(), 1u);
+}
+
+}  // namespace
+}  // namespace vigil::rules::test
