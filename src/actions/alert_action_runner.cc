@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <bit>
+#include <system_error>
 #include <utility>
 
 #include "actions/action_environment.h"
@@ -18,6 +19,8 @@ namespace {
 constexpr int kMaxConcurrent = 64;
 constexpr std::size_t kMaxQueueCapacity = 1 << 20;
 constexpr std::size_t kMaxAlertBytesLimit = 64 << 20;
+constexpr std::chrono::milliseconds kMaxCooldown = std::chrono::hours(24 * 365);
+constexpr std::chrono::milliseconds kMaxWait = std::chrono::hours(24);
 
 /// The 1st to 10th, then every power of two.
 bool IsReportedOccurrence(uint64_t occurrence) {
@@ -54,13 +57,22 @@ Status ValidateOptions(const ActionOptions& options) {
                              QuoteForMessage(argument));
     }
   }
-  if (options.cooldown.count() < 0) return Status::Invalid("the action cooldown is negative");
+  // Upper bounds keep every `now + duration` far from overflowing the clock's range.
+  if (options.cooldown < std::chrono::milliseconds(0) || options.cooldown > kMaxCooldown) {
+    return Status::Invalid("the action cooldown must be 0..{} s", kMaxCooldown.count() / 1000);
+  }
   if (options.queue_capacity < 1 || options.queue_capacity > kMaxQueueCapacity) {
     return Status::Invalid("the action queue capacity must be 1..{}", kMaxQueueCapacity);
   }
-  if (options.timeout.count() <= 0) return Status::Invalid("the action timeout must be > 0");
-  if (options.kill_grace.count() < 0) return Status::Invalid("the kill grace is negative");
-  if (options.close_timeout.count() < 0) return Status::Invalid("the close timeout is negative");
+  if (options.timeout.count() <= 0 || options.timeout > kMaxWait) {
+    return Status::Invalid("the action timeout must be 1 ms..{} s", kMaxWait.count() / 1000);
+  }
+  if (options.kill_grace.count() < 0 || options.kill_grace > kMaxWait) {
+    return Status::Invalid("the kill grace must be 0..{} s", kMaxWait.count() / 1000);
+  }
+  if (options.close_timeout.count() < 0 || options.close_timeout > kMaxWait) {
+    return Status::Invalid("the close timeout must be 0..{} s", kMaxWait.count() / 1000);
+  }
   if (options.max_concurrent < 1 || options.max_concurrent > kMaxConcurrent) {
     return Status::Invalid("concurrent actions must be 1..{}", kMaxConcurrent);
   }
@@ -80,8 +92,13 @@ Result<std::unique_ptr<AlertActionRunner>> AlertActionRunner::Make(ActionOptions
       new AlertActionRunner(std::move(options), std::move(path)));
   AsyncSignalsBlocked blocked;
   runner->workers_.reserve(static_cast<std::size_t>(runner->options_.max_concurrent));
-  for (int i = 0; i < runner->options_.max_concurrent; ++i) {
-    runner->workers_.emplace_back([r = runner.get()] { r->WorkerLoop(); });
+  try {
+    for (int i = 0; i < runner->options_.max_concurrent; ++i) {
+      runner->workers_.emplace_back([r = runner.get()] { r->WorkerLoop(); });
+    }
+  } catch (const std::system_error& error) {
+    // Out of threads: the workers already started are joined by the destructor.
+    return Status::Invalid("cannot start the action workers: {}", error.what());
   }
   return runner;
 }
@@ -118,6 +135,11 @@ SubmitOutcome AlertActionRunner::Submit(const ActionAlert& alert) {
   uint64_t dropped;
   {
     std::lock_guard lock(mutex_);
+    // Again: Close() may have run while the alert was validated, and its workers may be gone.
+    if (closing_) {
+      ++counters_.closed;
+      return SubmitOutcome::kClosed;
+    }
     auto now = CooldownTracker::Clock::now();
     if (cooldown_.IsCoolingDown(alert.rule, alert.key, now)) {
       ++counters_.suppressed;

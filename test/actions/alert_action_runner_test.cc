@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -306,9 +307,31 @@ TEST(AlertActionRunnerTest, UnknownProgramIsAnErrorAtStartup) {
   ActionOptions nul = OptionsFor("true", log);
   nul.argv.push_back(std::string("a\0b", 3));
   EXPECT_FALSE(AlertActionRunner::Make(nul).ok());
-  ActionOptions no_workers = OptionsFor("true", log);
-  no_workers.max_concurrent = 0;
-  EXPECT_FALSE(AlertActionRunner::Make(no_workers).ok());
+}
+
+TEST(AlertActionRunnerTest, OutOfRangeOptionsAreErrors) {
+  ProblemLog log;
+  std::vector<std::function<void(ActionOptions&)>> breakages = {
+      [](ActionOptions& o) { o.max_concurrent = 0; },
+      [](ActionOptions& o) { o.max_concurrent = 1000; },
+      [](ActionOptions& o) { o.queue_capacity = 0; },
+      [](ActionOptions& o) { o.timeout = milliseconds(0); },
+      [](ActionOptions& o) { o.timeout = milliseconds::max(); },
+      [](ActionOptions& o) { o.cooldown = milliseconds(-1); },
+      [](ActionOptions& o) { o.cooldown = milliseconds::max(); },
+      [](ActionOptions& o) { o.kill_grace = milliseconds(-1); },
+      [](ActionOptions& o) { o.close_timeout = milliseconds::max(); },
+      [](ActionOptions& o) { o.max_alert_bytes = 0; },
+      [](ActionOptions& o) { o.max_cooldown_keys = 0; },
+  };
+  for (std::size_t i = 0; i < breakages.size(); ++i) {
+    ActionOptions options = OptionsFor("true", log);
+    breakages[i](options);
+    auto runner = AlertActionRunner::Make(std::move(options));
+    ASSERT_FALSE(runner.ok()) << "breakage " << i;
+    EXPECT_EQ(runner.status().code(), StatusCode::kInvalidArgument) << "breakage " << i;
+  }
+  EXPECT_TRUE(AlertActionRunner::Make(OptionsFor("true", log)).ok());
 }
 
 TEST(AlertActionRunnerTest, ProgramGoneAfterStartupIsReportedAsSpawnFailure) {
