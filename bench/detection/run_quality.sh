@@ -29,6 +29,7 @@ INSTALL=1
 DATA=""
 LABELS=""
 VIGIL_ARGS=()
+EXTRA_TOOLS=()
 
 usage() {
   cat <<EOF
@@ -46,6 +47,8 @@ usage: $0 [options]
   --vigil-arg ARG      extra argument for \`vigil detect\` (repeatable, e.g. --vigil-arg --rules
                        --vigil-arg my.toml)
   --no-install         do not apt-get install missing peers (skip them instead)
+  --extra-tool NAME=FILE[:FORMAT]  add a result computed earlier on the same --data log (e.g.
+                       crowdsec's, which takes ~45 min for 1M lines) to the table (repeatable)
   --out DIR            report folder (default bench/out/detection)
   --tmp DIR            parent of the scratch folder (default \$TMPDIR or /tmp)
   --keep               keep the scratch folder (log, labels, every tool's output)
@@ -69,6 +72,7 @@ while [[ $# -gt 0 ]]; do
     --vigil) VIGIL=$2; shift 2 ;;
     --vigil-arg) VIGIL_ARGS+=("$2"); shift 2 ;;
     --no-install) INSTALL=0; shift ;;
+    --extra-tool) EXTRA_TOOLS+=("$2"); shift 2 ;;
     --out) OUT_DIR=$2; shift 2 ;;
     --tmp) TMP_PARENT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
@@ -190,6 +194,11 @@ for peer in $PEERS; do
     TOOLS+=("$peer=$SCRATCH/$peer.tsv")
   fi
 done
+for extra in ${EXTRA_TOOLS[@]+"${EXTRA_TOOLS[@]}"}; do
+  [[ -n "$DATA" ]] || die "--extra-tool needs --data (the log it was computed on)"
+  note "adding earlier result ${extra%%=*} (${extra#*=})"
+  TOOLS+=("$extra")
+done
 [[ ${#TOOLS[@]} -gt 0 ]] || die "no tool ran"
 
 # --- report ----------------------------------------------------------------------------------
@@ -204,6 +213,9 @@ for tool in "${TOOLS[@]}"; do ARGS+=(--tool "$tool"); done
   echo
   "$PY" "$HERE/score.py" --labels "$LABELS" "${ARGS[@]}" --json "${REPORT%.md}.json" --detail
   echo
+  for extra in ${EXTRA_TOOLS[@]+"${EXTRA_TOOLS[@]}"}; do
+    echo "${extra%%=*}: computed earlier on this same log ($(basename "${extra#*=}"))."
+  done
   echo "Wall time per tool (s):"
   for name in "${!SECONDS_TAKEN[@]}"; do printf '  %s %.1f\n' "$name" "${SECONDS_TAKEN[$name]}"; done
   echo
