@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <functional>
@@ -210,6 +211,42 @@ TEST(AlertActionRunnerTest, CooldownEndsAfterItsDuration) {
   EXPECT_EQ(runner->Submit(MakeAlert("brute_force", "1.2.3.4")), SubmitOutcome::kQueued);
   runner->Close();
   EXPECT_EQ(runner->counters().succeeded, 2u);
+}
+
+TEST(AlertActionRunnerTest, ConcurrentSubmitsRunEachKeyOnce) {
+  TempDir dir;
+  std::string script =
+      WriteScript(dir, "action", "echo \"$VIGIL_IP\" >> \"" + (dir / "runs") + "\"");
+  ProblemLog log;
+  ActionOptions options = OptionsFor(script, log);
+  options.cooldown = std::chrono::minutes(10);
+  options.max_concurrent = 4;
+  options.queue_capacity = 1000;
+  auto runner = MakeRunner(std::move(options));
+  ASSERT_NE(runner, nullptr);
+  // Four detection threads raise alerts for the same 40 keys: the cooldown check and its
+  // record are one step, so each key runs exactly once whichever thread wins.
+  constexpr int kThreads = 4;
+  constexpr int kKeys = 40;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&runner] {
+      for (int k = 0; k < kKeys; ++k)
+        runner->Submit(MakeAlert("brute_force", "10.9.0." + std::to_string(k)));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  runner->Close();
+  ActionCounters counters = runner->counters();
+  EXPECT_EQ(counters.submitted, static_cast<uint64_t>(kThreads * kKeys));
+  EXPECT_EQ(counters.queued, static_cast<uint64_t>(kKeys));
+  EXPECT_EQ(counters.suppressed, static_cast<uint64_t>((kThreads - 1) * kKeys));
+  EXPECT_EQ(counters.succeeded, static_cast<uint64_t>(kKeys));
+  std::vector<std::string> runs = ReadLines(dir / "runs");
+  std::sort(runs.begin(), runs.end());
+  EXPECT_EQ(runs.size(), static_cast<std::size_t>(kKeys));
+  EXPECT_EQ(std::unique(runs.begin(), runs.end()), runs.end());
+  EXPECT_TRUE(log.problems().empty());
 }
 
 TEST(AlertActionRunnerTest, FullQueueDropsAlertsWithoutWaitingForTheAction) {
