@@ -135,9 +135,13 @@ TEST_F(JournalReaderTest, FollowsAppendedEntries) {
   auto reader = JournalReader::Open(Options());
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   EXPECT_EQ(Drain(**reader).size(), 3u);
-  EXPECT_GE((*reader)->wait_fd(), 0);
+  ASSERT_GE((*reader)->wait_fd(), 0);
   Append({{1774826400000000, "sshd", "", 20, "Accepted publickey"},
           {1774826401000000, "cron", "", 21, "not sshd"}});
+  // The write is done (the writer exited), so its inotify event is queued: the fd is
+  // readable without waiting.
+  pollfd watch{(*reader)->wait_fd(), POLLIN, 0};
+  EXPECT_EQ(poll(&watch, 1, 0), 1);
   EXPECT_EQ(Drain(**reader), (std::vector<std::string>{"sshd 20 Accepted publickey"}));
   EXPECT_TRUE(Drain(**reader).empty());
 }
@@ -170,6 +174,15 @@ TEST_F(JournalReaderTest, CursorFileResumesAfterLastEntry) {
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     EXPECT_EQ(Drain(**reader), (std::vector<std::string>{"sshd 30 later"}));
   }
+}
+
+TEST_F(JournalReaderTest, ReadsGivenFiles) {
+  Append(kFirstEntries);
+  JournalOptions options;
+  options.files = {(dir_ / "journal" / "test.journal").string()};
+  auto reader = JournalReader::Open(options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(Drain(**reader).size(), 3u);
 }
 
 TEST_F(JournalReaderTest, TailStartGivesOnlyNewEntries) {
