@@ -101,6 +101,7 @@ class World:
         self.last_seen = {}
         self.uids = {}
         self.accepted = {}        # attacker ip -> (time, user) of its Accepted line
+        self.benign_failure_times = {}  # office/admin ip -> times of its failed tries
 
     def pid(self):
         self.next_pid += self.rng.randrange(1, 40)
@@ -253,6 +254,7 @@ def login_with_typos(world, rng, t, ip, user, typos, seconds, sudo_probability):
                                    "euid=0 tty=ssh ruser= rhost=%s  user=%s" % (ip, user))
         t += rng.uniform(1.8, 2.6)
         world.failed[ip] = world.failed.get(ip, 0) + 1
+        world.benign_failure_times.setdefault(ip, []).append(t)
         yield t, "sshd", pid, "Failed password for %s from %s port %d ssh2" % (user, ip, port)
         t += rng.uniform(2.0, 8.0)  # a human retyping
     yield from session(world, rng, t, pid, ip, port, user, "password", seconds, sudo_probability)
@@ -269,6 +271,7 @@ def mistyped_username(world, rng, t, ip, user):
                            "tty=ssh ruser= rhost=%s" % ip)
     t += rng.uniform(1.8, 2.6)
     world.failed[ip] = world.failed.get(ip, 0) + 1
+    world.benign_failure_times.setdefault(ip, []).append(t)
     yield t, "sshd", pid, "Failed password for invalid user %s from %s port %d ssh2" % (
         user, ip, port)
     t += rng.uniform(1.0, 5.0)
@@ -663,6 +666,16 @@ def build(args):
     return world, actors, labels_extra, end
 
 
+def worst_windows(times):
+    worst = {}
+    for name, seconds in (("60s", 60), ("10m", 600), ("1h", 3600), ("1d", 86400)):
+        counts = {}
+        for t in times:
+            counts[int(t // seconds)] = counts.get(int(t // seconds), 0) + 1
+        worst[name] = max(counts.values()) if counts else 0
+    return worst
+
+
 def iso(t):
     return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -838,10 +851,11 @@ def main(argv=None):
         entry["failures_before"] = world.failed.get(entry["ip"], 0)
         accepted = world.accepted.get(entry["ip"])
         entry["accepted_at"] = iso(accepted[0]) if accepted else None
-    # Office NAT addresses: the worst 60-s tumbling window of failures, computed by the scorer
-    # from the events; here the total failures per address.
+    # Office NAT addresses: total failures, and the most in one epoch-aligned tumbling window
+    # of 1 min, 10 min, 1 h and 1 day (what a threshold rule on that window would see).
     for ip, info in labels["office"].items():
         info["failed_attempts"] = world.failed.get(ip, 0)
+        info["max_failures_per_window"] = worst_windows(world.benign_failure_times.get(ip, []))
     with open(labels_path, "w", encoding="utf-8") as handle:
         json.dump(labels, handle, indent=1, sort_keys=True)
         handle.write("\n")
