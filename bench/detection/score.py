@@ -302,6 +302,14 @@ def main(argv=None):
         generator.get("lines"), generator.get("timestamps"), generator.get("start"),
         generator.get("end"), generator.get("seed"),
         ", ".join("%s %d" % (k, v) for k, v in sorted(labels.get("counts", {}).items()))))
+    office = labels.get("office", {})
+    if office:
+        print("office NATs (users; failed tries; most in one 1m/10m/1h/1d window): " + "; ".join(
+            "%s %d users, %d failed, %s" % (
+                ip, info.get("users", 0), info.get("failed_attempts", 0),
+                "/".join(str(info.get("max_failures_per_window", {}).get(w, "?"))
+                         for w in ("60s", "10m", "1h", "1d")))
+            for ip, info in sorted(office.items())))
     print()
     print(table(results, names))
     if args.detail:
