@@ -17,6 +17,8 @@
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
+#include "cli/auth_detect_command.h"
+#include "cli/auth_input.h"
 #include "cli/commands.h"
 #include "cli/detect_options.h"
 #include "cli/detect_output.h"
@@ -181,6 +183,29 @@ int RunDetect(DetectOptions& o) {
     std::fprintf(stderr, "vigil detect: %s\n", usage->c_str());
     return 2;
   }
+  // Auth logs (sshd syslog, journal JSON, the journal) go through the rules; login CSV
+  // through the tutorial's rule below.
+  syslog::LogFormat input_format = syslog::LogFormat::kSyslog;
+  if (!o.journal) {
+    auto resolved =
+        ResolveInputFormat(o.input, o.inputs, !o.follow.empty() ? o.follow : o.replay);
+    if (!resolved.ok()) {
+      std::fprintf(stderr, "vigil detect: %s\n", resolved.status().message().c_str());
+      return 2;
+    }
+    input_format = *resolved;
+  }
+  if (o.journal || input_format != syslog::LogFormat::kCsv) {
+    if (auto usage = ValidateForAuthLog(o)) {
+      std::fprintf(stderr, "vigil detect: %s\n", usage->c_str());
+      return 2;
+    }
+    return RunAuthDetect(o, input_format);
+  }
+  if (auto usage = ValidateForCsv(o)) {
+    std::fprintf(stderr, "vigil detect: %s\n", usage->c_str());
+    return 2;
+  }
   // Only the columns the pipeline needs are parsed; the others are skipped by the reader.
   Schema schema{{"successful", dtype::Str}, {"time", dtype::Int}};
   if (!schema.Find(o.by)) schema.Add({o.by, dtype::Str});
@@ -308,10 +333,15 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DetectOptions>();
   CLI::App* cmd = app.add_subcommand(
       "detect",
-      "Flag keys (by default IP addresses) with too many failed logins in a time window.\n"
-      "Reads login CSV files with the columns username,successful,time,ip_address (any order,\n"
-      "extra columns ignored); a login succeeded only when `successful` is exactly `True`.\n"
-      "Prints one row per flagged window.");
+      "Flag attacks in login streams.\n"
+      "Auth logs (sshd's syslog lines, gzip-rotated files, journalctl -o json, --journal):\n"
+      "every rule of the rules file (brute_force, slow_brute_force, spraying, distributed,\n"
+      "success_after_failures, scan) over sshd's authentication attempts; one JSON object\n"
+      "per alert.\n"
+      "Login CSV files (username,successful,time,ip_address; any order, extra columns\n"
+      "ignored; a login succeeded only when `successful` is exactly `True`): keys (by default\n"
+      "IP addresses) with too many failed logins in a time window, one row per flagged\n"
+      "window.");
   AddDetectFlags(*cmd, *options);
   cmd->callback([options, &exit_code] { exit_code = RunDetect(*options); });
 }

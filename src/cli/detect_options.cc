@@ -54,14 +54,14 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
   cmd.add_option("--by", o.by, "Column to count failures per")->capture_default_str();
   cmd.add_option("--format", o.format,
                  "Output: table (Pathway's printed layout), csv (<by>,window_start,window_end,"
-                 "count ordered by window_start then key) or jsonl (one object per row)")
-      ->check(CLI::IsMember({"table", "csv", "jsonl"}))
-      ->capture_default_str();
+                 "count ordered by window_start then key) or jsonl (one object per row). "
+                 "Default: table for login CSV; auth logs print alerts as jsonl (only)")
+      ->check(CLI::IsMember({"table", "csv", "jsonl"}));
   cmd.add_option("--on-error", o.on_error,
                  "Bad rows: fail (exit 1 at the first, print no result) or skip (report each "
-                 "on stderr, the first 20 then a total, and go on)")
-      ->check(CLI::IsMember({"fail", "skip"}))
-      ->capture_default_str();
+                 "on stderr, the first 20 then a total, and go on). Default: fail for login "
+                 "CSV, skip for auth logs (a malformed sshd line must not stop a detector)")
+      ->check(CLI::IsMember({"fail", "skip"}));
   cmd.add_option("--dead-letter", o.dead_letter,
                  "With --on-error skip: write every bad row to this CSV file "
                  "(file,line,reason,record)");
@@ -80,24 +80,58 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
                  "Live: updates (an alert the moment a window reaches the threshold, then its "
                  "updates) or final (each flagged window once, when it closes: window end + "
                  "cutoff)")
-      ->check(CLI::IsMember({"updates", "final"}))
-      ->capture_default_str();
+      ->check(CLI::IsMember({"updates", "final"}));
   cmd.add_option("--cutoff", o.cutoff_text,
                  "Live: a row counts in a window only if no row read before it has a time at "
                  "or past the window's end + CUTOFF seconds; later rows are ignored for that "
                  "window, whose state is freed (default: the window length)")
       ->type_name("SECONDS");
-  cmd.add_option("inputs", o.inputs, "CSV files or directories (read as one table)");
+  cmd.add_option("inputs", o.inputs,
+                 "Login CSV files or directories (read as one table), or auth logs: sshd "
+                 "syslog files (gzip-rotated ones too, read oldest first) or journalctl -o "
+                 "json output");
+  AddAuthInputFlags(cmd, o.input, /*allow_csv=*/true);
+  cmd.add_option("--rules", o.rules_file,
+                 "Auth logs: the detection rules file (TOML; see src/rules/default_rules.toml "
+                 "for every knob and its default)")
+      ->type_name("FILE");
+  cmd.add_flag("--journal", o.journal,
+               "Read sshd's entries of the systemd journal (live: new entries as they come)");
+  cmd.add_option("--journal-directory", o.journal_directory,
+                 "With --journal: a directory of journal files instead of the system journal")
+      ->type_name("DIR");
+  cmd.add_option("--cursor-file", o.cursor_file,
+                 "With --journal: keep the journal position in this file, and start after it")
+      ->type_name("FILE");
+  cmd.add_flag("--journal-once", o.journal_once,
+               "With --journal: read the entries there are, then stop");
+  cmd.add_option("--on-alert", o.on_alert,
+                 "Auth logs: run PROGRAM [ARGS...] for each new alert (never through a shell): "
+                 "the alert as JSON on its stdin, its fields in VIGIL_* environment variables; "
+                 "end the arguments with -- when input files follow")
+      ->expected(1, -1)
+      ->type_name("PROGRAM [ARGS...]");
+  cmd.add_option("--action-cooldown", o.action_cooldown_text,
+                 "Run --on-alert at most once per (rule, key) in this many seconds (0: every "
+                 "alert)")
+      ->type_name("SECONDS")
+      ->capture_default_str();
+  cmd.add_option("--action-timeout", o.action_timeout_text,
+                 "Stop an --on-alert run after this many seconds")
+      ->type_name("SECONDS")
+      ->capture_default_str();
 }
 
 std::optional<std::string> Validate(DetectOptions& o) {
-  const int sources =
-      (o.inputs.empty() ? 0 : 1) + (o.follow.empty() ? 0 : 1) + (o.replay.empty() ? 0 : 1);
+  const int sources = (o.inputs.empty() ? 0 : 1) + (o.follow.empty() ? 0 : 1) +
+                      (o.replay.empty() ? 0 : 1) + (o.journal ? 1 : 0);
   if (sources != 1) {
-    return "give input FILEs, or --follow PATH, or --replay FILE (exactly one of them)";
+    return "give input FILEs, or --follow PATH, or --replay FILE, or --journal (exactly one "
+           "of them)";
   }
-  if (!o.live() && (o.emit != "updates" || !o.cutoff_text.empty())) {
-    return "--emit and --cutoff apply to --follow and --replay";
+  if (!o.journal &&
+      (!o.journal_directory.empty() || !o.cursor_file.empty() || o.journal_once)) {
+    return "--journal-directory, --cursor-file and --journal-once apply to --journal";
   }
   if (!o.dead_letter.empty() && o.on_error != "skip") {
     return "--dead-letter needs --on-error skip (with --on-error fail the first bad row stops "
@@ -128,6 +162,14 @@ std::optional<std::string> Validate(DetectOptions& o) {
   if (!o.cutoff_text.empty()) {
     if (auto e = ParseInt("--cutoff", o.cutoff_text, 0, "seconds", o.cutoff)) return e;
   }
+  if (auto e = ParseInt("--action-cooldown", o.action_cooldown_text, 0, "seconds",
+                        o.action_cooldown)) {
+    return e;
+  }
+  if (auto e = ParseInt("--action-timeout", o.action_timeout_text, 1, "seconds",
+                        o.action_timeout)) {
+    return e;
+  }
   if (o.by.empty()) return "--by: the column name is empty";
   for (const char* output : {"window_start", "window_end", "count"}) {
     if (o.by == output) {
@@ -136,6 +178,40 @@ std::optional<std::string> Validate(DetectOptions& o) {
                          o.by);
     }
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateForCsv(DetectOptions& o) {
+  if (!o.live() && (!o.emit.empty() || !o.cutoff_text.empty())) {
+    return "--emit and --cutoff apply to --follow and --replay";
+  }
+  if (o.emit.empty()) o.emit = "updates";
+  if (o.format.empty()) o.format = "table";
+  if (o.on_error.empty()) o.on_error = "fail";
+  for (const auto& [flag, given] :
+       {std::pair<const char*, bool>{"--rules", !o.rules_file.empty()},
+        {"--on-alert", !o.on_alert.empty()}, {"--journal", o.journal},
+        {"--year", !o.input.year_text.empty()}, {"--utc-offset", !o.input.utc_offset_text.empty()}}) {
+    if (given) return fmt::format("{} applies to auth logs, not to login CSV input", flag);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateForAuthLog(DetectOptions& o) {
+  if (o.format.empty()) o.format = "jsonl";
+  if (o.format != "jsonl") {
+    return fmt::format("--format {}: alerts of auth logs are printed as jsonl (one JSON object "
+                       "per alert); table and csv are for login CSV input",
+                       o.format);
+  }
+  if (o.emit.empty()) o.emit = o.live() ? "updates" : "final";
+  if (o.on_error.empty()) o.on_error = "skip";
+  if (!o.hop_text.empty()) return "--hop applies to login CSV input (rules set their windows)";
+  if (o.by != "ip_address") {
+    return "--by applies to login CSV input (the auth-log rules key by source address, prefix "
+           "or target)";
+  }
+  if (!o.dead_letter.empty()) return "--dead-letter applies to login CSV input";
   return std::nullopt;
 }
 

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/auth_input.h"
+
 namespace vigil::cli {
 
 struct DetectOptions {
@@ -28,8 +30,8 @@ struct DetectOptions {
   int64_t cutoff = 60;
 
   std::string by = "ip_address";
-  std::string format = "table";
-  std::string on_error = "fail";
+  std::string format;  ///< Empty: table for login CSV, jsonl for auth logs.
+  std::string on_error;  ///< Empty: fail for login CSV, skip (and report) for auth logs.
   std::string dead_letter;
   bool progress = false;
   bool no_progress = false;
@@ -37,9 +39,22 @@ struct DetectOptions {
   // Live mode.
   std::string follow;  ///< A file, a directory or `-` (stdin), followed live.
   std::string replay;  ///< A finished file run through the live path, as fast as possible.
-  std::string emit = "updates";
+  std::string emit;  ///< Empty: updates (live); static runs print final results anyway.
 
-  bool live() const { return !follow.empty() || !replay.empty(); }
+  // Auth logs (sshd syslog, journal).
+  AuthInputOptions input;
+  std::string rules_file;              ///< --rules: the detection rules (TOML).
+  bool journal = false;                ///< --journal: read sshd's entries of the journal.
+  std::string journal_directory;       ///< --journal-directory: a journal of files.
+  std::string cursor_file;             ///< --cursor-file: where the journal position is kept.
+  bool journal_once = false;           ///< --journal-once: read to the end, then stop.
+  std::vector<std::string> on_alert;   ///< --on-alert PROGRAM [ARGS...].
+  std::string action_cooldown_text = "600";
+  std::string action_timeout_text = "30";
+  int64_t action_cooldown = 600;
+  int64_t action_timeout = 30;
+
+  bool live() const { return !follow.empty() || !replay.empty() || journal; }
   bool sliding() const { return hop != window; }
 };
 
@@ -49,5 +64,13 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& options);
 /// Parses the integer flags and checks every combination; on a usage error returns the
 /// message to print (without the `vigil detect: ` prefix), else fills the numeric fields.
 std::optional<std::string> Validate(DetectOptions& options);
+
+/// The checks that apply only to the login-CSV rule (after the input format is known);
+/// also sets the default format (table).
+std::optional<std::string> ValidateForCsv(DetectOptions& options);
+
+/// The checks that apply only to auth logs (rules from --rules, alerts as jsonl); also sets
+/// the default format (jsonl).
+std::optional<std::string> ValidateForAuthLog(DetectOptions& options);
 
 }  // namespace vigil::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   vigil::cli::AddDetectCommand(app, exit_code);
   vigil::cli::AddGenerateCommand(app, exit_code);
+  vigil::cli::AddEventsCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "connectors/authlog/auth_log_row_parser.h"
 #include "vigil/exec/run.h"
 #include "vigil/graph/table.h"
 #include "vigil/ops/sink_op.h"
@@ -72,6 +73,23 @@ using ReadOptions = io::ReadOptions;
 /// is not UTF-8 is a bad row. Mode::kStreaming follows the path live as csv::read does.
 Table read(const std::string& path, Mode mode = Mode::kStatic, const ReadOptions& options = {});
 }  // namespace plaintext
+
+namespace authlog {
+/// Knobs of the auth-log reader: the file knobs, and the line format, the year and zone of
+/// traditional timestamps, the sshd connection tracking, counters (AuthLogOptions).
+struct ReadOptions : io::ReadOptions {
+  AuthLogOptions auth;
+};
+
+/// Reads sshd's log lines as the events table (AuthEventsSchema(): one row per
+/// authentication attempt or scan, however many lines sshd wrote for it; see
+/// connectors/authlog/README.md). Inputs: syslog files (traditional, RFC 3339 or RFC 5424
+/// timestamps) or `journalctl -o json` output; gzip files are decompressed. Static mode reads
+/// `paths` in the order given as one stream (pass rotated logs oldest first:
+/// syslog::OrderRotatedFiles); streaming follows one file, a directory or `-` (stdin).
+Table read(const std::vector<std::string>& paths, Mode mode = Mode::kStatic,
+           const ReadOptions& options = {});
+}  // namespace authlog
 
 /// Calls `on_change(key, row, time, is_addition)` for every update of the table,
 /// `on_time_end(time)` when a commit closes and `on_end()` after the last one.

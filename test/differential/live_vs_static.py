@@ -230,10 +230,10 @@ def wait_reread(proc, path, old_size, timeout=120):
 
 
 class LiveRun:
-    """`vigil detect --follow PATH ...` in the background, its output collected."""
+    """`vigil COMMAND --follow PATH ...` in the background, its output collected."""
 
-    def __init__(self, args, follow, options, stdin=None):
-        self.proc = subprocess.Popen([args.vigil, "detect", "--follow", follow] + options,
+    def __init__(self, args, follow, options, stdin=None, command="detect"):
+        self.proc = subprocess.Popen([args.vigil, command, "--follow", follow] + options,
                                      stdin=stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.out, self.err = [], []

@@ -70,6 +70,14 @@ class Source {
   /// never be a row — an unfinished last line, or input not read yet — as warnings in the
   /// error log (file, line, the bytes). Nothing held is counted; nothing goes unreported.
   virtual void ReportUnfinished(UnfinishedLineEnd why) { (void)why; }
+  /// Live sources, when the run stops before their input ended and the final results are
+  /// asked for (RunOptions::flush_on_stop): emits the rows the source held back for input
+  /// still to come (the auth-log reader's connections whose closing line never came), as a
+  /// static read does at the end of its input. Called after ReportUnfinished.
+  virtual Status FinishAtStop(const BatchConsumer& emit) {
+    (void)emit;
+    return Status::OK();
+  }
   /// Live sources of one file: the file being read (a file is its inode: a followed
   /// directory tells a renamed file from a new one by it).
   virtual std::optional<FileIdentity> followed_file() const { return std::nullopt; }

@@ -44,6 +44,25 @@ void LineBatchBuilder::PrepareBatch() {
   ids_ = batch_.ids.data();
 }
 
+void LineBatchBuilder::CommitRowAt(uint64_t end_offset, uint32_t sub) {
+  if (!primary_key_columns_.empty()) {
+    ids_[rows_] = PrimaryKeyId();
+  } else {
+    Key id = row_id_hasher_.Id(end_offset);
+    if (sub > 0) {
+      // Another row of the same line: the line's id, re-hashed with the row's index, so ids
+      // stay distinct and depend only on the file's content.
+      key_hasher_.Reset();
+      Value::Int(static_cast<int64_t>(id.lo)).HashInto(key_hasher_);
+      Value::Int(static_cast<int64_t>(id.hi)).HashInto(key_hasher_);
+      Value::Int(sub).HashInto(key_hasher_);
+      id = key_hasher_.Finish();
+    }
+    ids_[rows_] = id;
+  }
+  ++rows_;
+}
+
 Key LineBatchBuilder::PrimaryKeyId() {
   key_hasher_.Reset();
   for (size_t c : primary_key_columns_) slots_[c][rows_].HashInto(key_hasher_);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,18 @@ class LineBatchBuilder {
         primary_key_columns_.empty() ? row_id_hasher_.Id(line.end_offset) : PrimaryKeyId();
     ++rows_;
   }
+  /// Adds the row being built as the `sub`-th row of the line ending at `end_offset`, for
+  /// parsers that make several rows of one line (sub 0 gets CommitRow's id; others a
+  /// distinct one derived from it), or rows at the end of the input (the offset past it).
+  void CommitRowAt(uint64_t end_offset, uint32_t sub);
+  /// Parsers that may make more than one row per line call this before building each extra
+  /// row: when the batch is full it is emitted first (through the handler the reader set), so
+  /// the row has a slot. Committed rows are emitted; the row about to be built is not started.
+  void MakeRoom() {
+    if (rows_ == batch_rows_ && on_full_) on_full_();
+  }
+  /// What MakeRoom calls on a full batch (the reader emits it to its current consumer).
+  void set_on_full(std::function<void()> on_full) { on_full_ = std::move(on_full); }
   /// Adds or drops the row being built, whose columns in `errors` failed (in schema order),
   /// by the OnBadRow policy: a primary-key error always drops it, kSkip drops it and reports
   /// its first error, kKeepError keeps it with Error values and reports each, kFail stops.
@@ -109,6 +122,7 @@ class LineBatchBuilder {
   Key* ids_ = nullptr;
   size_t rows_ = 0;
   size_t detached_rows_ = 0;  ///< Rows [0, detached_rows_) hold no views into line buffers.
+  std::function<void()> on_full_;
   uint64_t rows_emitted_ = 0;
   uint64_t error_count_ = 0;
 };

@@ -15,6 +15,7 @@
 #include "connectors/api/input_files.h"
 #include "connectors/lines/json_row_parser.h"
 #include "connectors/lines/plaintext_row_parser.h"
+#include "connectors/syslog/gzip_file.h"
 
 namespace vigil {
 
@@ -34,6 +35,12 @@ class FileDescriptor {
  private:
   int fd_;
 };
+
+/// Whether the file starts with gzip's magic bytes (rotated logs: auth.log.2.gz).
+bool IsGzip(int fd) {
+  unsigned char magic[2] = {0, 0};
+  return ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
 
 LineBatchOptions BatchOptions(const LineSourceOptions& options) {
   LineBatchOptions batch;
@@ -77,7 +84,11 @@ LineSource::LineSource(std::string path, Schema schema, std::unique_ptr<LineRowP
       parser_(std::move(parser)),
       options_(std::move(options)),
       splitter_(options_.max_line_bytes),
-      builder_(schema_, BatchOptions(options_)) {}
+      builder_(schema_, BatchOptions(options_)) {
+  builder_.set_on_full([this] {
+    if (current_emit_ != nullptr) EmitBatch(*current_emit_);
+  });
+}
 
 LineSource::~LineSource() = default;
 
@@ -93,6 +104,10 @@ Status LineSource::ValidateOptions() const {
 Status LineSource::Open() {
   if (opened_) return Status::Invalid("line reader for '{}' opened twice", path_);
   RETURN_NOT_OK(ValidateOptions());
+  if (files_given_) {
+    opened_ = true;
+    return Status::OK();
+  }
   ASSIGN_OR_RAISE(InputListing listing, ListInputFiles(path_, "input"));
   files_ = std::move(listing.files);
   // What cannot be read is reported by its own name; everything else is read.
@@ -105,6 +120,11 @@ Status LineSource::Open() {
   return Status::OK();
 }
 
+void LineSource::SetFiles(std::vector<std::string> files) {
+  files_ = std::move(files);
+  files_given_ = true;
+}
+
 std::optional<Time> LineSource::NextCommitTime() {
   if (!opened_ || commit_done_) return std::nullopt;
   return Time{0};
@@ -115,6 +135,7 @@ Status LineSource::ReadCommit(const BatchConsumer& emit) {
   if (commit_done_) return Status::OK();
   commit_done_ = true;
   for (const std::string& file : files_) RETURN_NOT_OK(ReadFile(file, emit));
+  RETURN_NOT_OK(FinishInput(emit));
   Flush(emit);
   if (options_.on_progress) options_.on_progress(bytes_consumed(), builder_.rows_emitted());
   return Status::OK();
@@ -124,6 +145,7 @@ Status LineSource::ReadFile(const std::string& file, const BatchConsumer& emit) 
   const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return Status::IoError("cannot open '{}': {}", file, std::strerror(errno));
   StartFile(file);
+  if (IsGzip(fd.get())) return ReadGzipFile(file, emit);
   for (;;) {
     // Read straight into the line buffer (Consume's path, minus one copy).
     PrepareAppend(options_.chunk_bytes);
@@ -141,6 +163,29 @@ Status LineSource::ReadFile(const std::string& file, const BatchConsumer& emit) 
   return FinishFile(emit);
 }
 
+Status LineSource::ReadGzipFile(const std::string& file, const BatchConsumer& emit) {
+  ASSIGN_OR_RAISE(auto gzip, syslog::GzipReader::Open(file));
+  for (;;) {
+    PrepareAppend(options_.chunk_bytes);
+    const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
+    ASSIGN_OR_RAISE(const size_t got,
+                    gzip->Read(space.data(), std::min(space.size(), options_.chunk_bytes)));
+    if (got == 0) break;
+    splitter_.CommitAppend(got);
+    RETURN_NOT_OK(ParseAvailableLines(emit));
+  }
+  return FinishFile(emit);
+}
+
+Status LineSource::FinishInput(const BatchConsumer& emit) {
+  current_emit_ = &emit;
+  const Status status = parser_->FinishInput(builder_, splitter_.bytes_appended());
+  current_emit_ = nullptr;
+  RETURN_NOT_OK(status);
+  if (builder_.full()) EmitBatch(emit);
+  return Status::OK();
+}
+
 void LineSource::StartFile(std::string path) {
   std::string id_path = path;
   StartFile(std::move(path), std::move(id_path));
@@ -151,6 +196,7 @@ void LineSource::StartFile(std::string path, std::string id_path) {
   DetachPendingStrings();
   bytes_of_finished_files_ += splitter_.bytes_appended();
   splitter_.Reset();
+  parser_->StartFile(path);
   builder_.StartFile(std::move(path), id_path);
 }
 
@@ -226,7 +272,9 @@ Status LineSource::ParseAvailableLines(const BatchConsumer& emit) {
 
 Status LineSource::ParseRun(size_t& count, const BatchConsumer& emit) {
   if (count == 0) return Status::OK();
+  current_emit_ = &emit;
   const Status status = parser_->ParseLines(std::span<const Line>(run_.data(), count), builder_);
+  current_emit_ = nullptr;
   count = 0;
   RETURN_NOT_OK(status);
   if (builder_.full()) EmitBatch(emit);

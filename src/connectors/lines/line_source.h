@@ -46,7 +46,9 @@ struct LineSourceOptions {
 /// about chunk_bytes + max_line_bytes for the lines, plus one batch of rows.
 ///
 /// Static mode (this class as a Source): `path` is a file or a directory read recursively in
-/// path order; everything is one commit at time 0, emitted in batches of at most batch_rows.
+/// path order (or, with SetFiles, a list of files); everything is one commit at time 0,
+/// emitted in batches of at most batch_rows. A gzip file (found by its magic bytes) is read
+/// decompressed.
 ///
 /// A streaming driver uses the same parsing through the file-level calls, in any chunking,
 /// and gets exactly the rows (values, ids, errors) the static read gives:
@@ -82,6 +84,10 @@ class LineSource final : public Source {
   const Schema& schema() const override { return schema_; }
   /// Lists the files (a missing path fails here).
   Status Open() override;
+  /// Static reads of these files, in this order, as one input, instead of listing `path`
+  /// (call before Open). A row parser's state (e.g. a connection's held lines) carries
+  /// from one file to the next, as for a log and its rotated predecessors.
+  void SetFiles(std::vector<std::string> files);
   std::optional<Time> NextCommitTime() override;
   /// Reads every file and emits all rows as one commit.
   Status ReadCommit(const BatchConsumer& emit) override;
@@ -101,6 +107,10 @@ class LineSource final : public Source {
   Status FinishFile(const BatchConsumer& emit);
   /// Emits the rows parsed but not yet emitted.
   void Flush(const BatchConsumer& emit);
+  /// The whole input has ended (static: after the last file; live: the input ended or the
+  /// run stops): the row parser commits what it held back for lines still to come. Call
+  /// FinishFile or ReportUnfinishedLine for the current file first, then Flush.
+  Status FinishInput(const BatchConsumer& emit);
   /// Instead of FinishFile, when the current file's content was cut off (truncated, replaced,
   /// deleted) or the run stops: its unfinished last line, if any, is not a row; it is
   /// reported as a warning (file, line, the bytes held) and dropped.
@@ -132,6 +142,7 @@ class LineSource final : public Source {
   Status ParseRun(size_t& count, const BatchConsumer& emit);
   void EmitBatch(const BatchConsumer& emit);
   Status ReadFile(const std::string& file, const BatchConsumer& emit);
+  Status ReadGzipFile(const std::string& file, const BatchConsumer& emit);
 
   std::string path_;
   Schema schema_;
@@ -140,8 +151,12 @@ class LineSource final : public Source {
   LineSplitter splitter_;
   LineBatchBuilder builder_;
   std::array<Line, kLinesPerRun> run_;
+  /// The consumer of the call in progress, for rows a parser adds beyond one per line
+  /// (LineBatchBuilder::MakeRoom emits the full batch to it).
+  const BatchConsumer* current_emit_ = nullptr;
 
   std::vector<std::string> files_;
+  bool files_given_ = false;
   bool opened_ = false;
   bool commit_done_ = false;
   uint64_t bytes_of_finished_files_ = 0;

@@ -43,6 +43,13 @@ void LiveLineSource::ReportUnfinished(UnfinishedLineEnd why) {
   }
 }
 
+Status LiveLineSource::FinishAtStop(const BatchConsumer& emit) {
+  if (ended_ || buffer_ == nullptr) return Status::OK();
+  RETURN_NOT_OK(lines_->FinishInput(emit));
+  lines_->Flush(emit);
+  return Status::OK();
+}
+
 int LiveLineSource::wait_fd() const {
   if (watch_ != nullptr) return watch_->fd();
   if (follower_.is_stdin()) return follower_.fd();
@@ -93,6 +100,9 @@ Result<LiveRead> LiveLineSource::ReadAvailable(const BatchConsumer& emit, size_t
     lines_->Flush(counted);
     ASSIGN_OR_RAISE(const bool next, follower_.NextGeneration());
     if (!next) {
+      // The input is over: rows the parser held for lines still to come are due now.
+      RETURN_NOT_OK(lines_->FinishInput(counted));
+      lines_->Flush(counted);
       ended_ = true;
       return LiveRead::kEnded;
     }

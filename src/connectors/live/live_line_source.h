@@ -44,6 +44,7 @@ class LiveLineSource final : public Source {
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
   void ReportUnfinished(UnfinishedLineEnd why) override;
+  Status FinishAtStop(const BatchConsumer& emit) override;
   bool file_rejected() const override { return file_rejected_; }
   std::optional<FileIdentity> followed_file() const override { return follower_.identity(); }
 

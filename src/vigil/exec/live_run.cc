@@ -152,6 +152,20 @@ Status Executor::RunLive() {
     for (const LiveEntry& entry : live) {
       if (!entry.ended) entry.source->ReportUnfinished(UnfinishedLineEnd::kStopped);
     }
+    if (options_.flush_on_stop) {
+      // Rows a source held for input still to come (e.g. a connection whose closing line
+      // never came) are emitted, as a static read emits them at the end of its input.
+      for (LiveEntry& entry : live) {
+        if (entry.ended) continue;
+        Operator* op = entry.op;
+        RETURN_NOT_OK(entry.source->FinishAtStop([&](const Batch& batch) {
+          if (batch.empty()) return;
+          open_commit();
+          op->OnBatch(0, batch, *open_time);
+        }));
+      }
+      RETURN_NOT_OK(close_open_commit());
+    }
   }
   if (!interrupted_ || options_.flush_on_stop) {
     // Every input ended (stdin closed, replay at the end of its file), or a stop asks for the
