@@ -300,6 +300,9 @@ TEST(SshdMessageTest, SortsOtherLines) {
         "rhost=173.234.31.186 ",
         "PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4",
         "PAM service(sshd) ignoring max retries; 6 > 3",
+        "error: PAM: Authentication failure for root from 1.2.3.4",
+        "error: PAM: User not known to the underlying authentication module for illegal user x "
+        "from 1.2.3.4",
         "input_userauth_request: invalid user webmaster [preauth]",
         "pam_unix(sshd:session): session opened for user ubuntu by (uid=0)",
         "reverse mapping checking getaddrinfo for ns.example.com [173.234.31.186] failed - "

@@ -469,7 +469,8 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
       }
       break;
     case 'P':
-      if (StartsWith(message, "PAM ") || StartsWith(message, "Partial ") ||
+      if (StartsWith(message, "PAM ") || StartsWith(message, "PAM: ") ||
+          StartsWith(message, "Partial ") ||
           StartsWith(message, "Postponed ")) {
         return MessageType::kIgnored;
       }
