@@ -131,8 +131,7 @@ TEST_F(GzipFileTest, DetectsByMagicNotName) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kParseError);
   EXPECT_NE(opened.status().message().find("plain.gz: not a gzip file"), std::string::npos);
-  EXPECT_EQ(GzipReader::Open((dir_ / "missing.gz").string()).status().code(),
-            StatusCode::kIoError);
+  EXPECT_EQ(GzipReader::Open((dir_ / "missing.gz").string()).status().code(), StatusCode::kIoError);
 }
 
 TEST_F(GzipFileTest, TruncatedFileIsAnErrorWithOffset) {
@@ -146,8 +145,7 @@ TEST_F(GzipFileTest, TruncatedFileIsAnErrorWithOffset) {
     const Status status = ReadAll(path, out, rng());
     ASSERT_FALSE(status.ok()) << "cut at " << cut;
     EXPECT_EQ(status.code(), StatusCode::kParseError);
-    EXPECT_NE(status.message().find("truncated gzip data"), std::string::npos)
-        << status.message();
+    EXPECT_NE(status.message().find("truncated gzip data"), std::string::npos) << status.message();
     EXPECT_NE(status.message().find("byte offset " + std::to_string(cut)), std::string::npos)
         << status.message();
     EXPECT_NE(status.message().find(path), std::string::npos);
@@ -173,8 +171,7 @@ TEST_F(GzipFileTest, CorruptDataIsAnError) {
   std::string out;
   const Status status = ReadAll(path, out, 7);
   ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.message().find("are not another member"), std::string::npos)
-      << status.message();
+  EXPECT_NE(status.message().find("are not another member"), std::string::npos) << status.message();
 }
 
 TEST_F(GzipFileTest, ErrorsRepeatAfterFirst) {

@@ -80,9 +80,9 @@ TEST(JournalJsonParser, RepeatedFieldTakesFirstValue) {
 TEST(JournalJsonParser, EscapesAreDecoded) {
   JournalJsonParser parser;
   LogRecord record;
-  ASSERT_EQ(parser.Parse(R"({"__REALTIME_TIMESTAMP":"5","MESSAGE":"a\"b\\c\u00e9\n"})", record,
-                         nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(
+      parser.Parse(R"({"__REALTIME_TIMESTAMP":"5","MESSAGE":"a\"b\\c\u00e9\n"})", record, nullptr),
+      ParseResult::kRecord);
   EXPECT_EQ(record.message, "a\"b\\c\xC3\xA9\n");
 }
 
@@ -98,12 +98,12 @@ TEST(JournalJsonParser, FallbacksAndAbsentFields) {
   EXPECT_TRUE(record.message.empty());
   EXPECT_TRUE(record.host.empty());
   EXPECT_TRUE(IsSshdEntry(record));
-  ASSERT_EQ(parser.Parse(R"({"__REALTIME_TIMESTAMP":"7","_PID":"x1","SYSLOG_PID":"9"})", record,
-                         nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(
+      parser.Parse(R"({"__REALTIME_TIMESTAMP":"7","_PID":"x1","SYSLOG_PID":"9"})", record, nullptr),
+      ParseResult::kRecord);
   EXPECT_EQ(record.pid, 9);
-  ASSERT_EQ(parser.Parse(R"({"__REALTIME_TIMESTAMP":"7","_PID":"123456789012345678901"})",
-                         record, nullptr),
+  ASSERT_EQ(parser.Parse(R"({"__REALTIME_TIMESTAMP":"7","_PID":"123456789012345678901"})", record,
+                         nullptr),
             ParseResult::kRecord);
   EXPECT_EQ(record.pid, -1);
 }

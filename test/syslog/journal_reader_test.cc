@@ -52,8 +52,8 @@ class JournalReaderTest : public ::testing::Test {
       GTEST_SKIP() << kJournalRemote << " is missing (apt-get install systemd-journal-remote)";
     }
     dir_ = fs::temp_directory_path() /
-           ("vigil_journal_test_" + std::string(
-               ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("vigil_journal_test_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "journal");
   }

@@ -43,8 +43,7 @@ TEST(DetectLogFormat, Unknown) {
   EXPECT_EQ(DetectLogFormat("\n\n  \n"), LogFormat::kUnknown);
   EXPECT_EQ(DetectLogFormat("hello\nworld\n"), LogFormat::kUnknown);
   // Syslog lines after more than five other non-blank lines are not looked for.
-  EXPECT_EQ(DetectLogFormat("a\nb\nc\nd\ne\nMar 29 23:18:33 h sshd[1]: m\n"),
-            LogFormat::kUnknown);
+  EXPECT_EQ(DetectLogFormat("a\nb\nc\nd\ne\nMar 29 23:18:33 h sshd[1]: m\n"), LogFormat::kUnknown);
 }
 
 TEST(DetectLogFormat, LooksAtFirst64KiBOnly) {

@@ -14,9 +14,8 @@ namespace {
 using Paths = std::vector<std::string>;
 
 TEST(OrderRotatedFiles, NumberedOldestFirst) {
-  EXPECT_EQ(OrderRotatedFiles({"/var/log/auth.log", "/var/log/auth.log.1",
-                               "/var/log/auth.log.2.gz", "/var/log/auth.log.3.gz",
-                               "/var/log/auth.log.4.gz"}),
+  EXPECT_EQ(OrderRotatedFiles({"/var/log/auth.log", "/var/log/auth.log.1", "/var/log/auth.log.2.gz",
+                               "/var/log/auth.log.3.gz", "/var/log/auth.log.4.gz"}),
             (Paths{"/var/log/auth.log.4.gz", "/var/log/auth.log.3.gz", "/var/log/auth.log.2.gz",
                    "/var/log/auth.log.1", "/var/log/auth.log"}));
 }
@@ -31,10 +30,10 @@ TEST(OrderRotatedFiles, NumbersComparedAsNumbers) {
 }
 
 TEST(OrderRotatedFiles, DatedInDateOrderBeforeLiveFile) {
-  EXPECT_EQ(OrderRotatedFiles({"auth.log", "auth.log-20260301", "auth.log-20260215.gz",
-                               "auth.log-20260222.gz"}),
-            (Paths{"auth.log-20260215.gz", "auth.log-20260222.gz", "auth.log-20260301",
-                   "auth.log"}));
+  EXPECT_EQ(
+      OrderRotatedFiles(
+          {"auth.log", "auth.log-20260301", "auth.log-20260215.gz", "auth.log-20260222.gz"}),
+      (Paths{"auth.log-20260215.gz", "auth.log-20260222.gz", "auth.log-20260301", "auth.log"}));
 }
 
 TEST(OrderRotatedFiles, FamiliesKeepPathOrder) {
@@ -66,9 +65,9 @@ TEST(OrderRotatedFiles, CompressedLiveNameBeforePlainLiveName) {
 
 /// Randomized: any permutation of a family gives the same order (it depends on names only).
 TEST(OrderRotatedFiles, IndependentOfInputOrderWithinFamily) {
-  const Paths family = {"auth.log.12.gz", "auth.log.11.gz", "auth.log.3.gz", "auth.log.2.gz",
-                        "auth.log.1",     "auth.log-20250101.gz", "auth.log-20250102",
-                        "auth.log"};
+  const Paths family = {"auth.log.12.gz",    "auth.log.11.gz", "auth.log.3.gz",
+                        "auth.log.2.gz",     "auth.log.1",     "auth.log-20250101.gz",
+                        "auth.log-20250102", "auth.log"};
   std::mt19937_64 rng(3);
   for (int i = 0; i < 100; ++i) {
     Paths shuffled = family;

@@ -49,9 +49,9 @@ TEST(CivilDate, MatchesTimegmOnRandomDates) {
 TEST(SyslogLineParser, ReadsTraditionalLine) {
   SyslogLineParser parser = ParserForYear(2026);
   LogRecord record;
-  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 web1 sshd[6402]: Failed password for root", record,
-                         nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(
+      parser.Parse("Mar 29 23:18:33 web1 sshd[6402]: Failed password for root", record, nullptr),
+      ParseResult::kRecord);
   EXPECT_EQ(record.time_ns, UtcNs(2026, 3, 29, 23, 18, 33));
   EXPECT_EQ(record.host, "web1");
   EXPECT_EQ(record.program, "sshd");
@@ -97,8 +97,7 @@ TEST(SyslogLineParser, TagWithoutPid) {
 TEST(SyslogLineParser, TextWithoutTagIsAllMessage) {
   SyslogLineParser parser = ParserForYear(2026);
   LogRecord record;
-  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 web1 -- MARK --", record, nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 web1 -- MARK --", record, nullptr), ParseResult::kRecord);
   EXPECT_EQ(record.host, "web1");
   EXPECT_TRUE(record.program.empty());
   EXPECT_EQ(record.message, "-- MARK --");
@@ -109,8 +108,7 @@ TEST(SyslogLineParser, TextWithoutTagIsAllMessage) {
 TEST(SyslogLineParser, OddTags) {
   SyslogLineParser parser = ParserForYear(2026);
   LogRecord record;
-  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 h sshd[abc]: x", record, nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 h sshd[abc]: x", record, nullptr), ParseResult::kRecord);
   EXPECT_EQ(record.program, "sshd");
   EXPECT_EQ(record.pid, -1);
   EXPECT_EQ(record.message, "x");
@@ -143,8 +141,7 @@ TEST(SyslogLineParser, Rfc3164PriorityPrefix) {
   EXPECT_EQ(record.pid, 5);
   EXPECT_EQ(parser.Parse("<192>Mar 29 23:18:33 h sshd[5]: m", record, nullptr),
             ParseResult::kNotLog);
-  EXPECT_EQ(parser.Parse("<>Mar 29 23:18:33 h sshd[5]: m", record, nullptr),
-            ParseResult::kNotLog);
+  EXPECT_EQ(parser.Parse("<>Mar 29 23:18:33 h sshd[5]: m", record, nullptr), ParseResult::kNotLog);
   EXPECT_EQ(parser.Parse("<3", record, nullptr), ParseResult::kNotLog);
 }
 
@@ -158,8 +155,7 @@ TEST(SyslogLineParser, TraditionalUsesConfiguredOffset) {
 TEST(SyslogLineParser, ReadsRfc3339WithFractionAndOffset) {
   SyslogLineParser parser;
   LogRecord record;
-  ASSERT_EQ(parser.Parse("2026-03-29T23:18:33.123456+02:00 web1 sshd[6402]: msg", record,
-                         nullptr),
+  ASSERT_EQ(parser.Parse("2026-03-29T23:18:33.123456+02:00 web1 sshd[6402]: msg", record, nullptr),
             ParseResult::kRecord);
   EXPECT_EQ(record.time_ns, UtcNs(2026, 3, 29, 21, 18, 33, 123456000));
   EXPECT_EQ(record.host, "web1");
@@ -242,12 +238,12 @@ TEST(SyslogLineParser, Rfc3339ErrorsSayWhatAndWhere) {
 TEST(SyslogLineParser, NonTimestampsAreNotLog) {
   SyslogLineParser parser = ParserForYear(2026);
   LogRecord record;
-  for (const char* line : {"", " ", "hello world", "Foo 29 23:18:33 h p: m",
-                           "Mar 29 23:18 h p: m", "Mar 29 23:18:33", "Mar 29 23:18:33x h p: m",
-                           "Mar 29 23:18:33  p: m", "2026-03-29T23:18:33Z", "2026-03-29 h p: m",
-                           "2026-03-29T23:18:33+ab:cd h p: m", "2026-03-29X23:18:33Z h p: m",
-                           "2026-03-29 23:18:33,123 INFO x", "12345", "{\"MESSAGE\":\"x\"}",
-                           "username,successful,time,ip_address", "mar 29 23:18:33 h p: m"}) {
+  for (const char* line :
+       {"", " ", "hello world", "Foo 29 23:18:33 h p: m", "Mar 29 23:18 h p: m", "Mar 29 23:18:33",
+        "Mar 29 23:18:33x h p: m", "Mar 29 23:18:33  p: m", "2026-03-29T23:18:33Z",
+        "2026-03-29 h p: m", "2026-03-29T23:18:33+ab:cd h p: m", "2026-03-29X23:18:33Z h p: m",
+        "2026-03-29 23:18:33,123 INFO x", "12345", "{\"MESSAGE\":\"x\"}",
+        "username,successful,time,ip_address", "mar 29 23:18:33 h p: m"}) {
     EXPECT_EQ(parser.Parse(line, record, nullptr), ParseResult::kNotLog) << '"' << line << '"';
   }
 }
@@ -350,9 +346,15 @@ TEST(SyslogLineParser, SurvivesRandomBytes) {
       for (int e = 0; e < edits && !line.empty(); ++e) {
         const size_t at = rng() % line.size();
         switch (rng() % 3) {
-          case 0: line[at] = static_cast<char>(rng() % 256); break;
-          case 1: line.erase(at, 1 + rng() % 3); break;
-          default: line.resize(at); break;
+          case 0:
+            line[at] = static_cast<char>(rng() % 256);
+            break;
+          case 1:
+            line.erase(at, 1 + rng() % 3);
+            break;
+          default:
+            line.resize(at);
+            break;
         }
       }
     }

@@ -39,8 +39,7 @@ TEST(YearInference, FirstLineTakesReferenceYear) {
   SyslogLineParser parser;
   parser.StartFile(UnixSeconds(2026, 3, 30, 12));
   LogRecord record;
-  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 h sshd[1]: m", record, nullptr),
-            ParseResult::kRecord);
+  ASSERT_EQ(parser.Parse("Mar 29 23:18:33 h sshd[1]: m", record, nullptr), ParseResult::kRecord);
   EXPECT_EQ(record.time_ns, UnixSeconds(2026, 3, 29, 23, 18, 33) * kNs);
   EXPECT_EQ(parser.current_year(), 2026);
 }
@@ -65,9 +64,9 @@ TEST(YearInference, DecemberToJanuaryRolloverStartsNewYear) {
   SyslogLineParser parser;
   parser.StartFile(UnixSeconds(2026, 1, 2, 8));  // Written until Jan 2.
   const std::vector<std::string> lines = {
-      "Dec 30 10:00:00 h p: a", "Dec 31 23:59:58 h p: b", "Jan  1 00:00:01 h p: c",
-      "Dec 31 23:59:59 h p: late line from the old year", "Jan  1 12:00:00 h p: d",
-      "Jan  2 07:00:00 h p: e"};
+      "Dec 30 10:00:00 h p: a", "Dec 31 23:59:58 h p: b",
+      "Jan  1 00:00:01 h p: c", "Dec 31 23:59:59 h p: late line from the old year",
+      "Jan  1 12:00:00 h p: d", "Jan  2 07:00:00 h p: e"};
   EXPECT_EQ(YearsOf(parser, lines), (std::vector<int64_t>{2025, 2025, 2026, 2025, 2026, 2026}));
   EXPECT_EQ(parser.current_year(), 2026);
 }
@@ -163,9 +162,9 @@ TEST(YearInference, RecoversYearsOfRandomIncreasingFiles) {
     for (int i = 0; i < count; ++i) {
       // Mostly small steps, sometimes days or months.
       const uint64_t kind = rng() % 10;
-      t += kind < 7 ? static_cast<int64_t>(rng() % 3600)
-                    : kind < 9 ? static_cast<int64_t>(rng() % (20 * 86400))
-                               : static_cast<int64_t>(rng() % (150 * 86400));
+      t += kind < 7   ? static_cast<int64_t>(rng() % 3600)
+           : kind < 9 ? static_cast<int64_t>(rng() % (20 * 86400))
+                      : static_cast<int64_t>(rng() % (150 * 86400));
       if (t - first > 330 * 86400) break;
       const CivilDate date = CivilFromDays(FloorDiv(t, 86400));
       const int64_t tod = t - FloorDiv(t, 86400) * 86400;
@@ -181,8 +180,8 @@ TEST(YearInference, RecoversYearsOfRandomIncreasingFiles) {
     LogRecord record;
     for (size_t i = 0; i < lines.size(); ++i) {
       ASSERT_EQ(parser.Parse(lines[i], record, nullptr), ParseResult::kRecord) << lines[i];
-      ASSERT_EQ(record.time_ns, truth[i] * kNs) << "file " << file << " line " << i << ": "
-                                                << lines[i];
+      ASSERT_EQ(record.time_ns, truth[i] * kNs)
+          << "file " << file << " line " << i << ": " << lines[i];
     }
   }
 }

@@ -26,9 +26,9 @@ constexpr int64_t DaysFromCivil(int64_t year, int month, int day) {
   // Shift the year to start in March, so the leap day is the last day of the shifted year.
   year -= month <= 2 ? 1 : 0;
   const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;                             // [0, 399]
-  const int64_t shifted_month = month > 2 ? month - 3 : month + 9;          // March = 0
-  const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;      // [0, 365]
+  const int64_t year_of_era = year - era * 400;                         // [0, 399]
+  const int64_t shifted_month = month > 2 ? month - 3 : month + 9;      // March = 0
+  const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;  // [0, 365]
   const int64_t day_of_era =
       year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;  // [0, 146096]
   return era * 146097 + day_of_era - 719468;

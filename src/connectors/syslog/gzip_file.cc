@@ -72,8 +72,7 @@ Result<std::unique_ptr<GzipReader>> GzipReader::Open(const std::string& path) {
   if (!have_input || reader->stream_.avail_in < 2 ||
       !HasGzipMagic(std::string_view(reinterpret_cast<const char*>(reader->stream_.next_in),
                                      reader->stream_.avail_in))) {
-    return Status::ParseError("{}: not a gzip file (expected the bytes 1f 8b at offset 0)",
-                              path);
+    return Status::ParseError("{}: not a gzip file (expected the bytes 1f 8b at offset 0)", path);
   }
   return reader;
 }

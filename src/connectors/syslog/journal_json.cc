@@ -45,7 +45,16 @@ std::string Quoted(std::string_view text) {
 
 /// Which record field a key fills (kOther: ignored).
 enum class Field : uint8_t {
-  kOther, kRealtime, kHostname, kIdentifier, kComm, kPid, kSyslogPid, kMessage, kUnit, kCount
+  kOther,
+  kRealtime,
+  kHostname,
+  kIdentifier,
+  kComm,
+  kPid,
+  kSyslogPid,
+  kMessage,
+  kUnit,
+  kCount
 };
 
 Field FieldOf(std::string_view key) {
@@ -212,8 +221,8 @@ bool JournalJsonParser::State::ReadFieldValue(od::value& value, Field field, int
   }
 }
 
-ParseResult JournalJsonParser::State::Run(std::string_view line, size_t capacity,
-                                          LogRecord& record, std::string* error) {
+ParseResult JournalJsonParser::State::Run(std::string_view line, size_t capacity, LogRecord& record,
+                                          std::string* error) {
   for (bool& p : present) p = false;
   if (bytes.capacity() > kCapacityKept && line.size() < kCapacityKept) {
     std::string().swap(bytes);
@@ -285,8 +294,7 @@ ParseResult JournalJsonParser::State::Run(std::string_view line, size_t capacity
 JournalJsonParser::JournalJsonParser() : state_(std::make_unique<State>()) {}
 JournalJsonParser::~JournalJsonParser() = default;
 
-ParseResult JournalJsonParser::Parse(std::string_view line, LogRecord& record,
-                                     std::string* error) {
+ParseResult JournalJsonParser::Parse(std::string_view line, LogRecord& record, std::string* error) {
   const size_t needed = line.size() + kPaddingBytes;
   if (needed > state_->line_copy_capacity ||
       (state_->line_copy_capacity > kCapacityKept && needed < kCapacityKept)) {
@@ -295,8 +303,7 @@ ParseResult JournalJsonParser::Parse(std::string_view line, LogRecord& record,
   }
   if (!line.empty()) std::memcpy(state_->line_copy.get(), line.data(), line.size());
   std::memset(state_->line_copy.get() + line.size(), 0, kPaddingBytes);
-  return state_->Run(std::string_view(state_->line_copy.get(), line.size()), needed, record,
-                     error);
+  return state_->Run(std::string_view(state_->line_copy.get(), line.size()), needed, record, error);
 }
 
 ParseResult JournalJsonParser::ParsePadded(std::string_view line, LogRecord& record,

@@ -267,8 +267,8 @@ Status JournalReader::SaveCursor() {
   if (std::rename(temporary.c_str(), options_.cursor_file.c_str()) != 0) {
     const int saved = errno;
     std::remove(temporary.c_str());
-    return Status::IoError("{}: cannot replace the journal cursor file: {}",
-                           options_.cursor_file, std::strerror(saved));
+    return Status::IoError("{}: cannot replace the journal cursor file: {}", options_.cursor_file,
+                           std::strerror(saved));
   }
   return Status::OK();
 }

@@ -81,9 +81,9 @@ class JournalReader {
   JournalOptions options_;
   sd_journal* journal_ = nullptr;
   int wait_fd_ = -1;
-  bool has_entry_ = false;           ///< Next has given out an entry (there is a position).
-  std::string resume_cursor_;        ///< The saved cursor to skip once, if any.
-  std::string buffer_;               ///< The current record's field values.
+  bool has_entry_ = false;     ///< Next has given out an entry (there is a position).
+  std::string resume_cursor_;  ///< The saved cursor to skip once, if any.
+  std::string buffer_;         ///< The current record's field values.
 };
 
 }  // namespace vigil::syslog

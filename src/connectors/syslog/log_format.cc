@@ -24,8 +24,8 @@ std::string_view Trim(std::string_view text) {
 /// Whether a line that starts with `{` names a journal field as a key: `"KEY"` followed
 /// (after optional spaces) by `:`.
 bool HasJournalKey(std::string_view line) {
-  for (std::string_view key : {std::string_view("\"__REALTIME_TIMESTAMP\""),
-                               std::string_view("\"MESSAGE\"")}) {
+  for (std::string_view key :
+       {std::string_view("\"__REALTIME_TIMESTAMP\""), std::string_view("\"MESSAGE\"")}) {
     size_t at = line.find(key);
     while (at != std::string_view::npos) {
       size_t after = at + key.size();

@@ -36,9 +36,8 @@ RotationKey KeyOf(std::string_view path) {
     key.family = stem.substr(0, dot);
     key.rank = Rank::kNumbered;
     key.digits = stem.substr(dot + 1);
-  } else if (dash != std::string_view::npos && dash > name_begin &&
-             stem.size() - dash - 1 >= 8 && stem.size() - dash - 1 <= 10 &&
-             AllDigits(stem.substr(dash + 1))) {
+  } else if (dash != std::string_view::npos && dash > name_begin && stem.size() - dash - 1 >= 8 &&
+             stem.size() - dash - 1 <= 10 && AllDigits(stem.substr(dash + 1))) {
     key.family = stem.substr(0, dash);
     key.rank = Rank::kDated;
     key.digits = stem.substr(dash + 1);

@@ -26,9 +26,9 @@ constexpr size_t kMaxPidDigits = 18;
 /// Fraction digits beyond nanoseconds are read but ignored.
 constexpr int kFractionDigitsKept = 9;
 
-constexpr const char* kMonthNames[12] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+constexpr const char* kMonthNames[12] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
 
 inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 inline int DigitValue(char c) { return c - '0'; }
@@ -72,8 +72,8 @@ template <typename... Args>
 ParseResult BadTimestamp(std::string* error, std::string_view line, size_t start, size_t end,
                          fmt::format_string<Args...> why, Args&&... args) {
   if (error != nullptr) {
-    error->assign(fmt::format("timestamp \"{}\" at column {}: ", line.substr(start, end - start),
-                              start + 1));
+    error->assign(
+        fmt::format("timestamp \"{}\" at column {}: ", line.substr(start, end - start), start + 1));
     fmt::format_to(std::back_inserter(*error), why, std::forward<Args>(args)...);
   }
   return ParseResult::kBadTimestamp;
@@ -163,8 +163,8 @@ struct IsoTimestamp {
 /// Reads the timestamp at `start`: kNotLog if it lacks the shape
 /// `YYYY-MM-DD(T| )hh:mm:ss[.f][Z|±hh:mm|±hhmm]` followed by a space or the end,
 /// kBadTimestamp (with the reason) if a field is out of range.
-ParseResult ReadIsoTimestamp(std::string_view line, size_t start, bool require_t,
-                             IsoTimestamp& ts, std::string* error) {
+ParseResult ReadIsoTimestamp(std::string_view line, size_t start, bool require_t, IsoTimestamp& ts,
+                             std::string* error) {
   if (line.size() - start < 19) return ParseResult::kNotLog;
   const char* p = line.data() + start;
   const bool separator_ok = p[10] == 'T' || p[10] == 't' || (!require_t && p[10] == ' ');
@@ -203,8 +203,10 @@ ParseResult ReadIsoTimestamp(std::string_view line, size_t start, bool require_t
     hours = TwoDigits(rest.data());
     minutes = TwoDigits(rest.data() + (pos - sign_pos == 6 ? 3 : 2));
     if (hours > 23 || minutes > 59) {
-      return BadTimestamp(error, line, start, pos, "offset hours {:02} or minutes {:02} out of "
-                          "range (expected hours 00-23, minutes 00-59)", hours, minutes);
+      return BadTimestamp(error, line, start, pos,
+                          "offset hours {:02} or minutes {:02} out of "
+                          "range (expected hours 00-23, minutes 00-59)",
+                          hours, minutes);
     }
     ts.has_offset = true;
     ts.offset_seconds = (hours * 3600 + minutes * 60) * (line[sign_pos] == '-' ? -1 : 1);
@@ -228,8 +230,8 @@ ParseResult ReadIsoTimestamp(std::string_view line, size_t start, bool require_t
   }
   if (ts.hour > 23 || ts.minute > 59 || ts.second > 60) {
     return BadTimestamp(error, line, start, pos,
-                        "time {:02}:{:02}:{:02} out of range (expected 00:00:00-23:59:60)",
-                        ts.hour, ts.minute, ts.second);
+                        "time {:02}:{:02}:{:02} out of range (expected 00:00:00-23:59:60)", ts.hour,
+                        ts.minute, ts.second);
   }
   return ParseResult::kRecord;
 }
@@ -261,8 +263,7 @@ void SyslogLineParser::StartFile(int64_t reference_unix_seconds) {
   latest_local_seconds_ = 0;
 }
 
-ParseResult SyslogLineParser::Parse(std::string_view line, LogRecord& record,
-                                    std::string* error) {
+ParseResult SyslogLineParser::Parse(std::string_view line, LogRecord& record, std::string* error) {
   size_t pos = 0;
   if (!line.empty() && line[0] == '<') {
     // `<PRI>`: facility * 8 + severity, 0-191 (RFC 5424 6.2.1, RFC 3164 4.1.1).
@@ -361,14 +362,13 @@ ParseResult SyslogLineParser::ParseTraditional(std::string_view line, size_t sta
   }
   if (year < kMinYear || year > kMaxYear) {
     return BadTimestamp(error, line, start, end,
-                        "year {} out of range (expected {}-{}, the span of nanosecond times)",
-                        year, kMinYear, kMaxYear);
+                        "year {} out of range (expected {}-{}, the span of nanosecond times)", year,
+                        kMinYear, kMaxYear);
   }
   const int days_in_month = DaysInMonth(year, month);
   if (day > days_in_month) {
-    return BadTimestamp(error, line, start, end,
-                        "{} {} does not exist in {} (expected a day 1-{})", kMonthNames[month - 1],
-                        day, year, days_in_month);
+    return BadTimestamp(error, line, start, end, "{} {} does not exist in {} (expected a day 1-{})",
+                        kMonthNames[month - 1], day, year, days_in_month);
   }
   const ParseResult result = ReadHostAndTag(line, end, record);
   if (result != ParseResult::kRecord) return result;
@@ -406,8 +406,8 @@ ParseResult SyslogLineParser::ParseIso(std::string_view line, size_t start, bool
   return ParseResult::kRecord;
 }
 
-ParseResult SyslogLineParser::ParseRfc5424(std::string_view line, size_t start,
-                                           LogRecord& record, std::string* error) {
+ParseResult SyslogLineParser::ParseRfc5424(std::string_view line, size_t start, LogRecord& record,
+                                           std::string* error) {
   // HEADER = PRI VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID, then
   // SP STRUCTURED-DATA [SP MSG] (RFC 5424 section 6). `-` is NILVALUE in every field.
   size_t pos = start;
@@ -429,8 +429,7 @@ ParseResult SyslogLineParser::ParseRfc5424(std::string_view line, size_t start,
   while (pos < line.size() && line[pos] != ' ') ++pos;  // Past the timestamp.
   ++pos;
   std::string_view host, app_name, proc_id, msg_id;
-  if (!next_field(host) || !next_field(app_name) || !next_field(proc_id) ||
-      !next_field(msg_id)) {
+  if (!next_field(host) || !next_field(app_name) || !next_field(proc_id) || !next_field(msg_id)) {
     return ParseResult::kNotLog;
   }
   // STRUCTURED-DATA: `-` or `[id param="value" ...]...`, where `\"`, `\\` and `\]` are
