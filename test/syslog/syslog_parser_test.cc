@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <random>
 #include <string>
@@ -318,6 +320,73 @@ TEST(SyslogTimeOptions, Validate) {
   EXPECT_FALSE((SyslogTimeOptions{1000, 0}.Validate().ok()));
   EXPECT_FALSE((SyslogTimeOptions{std::nullopt, 86400}.Validate().ok()));
   EXPECT_TRUE((SyslogTimeOptions{2026, -5 * 3600}.Validate().ok()));
+}
+
+/// Randomized against the C library: random valid times written as RFC 3339 (random
+/// fraction length and offset form), RFC 5424 and traditional timestamps parse to what
+/// timegm computes for them.
+TEST(SyslogLineParser, MatchesTimegmOnRandomTimestamps) {
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::mt19937_64 rng(2026);
+  LogRecord record;
+  std::string error;
+  for (int i = 0; i < 20000; ++i) {
+    std::tm tm{};
+    const int year = 1700 + static_cast<int>(rng() % 500);
+    tm.tm_year = year - 1900;
+    tm.tm_mon = static_cast<int>(rng() % 12);
+    tm.tm_mday = 1 + static_cast<int>(rng() % DaysInMonth(year, tm.tm_mon + 1));
+    tm.tm_hour = static_cast<int>(rng() % 24);
+    tm.tm_min = static_cast<int>(rng() % 60);
+    tm.tm_sec = static_cast<int>(rng() % 60);
+    const int64_t utc_seconds = static_cast<int64_t>(timegm(&tm));
+    const int digits = static_cast<int>(rng() % 10);
+    int64_t fraction = 0;
+    std::string fraction_text;
+    for (int d = 0; d < 9; ++d) {
+      const int digit = static_cast<int>(rng() % 10);
+      if (d < digits) fraction_text.push_back(static_cast<char>('0' + digit));
+      fraction = fraction * 10 + (d < digits ? digit : 0);
+    }
+    const int offset_minutes = static_cast<int>(rng() % (2 * 23 * 60 + 1)) - 23 * 60;
+    const int offset_form = static_cast<int>(rng() % 3);  // Z (offset 0), ±hh:mm, ±hhmm.
+    const int64_t offset_seconds = offset_form == 0 ? 0 : offset_minutes * 60;
+    char date[64];
+    std::snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02d", year, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::string stamp = date;
+    if (digits > 0) stamp += "." + fraction_text;
+    if (offset_form == 0) {
+      stamp += "Z";
+    } else {
+      char zone[16];
+      const int magnitude = std::abs(offset_minutes);
+      std::snprintf(zone, sizeof(zone), offset_form == 1 ? "%c%02d:%02d" : "%c%02d%02d",
+                    offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
+      stamp += zone;
+    }
+    const int64_t expected = (utc_seconds - offset_seconds) * kNs + fraction;
+    SyslogLineParser parser;
+    ASSERT_EQ(parser.Parse(stamp + " h sshd[1]: m", record, &error), ParseResult::kRecord)
+        << stamp << " " << error;
+    ASSERT_EQ(record.time_ns, expected) << stamp;
+    ASSERT_EQ(parser.Parse("<13>1 " + stamp + " h sshd 1 - - m", record, &error),
+              ParseResult::kRecord)
+        << stamp << " " << error;
+    ASSERT_EQ(record.time_ns, expected) << stamp;
+
+    // Traditional, in that year, written at the offset's zone.
+    SyslogTimeOptions options;
+    options.year = year;
+    options.utc_offset_seconds = offset_seconds;
+    SyslogLineParser traditional(options);
+    char line[64];
+    std::snprintf(line, sizeof(line), "%s %2d %02d:%02d:%02d h sshd[1]: m", kMonths[tm.tm_mon],
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ASSERT_EQ(traditional.Parse(line, record, &error), ParseResult::kRecord) << line << error;
+    ASSERT_EQ(record.time_ns, (utc_seconds - offset_seconds) * kNs) << line;
+  }
 }
 
 /// Hostile input: random bytes, and mutations of valid lines, never crash (ASan checks
