@@ -8,14 +8,15 @@
 namespace vigil::rules {
 
 /// The events a rule counted for one alert travel as one sorted tuple of per-event tuples
-/// `(ip, user, time[, key])`: one `reducers::sorted_tuple` per group instead of one reducer
+/// `(ip, user, time[, key, failed])`: one `reducers::sorted_tuple` per group instead of one reducer
 /// per output field (each reducer keeps a multiset per group: they dominate the cost), from
 /// which the alert's fields are computed once per alert update.
 namespace event_parts {
 inline constexpr uint32_t kIp = 0;
 inline constexpr uint32_t kUser = 1;
 inline constexpr uint32_t kTime = 2;
-inline constexpr uint32_t kKey = 3;  ///< Only where a rule counts distinct keys.
+inline constexpr uint32_t kKey = 3;     ///< Only where a rule counts distinct keys.
+inline constexpr uint32_t kFailed = 4;  ///< distributed: false for a success.
 }  // namespace event_parts
 
 /// Turns a rule's reduced groups into rows of the alerts table (alert_schema.h). `reduced`

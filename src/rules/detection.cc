@@ -22,7 +22,7 @@ Table BuildDetection(const Table& events, const RulesConfig& config,
   }
   if (config.spraying.enabled) add(BuildSpraying(prepared.failures, config.spraying, context));
   if (config.distributed.enabled) {
-    add(BuildDistributed(prepared.failures, config.distributed, context));
+    add(BuildDistributed(prepared.attempts, config.distributed, context));
   }
   if (config.success_after_failures.enabled) {
     add(BuildSuccessAfterFailures(prepared.failures, prepared.successes,

@@ -64,6 +64,9 @@ PreparedEvents PrepareEvents(const Table& events, const RulesConfig& config) {
       keyed.filter(attempt & (this_["outcome"] == "failure")).select(columns),
       keyed.filter(attempt & (this_["outcome"] == "success")).select(columns),
       keyed.filter(this_["kind"] == "scan").select(columns),
+      keyed.filter(attempt & ((this_["outcome"] == "failure") | (this_["outcome"] == "success")))
+          .select({this_["time"], this_["host"], this_["ip"], this_["user"], this_["key"],
+                   {"failed", this_["outcome"] == "failure"}}),
   };
 }
 

@@ -12,6 +12,8 @@ struct PreparedEvents {
   Table failures;   ///< kind "attempt", outcome "failure".
   Table successes;  ///< kind "attempt", outcome "success".
   Table scans;      ///< kind "scan" (pre-auth noise, never counted as attempts).
+  /// failures and successes, with a bool column `failed` (distributed).
+  Table attempts;
 };
 
 /// Splits an events table (AuthEventsSchema) for the rules: drops events from allowlisted

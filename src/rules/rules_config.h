@@ -52,7 +52,7 @@ struct SprayingConfig {
 /// Distinct source keys failing against one (host, user).
 struct DistributedConfig {
   bool enabled = true;
-  std::vector<WindowThreshold> windows = {{600, 10}, {3600, 20}};
+  std::vector<WindowThreshold> windows = {{600, 10}, {3600, 20}, {86400, 25}};
   bool operator==(const DistributedConfig&) const = default;
 };
 

@@ -1,5 +1,6 @@
 #include "rules/window_rules.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -16,7 +17,9 @@ namespace {
 enum class Measure {
   kEvents,         ///< rows in the window
   kDistinctUsers,  ///< distinct non-empty user names
-  kDistinctKeys,   ///< distinct source keys
+  /// distinct source keys that failed and never succeeded in the group (distributed: its
+  /// input is failures and successes; a source that logged in is a user, not a bot)
+  kDistinctFailingKeys,
 };
 
 /// How a windowed rule groups rows.
@@ -49,6 +52,57 @@ std::optional<Behavior> WindowBehavior(const DetectionOptions& options) {
   }
   behavior->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
   return behavior;
+}
+
+/// The event tuples `(ip, user, time, key, failed)` of failures whose source key has no
+/// success among the events: an office user's typo followed by their login is not part of a
+/// campaign. Deep-copied into the arena; once per group update.
+Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
+  return apply(
+      dtype::Tuple,
+      [](std::span<const Value> args, ValueArena& arena) {
+        const Value& all = args[0];
+        if (all.kind() != ValueKind::kTuple) return Value::Error();
+        const auto part = [](const Value& event, uint32_t i) -> const Value* {
+          if (event.kind() != ValueKind::kTuple || event.tuple_size() <= i) return nullptr;
+          return &event.tuple_at(i);
+        };
+        const auto failed = [&part](const Value& event) {
+          const Value* f = part(event, event_parts::kFailed);
+          return f != nullptr && f->kind() == ValueKind::kBool && f->as_bool();
+        };
+        const auto key_of = [&part](const Value& event) -> std::string_view {
+          const Value* k = part(event, event_parts::kKey);
+          return k != nullptr && k->kind() == ValueKind::kString ? k->as_string()
+                                                                 : std::string_view();
+        };
+        thread_local std::vector<std::string_view> succeeded;
+        succeeded.clear();
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) {
+          if (!failed(all.tuple_at(i))) succeeded.push_back(key_of(all.tuple_at(i)));
+        }
+        std::sort(succeeded.begin(), succeeded.end());
+        thread_local std::vector<Value> kept;
+        kept.clear();
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) {
+          const Value& event = all.tuple_at(i);
+          if (!failed(event)) continue;
+          if (std::binary_search(succeeded.begin(), succeeded.end(), key_of(event))) continue;
+          kept.push_back(arena.Copy(event));
+        }
+        return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));
+      },
+      {events}, "failures_of_sources_without_success");
+}
+
+Expr TupleSize(const Expr& tuple) {
+  return apply(
+      dtype::Int,
+      [](std::span<const Value> args, ValueArena&) {
+        if (args[0].kind() != ValueKind::kTuple) return Value::Error();
+        return Value::Int(args[0].tuple_size());
+      },
+      {tuple}, "tuple_size");
 }
 
 /// The alert's `ip` from the windowby instance `(rule, window index, key)` or
@@ -89,7 +143,10 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
   const bool by_source = rule.grouping == Grouping::kSourceKey;
   // One tuple per event, ordered (ip, user, time[, key]) as alert_shape.h's event_parts.
   std::vector<Expr> event = {this_["ip"], this_["user"], this_["time"]};
-  if (rule.measure == Measure::kDistinctKeys) event.push_back(this_["key"]);
+  if (rule.measure == Measure::kDistinctFailingKeys) {
+    event.push_back(this_["key"]);
+    event.push_back(this_["failed"]);
+  }
   const Expr event_tuple = make_tuple(std::move(event));
   std::optional<Table> alerts;
   for (size_t i = 0; i < windows.size(); ++i) {
@@ -116,9 +173,11 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
         reduced =
             reduced.filter(DistinctPartCount(this_["events"], event_parts::kUser) >= w.threshold);
         break;
-      case Measure::kDistinctKeys:
-        reduced =
-            reduced.filter(DistinctPartCount(this_["events"], event_parts::kKey) >= w.threshold);
+      case Measure::kDistinctFailingKeys:
+        reduced = reduced
+                      .with_columns({{"events", FailuresOfSourcesWithoutSuccess(this_["events"])}})
+                      .with_columns({{"count", TupleSize(this_["events"])}})
+                      .filter(DistinctPartCount(this_["events"], event_parts::kKey) >= w.threshold);
         break;
     }
     reduced = reduced.with_columns({{"ip", IpFromInstance(rule.grouping)}});
@@ -150,10 +209,11 @@ Table BuildSpraying(const Table& failures, const SprayingConfig& config,
                        config.windows, context);
 }
 
-Table BuildDistributed(const Table& failures, const DistributedConfig& config,
+Table BuildDistributed(const Table& attempts, const DistributedConfig& config,
                        const RuleContext& context) {
-  return BuildWindowed(failures,
-                       {"distributed", "high", Measure::kDistinctKeys, Grouping::kTargetUser},
+  return BuildWindowed(attempts,
+                       {"distributed", "high", Measure::kDistinctFailingKeys,
+                        Grouping::kTargetUser},
                        config.windows, context);
 }
 

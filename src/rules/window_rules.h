@@ -29,7 +29,9 @@ Table BuildSlowBruteForce(const Table& failures, const SlowBruteForceConfig& con
 Table BuildSpraying(const Table& failures, const SprayingConfig& config,
                     const RuleContext& context);
 /// Distinct source keys failing against one (host, user); `ip` is `user@host`. Severity high.
-Table BuildDistributed(const Table& failures, const DistributedConfig& config,
+/// Reads `attempts` of PrepareEvents: a source that also logged in as that user on that host
+/// within the window is left out (its failures were typos).
+Table BuildDistributed(const Table& attempts, const DistributedConfig& config,
                        const RuleContext& context);
 /// Scan events (`scans` of PrepareEvents) per source key. Severity low.
 Table BuildScan(const Table& scans, const ScanConfig& config, const RuleContext& context);

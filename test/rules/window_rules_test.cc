@@ -197,6 +197,42 @@ TEST(Distributed, FlagsManyAddressesAgainstOneUser) {
   EXPECT_EQ(a.users, std::vector<std::string>({"root"}));
 }
 
+TEST(Distributed, SourcesThatLoggedInAreLeftOut) {
+  // Nine bots and an office address whose user mistyped then logged in: 9 < 10, no alert;
+  // a tenth bot makes one, without the office address.
+  std::vector<TestEvent> events;
+  for (int i = 0; i < 9; ++i) events.push_back(Failure(i * 30, fmt::format("100.80.0.{}", i + 1), "alice"));
+  events.push_back(Failure(100, "198.51.100.200", "alice"));
+  events.push_back(Success(105, "198.51.100.200", "alice"));
+  EXPECT_TRUE(OfRule(Detect(events), "distributed").empty());
+  events.push_back(Failure(400, "100.80.0.99", "alice"));
+  const auto distributed = OfRule(Detect(events), "distributed");
+  ASSERT_EQ(distributed.size(), 1u) << Describe(distributed);
+  EXPECT_EQ(distributed[0].ips.size(), 10u);
+  EXPECT_EQ(distributed[0].count, 10);
+  EXPECT_EQ(std::count(distributed[0].ips.begin(), distributed[0].ips.end(), "198.51.100.200"), 0);
+  // Without the login the office address counts (its failure is indistinguishable).
+  events.erase(events.begin() + 10);
+  const auto with_office = OfRule(Detect(events), "distributed");
+  ASSERT_EQ(with_office.size(), 1u);
+  EXPECT_EQ(with_office[0].ips.size(), 11u);
+}
+
+TEST(Distributed, CampaignSpreadOverHoursIsCaughtByTheDayWindow) {
+  // 60 bots, 1-2 tries each, over 6 hours against root: at most 10 an hour.
+  std::vector<TestEvent> events;
+  for (int i = 0; i < 60; ++i) {
+    const std::string ip = fmt::format("100.90.{}.{}", i / 200, i % 200 + 1);
+    events.push_back(Failure(i * 360, ip, "root"));
+    if (i % 2) events.push_back(Failure(i * 360 + 5, ip, "root"));
+  }
+  const auto distributed = OfRule(Detect(events), "distributed");
+  ASSERT_EQ(distributed.size(), 1u) << Describe(distributed);
+  EXPECT_EQ(distributed[0].window_end_ns - distributed[0].window_start_ns, 86400 * kNanosPerSecond);
+  EXPECT_EQ(distributed[0].ips.size(), 60u);
+  EXPECT_EQ(distributed[0].count, 90);
+}
+
 TEST(Distributed, AddressesAgainstDifferentHostsAreNotACampaign) {
   std::vector<TestEvent> events;
   for (int i = 0; i < 12; ++i) {
