@@ -284,7 +284,11 @@ TEST(SshdMessageTest, ReportsMalformedFields) {
   EXPECT_EQ(ParseError("Connection closed by 1.2.3.999 port 5 [preauth]").column, "ip");
   EXPECT_EQ(ParseError("Failed password for root").column, "message");
   EXPECT_EQ(ParseError("Failed pass<word for root from 1.2.3.4 port 1 ssh2").column, "method");
-  EXPECT_EQ(ParseError("Failed password for " + std::string(2000, 'u') +
+  EXPECT_EQ(Parse("Failed password for " + std::string(512, 'u') + " from 1.2.3.4 port 1 ssh2",
+                  MessageType::kAuthFailure)
+                .user.size(),
+            512u);
+  EXPECT_EQ(ParseError("Failed password for " + std::string(513, 'u') +
                        " from 1.2.3.4 port 1 ssh2")
                 .column,
             "user");

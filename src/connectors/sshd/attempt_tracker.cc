@@ -41,6 +41,13 @@ std::string_view AttemptTracker::LineIp(const SshdMessage& message) {
   return canonical == message.address ? message.address : canonical;
 }
 
+void AttemptTracker::ReleaseHeldText() {
+  held_text_used_ = 0;
+  // A burst (every connection expiring at once after a jump in log time) may have grown it;
+  // keep what ordinary lines need.
+  if (held_text_.size() > kHeldTextKept) held_text_.resize(kHeldTextKept);
+}
+
 AttemptTracker::HeldText& AttemptTracker::NextHeldText() {
   if (held_text_used_ == held_text_.size()) held_text_.emplace_back();
   return held_text_[held_text_used_++];
@@ -271,7 +278,7 @@ MessageResult AttemptTracker::Process(int64_t time_ns, std::string_view host,
     }
     return MessageResult::kMalformed;
   }
-  held_text_used_ = 0;
+  ReleaseHeldText();
   const size_t first_event = events.size();
   ExpireIdle(time_ns, events);
   if (type == MessageType::kIgnored) {
@@ -379,7 +386,7 @@ MessageResult AttemptTracker::Process(int64_t time_ns, std::string_view host,
 }
 
 void AttemptTracker::Finish(std::vector<AuthEvent>& events) {
-  held_text_used_ = 0;
+  ReleaseHeldText();
   while (true) {
     const uint32_t slot = sessions_.Oldest();
     if (slot == SessionTable::kNoSlot) return;

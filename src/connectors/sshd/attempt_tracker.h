@@ -23,8 +23,9 @@ enum class MessageResult : uint8_t {
 };
 
 struct AttemptTrackerOptions {
-  /// Connections remembered at once. When full, the least recently active one is dropped
-  /// (its held probe given first). About 200 bytes each.
+  /// Connections remembered at once (ended ones too, until they expire). When full, the least
+  /// recently active one is dropped (its held probe given first). About 200 bytes each, at
+  /// most about 1.2 KiB (a 255-byte host, a 253-byte host name, a 512-byte user).
   size_t max_sessions = 65536;
   /// A connection silent for this long (log time) is dropped, its held probe given. sshd's
   /// LoginGraceTime (120 s by default) ends every pre-auth connection well before.
@@ -88,6 +89,9 @@ class AttemptTracker {
   void FlushProbe(SshdSession& session, std::vector<AuthEvent>& events);
   void ExpireIdle(int64_t time_ns, std::vector<AuthEvent>& events);
   HeldText& NextHeldText();
+  /// Starts a call: the texts of the previous call's events are free again.
+  void ReleaseHeldText();
+  static constexpr size_t kHeldTextKept = 256;
 
   AuthEvent LineEvent(int64_t time_ns, std::string_view host, int64_t pid,
                       const SshdMessage& message, std::string_view ip) const;

@@ -63,7 +63,7 @@ MessageType Fail(SshdMessageError* error, string_view column, string_view value,
       error->value.assign(value);
     }
     error->expected.assign(expected);
-    error->message = fmt::format("sshd message: {} \"{}\" is not {}", error->column,
+    error->message = fmt::format("{} \"{}\" is not {}", error->column,
                                  error->value, error->expected);
   }
   return MessageType::kMalformed;
@@ -155,7 +155,7 @@ bool ReadPeer(const PeerText& peer, SshdMessage& out, SshdMessageError* error) {
 
 bool ReadUser(string_view user, SshdMessage& out, SshdMessageError* error) {
   if (user.size() > kMaxUserBytes) {
-    Fail(error, "user", user, "a user name of at most 1024 bytes");
+    Fail(error, "user", user, "a user name of at most 512 bytes");
     return false;
   }
   out.user = user;

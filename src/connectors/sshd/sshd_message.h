@@ -57,7 +57,7 @@ inline constexpr uint32_t kMaxRepeat = 1'000'000'000;
 /// Longest user name accepted. sshd logs at most 100 bytes of it (`%.100s`) and rsyslog
 /// writes a control byte as 4 (`#011`), so real lines stay far below; the bound keeps a held
 /// probe's memory small whatever the input.
-inline constexpr size_t kMaxUserBytes = 1024;
+inline constexpr size_t kMaxUserBytes = 512;
 
 /// Reads one sshd message (the text after `sshd[pid]: `). Dispatches on the first bytes, no
 /// allocation unless the message is malformed (then `error`, when not null, is filled).
