@@ -1,6 +1,5 @@
 #include "actions/alert_action_runner.h"
 
-#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,7 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "action_test_files.h"
+#include "actions/per_source_alerts.h"
 
 namespace vigil::actions {
 namespace {
@@ -422,6 +424,31 @@ TEST(AlertActionRunnerTest, InvalidAddressesNeverReachTheAction) {
     EXPECT_EQ(problem.message.find('\n'), std::string::npos) << problem.message;
     EXPECT_LT(problem.message.size(), 1000u);
   }
+}
+
+TEST(AlertActionRunnerTest, CampaignAlertRunsTheActionOncePerSourceAddress) {
+  TempDir dir;
+  std::string script = WriteScript(
+      dir, "action", "echo \"$VIGIL_RULE $VIGIL_IP $VIGIL_IPS\" >> \"" + (dir / "runs") + "\"");
+  ProblemLog log;
+  ActionOptions options = OptionsFor(script, log);
+  options.cooldown = std::chrono::minutes(10);
+  options.max_concurrent = 1;
+  auto runner = MakeRunner(std::move(options));
+  ASSERT_NE(runner, nullptr);
+  ActionAlert campaign = MakeAlert("distributed", "root@web1");
+  campaign.ips = {"192.0.2.1", "192.0.2.2"};
+  auto submit = [&](const ActionAlert& one) { runner->Submit(one); };
+  ForEachSourceAlert(campaign, submit);
+  // The campaign grows: only the new source runs the action again.
+  campaign.ips = {"192.0.2.1", "192.0.2.2", "192.0.2.3"};
+  ForEachSourceAlert(campaign, submit);
+  runner->Close();
+  EXPECT_EQ(ReadLines(dir / "runs"), (std::vector<std::string>{"distributed 192.0.2.1 192.0.2.1",
+                                                               "distributed 192.0.2.2 192.0.2.2",
+                                                               "distributed 192.0.2.3 192.0.2.3"}));
+  EXPECT_EQ(runner->counters().suppressed, 2u);
+  EXPECT_TRUE(log.problems().empty());
 }
 
 TEST(AlertActionRunnerTest, ReportsAreRateLimitedButCountersAreExact) {
