@@ -13,6 +13,7 @@ packages=(
   libsimdjson-dev    # JSON Lines reader, journalctl -o json
   zlib1g-dev         # gzip-rotated logs (auth.log.2.gz)
   libsystemd-dev     # the systemd journal (sd-journal) as an input
+  systemd-journal-remote  # tests write journal files from export format
   libtomlplusplus-dev  # the detection rules file (TOML)
   libgtest-dev libgmock-dev
   libbenchmark-dev
