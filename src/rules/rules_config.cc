@@ -57,8 +57,9 @@ class ConfigReader {
     if (const toml::table* t = nullptr; Section(root, "success_after_failures", t, status_), t) {
       auto& c = config.success_after_failures;
       RETURN_NOT_OK(CheckKeys(*t, "success_after_failures",
-                              {"enabled", "lookback", "min_failures"}));
+                              {"enabled", "lookback", "min_failures", "same_user"}));
       RETURN_NOT_OK(ReadBool(*t, "success_after_failures", "enabled", c.enabled));
+      RETURN_NOT_OK(ReadBool(*t, "success_after_failures", "same_user", c.same_user));
       RETURN_NOT_OK(ReadDuration(*t, "success_after_failures", "lookback", c.lookback_seconds));
       RETURN_NOT_OK(ReadInt(*t, "success_after_failures", "min_failures", int64_t{1},
                             int64_t{1'000'000'000}, c.min_failures));

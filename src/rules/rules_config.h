@@ -56,12 +56,16 @@ struct DistributedConfig {
   bool operator==(const DistributedConfig&) const = default;
 };
 
-/// A successful login from a key with at least `min_failures` failures in the
-/// `lookback_seconds` before it.
+/// A successful login from a key with at least `min_failures` failures (for that user, with
+/// `same_user`) in the `lookback_seconds` before it.
 struct SuccessAfterFailuresConfig {
   bool enabled = true;
   int64_t lookback_seconds = 3600;
   int64_t min_failures = 5;
+  /// Count only the failures for the user who then logged in: an office NAT's many users
+  /// each mistyping once or twice never add up, while guessing one account's password
+  /// (what a compromise is) always does. false: every failure of the source counts.
+  bool same_user = true;
   bool operator==(const SuccessAfterFailuresConfig&) const = default;
 };
 

@@ -110,8 +110,10 @@ Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
                                     {"sip", this_["ip"]},
                                     {"suser", this_["user"]},
                                     {"sbucket", TimeBucket(this_["time"], lookback_ns, offset)}});
+    std::vector<Expr> on = {left["skey"] == right["fkey"], left["sbucket"] == right["fbucket"]};
+    if (config.same_user) on.push_back(left["suser"] == right["fuser"]);
     Table matched =
-        s.join(f, {left["skey"] == right["fkey"], left["sbucket"] == right["fbucket"]})
+        s.join(f, std::move(on))
             .select({{"sid", left.id()},
                      {"skey", left["skey"]},
                      {"stime", left["stime"]},

@@ -119,6 +119,7 @@ std::vector<std::tuple<std::string, int64_t, int64_t>> ReferenceSuccesses(
     for (size_t j = 0; j < s.events.size(); ++j) {
       const TestEvent& f = s.events[j];
       if (f.kind != "attempt" || f.outcome != "failure" || s.keys[j] != s.keys[i]) continue;
+      if (c.same_user && f.user != s.events[i].user) continue;
       const int64_t distance = s.events[i].second - f.second;
       if (distance >= 0 && distance <= c.lookback_seconds) ++failures;
     }

@@ -272,8 +272,9 @@ TEST(Allowlist, AllowedSuccessIsNeverCritical) {
   config.allowlist = {"192.0.2.0/24"};
   std::vector<TestEvent> events;
   for (int i = 0; i < 6; ++i) events.push_back(Failure(i, "192.0.2.50"));
-  events.push_back(Success(10, "192.0.2.50"));
+  events.push_back(Success(10, "192.0.2.50", "root"));
   EXPECT_TRUE(Detect(events, config).empty());
+  EXPECT_EQ(OfRule(Detect(events), "success_after_failures").size(), 1u);
 }
 
 TEST(HostNames, AreTheirOwnKey) {
