@@ -110,7 +110,10 @@ Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
                                     {"sip", this_["ip"]},
                                     {"suser", this_["user"]},
                                     {"sbucket", TimeBucket(this_["time"], lookback_ns, offset)}});
-    std::vector<Expr> on = {left["skey"] == right["fkey"], left["sbucket"] == right["fbucket"]};
+    std::vector<Expr> on;
+    on.reserve(3);
+    on.push_back(left["skey"] == right["fkey"]);
+    on.push_back(left["sbucket"] == right["fbucket"]);
     if (config.same_user) on.push_back(left["suser"] == right["fuser"]);
     Table matched =
         s.join(f, std::move(on))
