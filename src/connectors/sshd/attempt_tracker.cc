@@ -274,7 +274,7 @@ MessageResult AttemptTracker::Process(int64_t time_ns, std::string_view host,
       error->value.assign(host.substr(0, 256));
       error->value += "...";
       error->expected = "a host name of at most 255 bytes";
-      error->message = "sshd message: host is longer than 255 bytes";
+      error->message = "host is longer than 255 bytes";
     }
     return MessageResult::kMalformed;
   }
