@@ -200,6 +200,88 @@ TEST_F(AttemptTrackerTest, ScanIsOneEventPerConnection) {
             Events{});
 }
 
+/// Every way sshd logs a connection's end gives a held probe once, with the probe's own time;
+/// sshd's further end lines for that connection add nothing.
+TEST(AttemptTrackerEndsTest, EveryEndLineGivesTheHeldProbeOnce) {
+  const char* kEnds[] = {
+      "Connection closed by 1.2.3.4 port 5 [preauth]",
+      "Connection closed by 1.2.3.4 [preauth]",
+      "Connection closed by invalid user x 1.2.3.4 port 5 [preauth]",
+      "Disconnected from invalid user x 1.2.3.4 port 5 [preauth]",
+      "Received disconnect from 1.2.3.4 port 5:11: Bye Bye [preauth]",
+      "Received disconnect from 1.2.3.4: 11: Bye Bye [preauth]",
+      "error: Received disconnect from 1.2.3.4: 14: No more user authentication methods "
+      "available. [preauth]",
+      "Connection reset by invalid user x 1.2.3.4 port 5 [preauth]",
+      "fatal: Timeout before authentication for 1.2.3.4 port 5",
+      "Read error from remote host 1.2.3.4 port 5: Connection timed out [preauth]",
+      "ssh_dispatch_run_fatal: Connection from invalid user x 1.2.3.4 port 5: Connection "
+      "corrupted [preauth]",
+      "fatal: Write failed: Connection reset by peer [preauth]",
+      "Disconnecting: Change of username or service not allowed: (x,ssh-connection) -> "
+      "(y,ssh-connection) [preauth]",
+  };
+  for (const char* end : kEnds) {
+    AttemptTracker tracker;
+    std::vector<AuthEvent> events;
+    EXPECT_EQ(tracker.Process(10 * kSecond, "h", "sshd", 42, "Invalid user x from 1.2.3.4",
+                              events, nullptr),
+              MessageResult::kNoEvent);
+    EXPECT_EQ(tracker.Process(20 * kSecond, "h", "sshd", 42, end, events, nullptr),
+              MessageResult::kEvents)
+        << end;
+    ASSERT_EQ(events.size(), 1u) << end;
+    EXPECT_EQ(Describe(events[0]),
+              std::string("attempt failure t=10 host=h pid=42 ip=1.2.3.4 port=") +
+                  (std::string_view(end).find("port 5") != std::string_view::npos ? "5" : "-1") +
+                  " user=[x](invalid) method=none")
+        << end;
+    events.clear();
+    for (const char* again : kEnds) {
+      EXPECT_NE(tracker.Process(21 * kSecond, "h", "sshd", 42, again, events, nullptr),
+                MessageResult::kEvents)
+          << end << " then " << again;
+    }
+    tracker.Finish(events);
+    EXPECT_TRUE(events.empty()) << end;
+  }
+}
+
+/// A connection that never named a user ends in one scan, whatever its end lines.
+TEST(AttemptTrackerEndsTest, EveryPreauthEndOfAnUnknownConnectionIsOneScan) {
+  const char* kEnds[] = {
+      "Connection closed by 1.2.3.4 port 5 [preauth]",
+      "Disconnected from 1.2.3.4 port 5 [preauth]",
+      "Received disconnect from 1.2.3.4 port 5:11:  [preauth]",
+      "Connection reset by 1.2.3.4 port 5 [preauth]",
+      "Timeout before authentication for 1.2.3.4 port 5",
+      "ssh_dispatch_run_fatal: Connection from 1.2.3.4 port 5: message authentication code "
+      "incorrect [preauth]",
+      "Did not receive identification string from 1.2.3.4 port 5",
+      "Bad protocol version identification '\\003' from 1.2.3.4 port 5",
+      "banner exchange: Connection from 1.2.3.4 port 5: invalid format",
+      "Unable to negotiate with 1.2.3.4 port 5: no matching host key type found. Their offer: "
+      "ssh-rsa,ssh-dss [preauth]",
+  };
+  for (const char* end : kEnds) {
+    AttemptTracker tracker;
+    std::vector<AuthEvent> events;
+    EXPECT_EQ(tracker.Process(10 * kSecond, "h", "sshd", 42, end, events, nullptr),
+              MessageResult::kEvents)
+        << end;
+    ASSERT_EQ(events.size(), 1u) << end;
+    EXPECT_EQ(Describe(events[0]), "scan none t=10 host=h pid=42 ip=1.2.3.4 port=5 user=[] method=")
+        << end;
+    events.clear();
+    for (const char* again : {"Connection closed by 1.2.3.4 port 5 [preauth]",
+                              "Disconnected from 1.2.3.4 port 5 [preauth]"}) {
+      EXPECT_EQ(tracker.Process(11 * kSecond, "h", "sshd", 42, again, events, nullptr),
+                MessageResult::kNoEvent)
+          << end << " then " << again;
+    }
+  }
+}
+
 TEST_F(AttemptTrackerTest, EndWithAUserButNoLoggedAttemptIsOneAttempt) {
   EXPECT_EQ(Feed(1, 60, "Connection closed by authenticating user root 1.2.3.4 port 5 [preauth]"),
             Events{"attempt failure t=1 host=h pid=60 ip=1.2.3.4 port=5 user=[root] method="});
