@@ -380,6 +380,15 @@ TEST_F(AttemptTrackerTest, IdleConnectionsExpireInLogTime) {
                    "method=none"});
   EXPECT_EQ(r, MessageResult::kEvents);
   EXPECT_EQ(tracker_.session_count(), 0u);
+  // A quiet log: the reader may advance log time without a line.
+  EXPECT_EQ(Feed(710, 10, "Invalid user c from 1.1.1.3"), Events{});
+  events_.clear();
+  tracker_.AdvanceTo(1309 * kSecond, events_);
+  EXPECT_TRUE(events_.empty());
+  tracker_.AdvanceTo(1311 * kSecond, events_);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].user, "c");
+  EXPECT_EQ(events_[0].time_ns, 710 * kSecond);
   // Time going backwards expires nothing.
   EXPECT_EQ(Feed(800, 8, "Invalid user b from 1.1.1.2"), Events{});
   EXPECT_EQ(Feed(-5, 9, "pam_unix(sshd:auth): check pass; user unknown"), Events{});

@@ -385,6 +385,11 @@ MessageResult AttemptTracker::Process(int64_t time_ns, std::string_view host,
   return events.size() > first_event ? MessageResult::kEvents : MessageResult::kNoEvent;
 }
 
+void AttemptTracker::AdvanceTo(int64_t time_ns, std::vector<AuthEvent>& events) {
+  ReleaseHeldText();
+  ExpireIdle(time_ns, events);
+}
+
 void AttemptTracker::Finish(std::vector<AuthEvent>& events) {
   ReleaseHeldText();
   while (true) {

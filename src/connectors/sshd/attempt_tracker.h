@@ -49,10 +49,17 @@ class AttemptTracker {
   /// One log record. Appends the events it completes to `events` (returns kEvents then, and
   /// only then). The events' views point into this call's arguments (valid as long as the
   /// caller keeps them) or into the tracker (valid until its next call). `error` (may be null)
-  /// is filled when kMalformed is returned.
+  /// is filled when kMalformed is returned. kUnknown and kMalformed lines change nothing (not
+  /// even the idle expiry).
   MessageResult Process(int64_t time_ns, std::string_view host, std::string_view program,
                         int64_t pid, std::string_view message, std::vector<AuthEvent>& events,
                         SshdMessageError* error);
+
+  /// Expires the connections idle at log time `time_ns` (as any understood sshd line does),
+  /// appending their held probes. For a live reader whose log went quiet; driving it from
+  /// the wall clock makes the events depend on timing, so a reader that must match a static
+  /// read should not call it.
+  void AdvanceTo(int64_t time_ns, std::vector<AuthEvent>& events);
 
   /// End of input: appends the events still held (username probes whose connection never
   /// logged its end) in the order their connections were last active, and forgets every
