@@ -18,9 +18,9 @@ Table BuildDetection(const Table& events, const RulesConfig& config,
     add(BuildBruteForce(prepared.failures, config.brute_force, context));
   }
   if (config.slow_brute_force.enabled) {
-    add(BuildSlowBruteForce(prepared.failures, config.slow_brute_force, context));
+    add(BuildSlowBruteForce(prepared.attempts, config.slow_brute_force, context));
   }
-  if (config.spraying.enabled) add(BuildSpraying(prepared.failures, config.spraying, context));
+  if (config.spraying.enabled) add(BuildSpraying(prepared.attempts, config.spraying, context));
   if (config.distributed.enabled) {
     add(BuildDistributed(prepared.attempts, config.distributed, context));
   }

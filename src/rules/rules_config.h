@@ -38,7 +38,7 @@ struct BruteForceConfig {
 /// The same count over long windows: an attacker pacing tries below brute_force's window.
 struct SlowBruteForceConfig {
   bool enabled = true;
-  std::vector<WindowThreshold> windows = {{3600, 20}, {86400, 100}};
+  std::vector<WindowThreshold> windows = {{3600, 10}, {86400, 20}};
   bool operator==(const SlowBruteForceConfig&) const = default;
 };
 

@@ -33,6 +33,10 @@ struct WindowedRule {
   const char* severity;
   Measure measure;
   Grouping grouping;
+  /// The input is failures and successes (`PreparedEvents::attempts`); the failures of a
+  /// source key that also logged in within the group are left out: a source that logs in is
+  /// a user mistyping (an office NAT), not a guesser. kDistinctFailingKeys implies it.
+  bool skip_sources_that_logged_in = false;
 };
 
 /// Live runs get the CLI's behaviors on the reading-order clock (a replay and a follower of
@@ -143,7 +147,9 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
   const bool by_source = rule.grouping == Grouping::kSourceKey;
   // One tuple per event, ordered (ip, user, time[, key]) as alert_shape.h's event_parts.
   std::vector<Expr> event = {this_["ip"], this_["user"], this_["time"]};
-  if (rule.measure == Measure::kDistinctFailingKeys) {
+  const bool skip_logged_in =
+      rule.skip_sources_that_logged_in || rule.measure == Measure::kDistinctFailingKeys;
+  if (skip_logged_in) {
     event.push_back(this_["key"]);
     event.push_back(this_["failed"]);
   }
@@ -165,6 +171,11 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
                      {"window_end", this_["_pw_window_end"]},
                      {"count", reducers::count()},
                      {"events", reducers::sorted_tuple(event_tuple)}});
+    if (skip_logged_in) {
+      reduced = reduced
+                    .with_columns({{"events", FailuresOfSourcesWithoutSuccess(this_["events"])}})
+                    .with_columns({{"count", TupleSize(this_["events"])}});
+    }
     switch (rule.measure) {
       case Measure::kEvents:
         reduced = reduced.filter(this_["count"] >= w.threshold);
@@ -174,10 +185,8 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
             reduced.filter(DistinctPartCount(this_["events"], event_parts::kUser) >= w.threshold);
         break;
       case Measure::kDistinctFailingKeys:
-        reduced = reduced
-                      .with_columns({{"events", FailuresOfSourcesWithoutSuccess(this_["events"])}})
-                      .with_columns({{"count", TupleSize(this_["events"])}})
-                      .filter(DistinctPartCount(this_["events"], event_parts::kKey) >= w.threshold);
+        reduced =
+            reduced.filter(DistinctPartCount(this_["events"], event_parts::kKey) >= w.threshold);
         break;
     }
     reduced = reduced.with_columns({{"ip", IpFromInstance(rule.grouping)}});
@@ -195,17 +204,19 @@ Table BuildBruteForce(const Table& failures, const BruteForceConfig& config,
                        config.windows, context);
 }
 
-Table BuildSlowBruteForce(const Table& failures, const SlowBruteForceConfig& config,
+Table BuildSlowBruteForce(const Table& attempts, const SlowBruteForceConfig& config,
                           const RuleContext& context) {
-  return BuildWindowed(failures,
-                       {"slow_brute_force", "medium", Measure::kEvents, Grouping::kSourceKey},
+  return BuildWindowed(attempts,
+                       {"slow_brute_force", "medium", Measure::kEvents, Grouping::kSourceKey,
+                        /*skip_sources_that_logged_in=*/true},
                        config.windows, context);
 }
 
-Table BuildSpraying(const Table& failures, const SprayingConfig& config,
+Table BuildSpraying(const Table& attempts, const SprayingConfig& config,
                     const RuleContext& context) {
-  return BuildWindowed(failures,
-                       {"spraying", "medium", Measure::kDistinctUsers, Grouping::kSourceKey},
+  return BuildWindowed(attempts,
+                       {"spraying", "medium", Measure::kDistinctUsers, Grouping::kSourceKey,
+                        /*skip_sources_that_logged_in=*/true},
                        config.windows, context);
 }
 

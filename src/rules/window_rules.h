@@ -22,11 +22,13 @@ struct RuleContext {
 /// Failed attempts per source key: `failures` of PrepareEvents. Severity medium.
 Table BuildBruteForce(const Table& failures, const BruteForceConfig& config,
                       const RuleContext& context);
-/// The same over long windows (rule `slow_brute_force`). Severity medium.
-Table BuildSlowBruteForce(const Table& failures, const SlowBruteForceConfig& config,
+/// The same over long windows (rule `slow_brute_force`), on `attempts` of PrepareEvents: a
+/// source that also logged in within the window is left out (a NAT's typos). Severity medium.
+Table BuildSlowBruteForce(const Table& attempts, const SlowBruteForceConfig& config,
                           const RuleContext& context);
-/// Distinct non-empty user names failing per source key. Severity medium.
-Table BuildSpraying(const Table& failures, const SprayingConfig& config,
+/// Distinct non-empty user names failing per source key, on `attempts`: a source that also
+/// logged in within the window is left out. Severity medium.
+Table BuildSpraying(const Table& attempts, const SprayingConfig& config,
                     const RuleContext& context);
 /// Distinct source keys failing against one (host, user); `ip` is `user@host`. Severity high.
 /// Reads `attempts` of PrepareEvents: a source that also logged in as that user on that host

@@ -66,6 +66,7 @@ std::vector<int> RandomCommits(size_t n, size_t mean_size, std::mt19937_64& rng)
 }
 
 struct Group {
+  bool logged_in = false;  ///< spraying leaves out sources that logged in within the window.
   int64_t count = 0;
   std::set<std::string> users, ips;
   int64_t first = INT64_MAX, last = INT64_MIN;
@@ -77,10 +78,14 @@ std::vector<Alert> ReferenceWindowed(const Stream& s, const std::string& rule,
   std::map<std::pair<std::string, int64_t>, Group> groups;
   for (size_t i = 0; i < s.events.size(); ++i) {
     const TestEvent& e = s.events[i];
-    if (e.kind != "attempt" || e.outcome != "failure") continue;
+    if (e.kind != "attempt" || (e.outcome != "failure" && e.outcome != "success")) continue;
     const int64_t second = kBaseSecond + e.second;
     const int64_t start = second - second % w.window_seconds;
     Group& g = groups[{s.keys[i], start}];
+    if (e.outcome == "success") {
+      g.logged_in = true;
+      continue;
+    }
     ++g.count;
     g.users.insert(e.user);
     g.ips.insert(e.ip);
@@ -91,7 +96,8 @@ std::vector<Alert> ReferenceWindowed(const Stream& s, const std::string& rule,
   for (const auto& [key, g] : groups) {
     const int64_t measure =
         rule == "spraying" ? static_cast<int64_t>(g.users.size()) : g.count;
-    if (measure < w.threshold) continue;
+    if (measure < w.threshold || g.count == 0) continue;
+    if (rule == "spraying" && g.logged_in) continue;
     Alert a;
     a.rule = rule;
     a.severity = "medium";

@@ -121,13 +121,33 @@ TEST(SlowBruteForce, CatchesOneTryAMinute) {
   EXPECT_EQ(hour_windows, 2);
 }
 
-TEST(SlowBruteForce, CatchesOneTryEveryFourMinutesOverADay) {
+TEST(SlowBruteForce, CatchesOneTryEverySevenMinutesOverADay) {
   std::vector<TestEvent> events;
-  for (int i = 0; i < 360; ++i) events.push_back(Failure(i * 240, "203.0.113.51"));
+  for (int i = 0; i < 200; ++i) events.push_back(Failure(i * 420, "203.0.113.51"));
   const auto slow = OfRule(Detect(events), "slow_brute_force");
-  // 15 tries an hour stay under the hour threshold (20); the day window holds all 360.
+  // 8 or 9 tries an hour stay under the hour threshold (10); the day window holds all 200.
   ASSERT_EQ(slow.size(), 1u) << Describe(slow);
-  EXPECT_EQ(slow[0].count, 360);
+  EXPECT_EQ(slow[0].count, 200);
+}
+
+TEST(SlowBruteForce, SourcesThatLoggedInAreLeftOut) {
+  // A big office NAT: 30 typos an hour by different users, each followed by their login.
+  std::vector<TestEvent> events;
+  for (int i = 0; i < 240; ++i) {
+    const std::string user = fmt::format("user{}", i % 60);
+    events.push_back(Failure(i * 120, "198.51.100.80", user));
+    events.push_back(Success(i * 120 + 10, "198.51.100.80", user));
+  }
+  const auto alerts = Detect(events);
+  EXPECT_TRUE(alerts.empty()) << Describe(alerts);
+  // The same failures without the logins are a slow brute force (and spraying).
+  std::vector<TestEvent> failures;
+  for (const TestEvent& e : events) {
+    if (e.outcome == "failure") failures.push_back(e);
+  }
+  const auto without_logins = Detect(failures);
+  EXPECT_FALSE(OfRule(without_logins, "slow_brute_force").empty());
+  EXPECT_FALSE(OfRule(without_logins, "spraying").empty());
 }
 
 TEST(OfficeNat, TyposAreNotFlagged) {
