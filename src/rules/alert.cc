@@ -62,8 +62,9 @@ class AlertSubscription {
   AlertSubscription(const RulesConfig& config, const DetectionOptions& options,
                     std::function<void(const Alert&, bool)> on_alert)
       : emit_(options.emit),
-        // Changes of a success alert stop once its failures are forgotten (lookback +
-        // cutoff after it, see success_after_failures.cc); twice that is a safe horizon.
+        // Changes of a success alert stop once the success is forgotten (a cutoff after
+        // it, on the successes' own clock, which a later success moves: see
+        // success_after_failures.cc); twice lookback + cutoff is a generous horizon.
         retention_ns_(2 * (config.success_after_failures.lookback_seconds +
                            options.cutoff_seconds + 1) *
                       kNanosPerSecond),

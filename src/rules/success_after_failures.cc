@@ -87,11 +87,16 @@ Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,
   Table success_state = successes;
   if (context.options.emit != EmitMode::kStatic) {
     // Flat memory live: a failure can no longer count for a success once it is lookback
-    // older than "now", plus the cutoff for late successes (and a second of margin).
-    const std::chrono::seconds retention(config.lookback_seconds +
-                                         context.options.cutoff_seconds + 1);
-    failure_state = failures.forget(this_["time"], retention);
-    success_state = successes.forget(this_["time"], retention);
+    // older than "now", plus the cutoff for late successes (and a second of margin). A
+    // success is kept only for the cutoff, the time late failures may still come: after
+    // that its alert can no longer change, and keeping it would make every forgotten
+    // failure recompute the alerts of the lookback's successes (their retractions are not
+    // delivered: SubscribeAlerts).
+    const std::chrono::seconds failure_retention(config.lookback_seconds +
+                                                 context.options.cutoff_seconds + 1);
+    const std::chrono::seconds success_retention(context.options.cutoff_seconds + 1);
+    failure_state = failures.forget(this_["time"], failure_retention);
+    success_state = successes.forget(this_["time"], success_retention);
   }
   // The join is bucketed by lookback-long time buckets, so a success meets only the failures
   // of its own bucket and the one before (those within one lookback of it), not every failure

@@ -15,9 +15,10 @@ namespace vigil::rules {
 /// Pipeline: successes joined with failures on the key, pairs kept when
 /// `0 <= success.time - failure.time <= lookback`, grouped by the success. The alert exists
 /// in the commit that brings the success (live: within the same commit). A failure arriving
-/// later with an earlier timestamp (out-of-order input) updates the alert; in live runs the
-/// state is forgotten (Table::forget) once older than lookback + cutoff, which retracts the
-/// alert rows of old successes from the table: SubscribeAlerts delivers each success alert
+/// later with an earlier timestamp (out-of-order input) updates the alert; in live runs
+/// failures are forgotten (Table::forget) once older than lookback + cutoff and successes
+/// once older than the cutoff, which retracts the alert rows of old successes from the
+/// table: SubscribeAlerts delivers each success alert
 /// at its first insertion and never its later changes under --emit final, only growth under
 /// --emit updates, and never these retractions (README.md, "Emission").
 Table BuildSuccessAfterFailures(const Table& failures, const Table& successes,

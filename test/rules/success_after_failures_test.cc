@@ -164,5 +164,38 @@ TEST(SuccessAfterFailures, DeliveredOnceUnderEmitFinal) {
   EXPECT_EQ(updates[1].count, 6);
 }
 
+TEST(SuccessAfterFailures, LongLiveRunDeliversEachSuccessOnce) {
+  // 1,100 logins a minute apart, each after five failures, over 18 hours: failures and
+  // successes are forgotten (retracted from the table) after lookback + cutoff, and the
+  // subscription prunes the ids it remembers; every login is still delivered exactly once
+  // under --emit final, and nothing is retracted.
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  constexpr int kLogins = 1100;
+  for (int i = 0; i < kLogins; ++i) {
+    for (int k = 0; k < 5; ++k) {
+      events.push_back(Failure(i * 60 + k, "203.0.113.70", "root"));
+      commits.push_back(i);
+    }
+    events.push_back(Success(i * 60 + 30, "203.0.113.70", "root"));
+    commits.push_back(i);
+  }
+  RulesConfig config = DefaultRulesConfig();
+  config.brute_force.enabled = config.slow_brute_force.enabled = config.spraying.enabled =
+      config.distributed.enabled = config.scan.enabled = false;
+  const DetectionOptions live{EmitMode::kFinal, 60};
+  size_t deliveries = 0;
+  const auto alerts = CollectAlerts(BuildDetection(EventsTable(events, commits), config, live),
+                                    config, live, &deliveries);
+  EXPECT_EQ(deliveries, static_cast<size_t>(kLogins));
+  ASSERT_EQ(alerts.size(), static_cast<size_t>(kLogins));
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    // The failures of the hour before each login (5 a minute, of the 60 minutes that end
+    // at it: the 61st started 3,630 s before), as known at the login.
+    const int64_t expected = 5 * std::min<int64_t>(static_cast<int64_t>(i) + 1, 60);
+    EXPECT_EQ(alerts[i].count, expected) << i;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::rules::test
