@@ -12,9 +12,13 @@ enum class EmitMode {
   /// Live: each windowed alert once, when its window closes (exactly_once_behavior);
   /// success_after_failures at once.
   kFinal,
-  /// Live: windowed alerts as they grow (common_behavior with a cutoff).
+  /// Live: windowed alerts as they grow (common_behavior with a cutoff); windows longer than
+  /// kMaxUpdatingWindowSeconds once, when they close (README.md, "Emission").
   kUpdates,
 };
+
+/// The longest window updated as it grows under EmitMode::kUpdates (10 minutes).
+inline constexpr int64_t kMaxUpdatingWindowSeconds = 600;
 
 struct DetectionOptions {
   EmitMode emit = EmitMode::kStatic;

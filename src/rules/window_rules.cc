@@ -40,8 +40,11 @@ struct WindowedRule {
 };
 
 /// Live runs get the CLI's behaviors on the reading-order clock (a replay and a follower of
-/// the same log agree); static runs keep every window.
-std::optional<Behavior> WindowBehavior(const DetectionOptions& options) {
+/// the same log agree); static runs keep every window. Under --emit updates, windows longer
+/// than kMaxUpdatingWindowSeconds are emitted once, when they close, as under --emit final:
+/// an updated alert carries its whole event list, so a day window updated on every commit
+/// of a long attack would cost O(events so far) per commit.
+std::optional<Behavior> WindowBehavior(const DetectionOptions& options, int64_t window_seconds) {
   const std::chrono::seconds cutoff(options.cutoff_seconds);
   std::optional<Behavior> behavior;
   switch (options.emit) {
@@ -51,7 +54,9 @@ std::optional<Behavior> WindowBehavior(const DetectionOptions& options) {
       behavior = temporal::exactly_once_behavior(cutoff);
       break;
     case EmitMode::kUpdates:
-      behavior = temporal::common_behavior(std::nullopt, cutoff);
+      behavior = window_seconds > kMaxUpdatingWindowSeconds
+                     ? temporal::exactly_once_behavior(cutoff)
+                     : temporal::common_behavior(std::nullopt, cutoff);
       break;
   }
   behavior->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
@@ -165,7 +170,7 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
                                 this_["user"]});
     Table reduced =
         rows.windowby(this_["time"], temporal::tumbling(std::chrono::seconds(w.window_seconds)),
-                      instance, WindowBehavior(context.options))
+                      instance, WindowBehavior(context.options, w.window_seconds))
             .reduce({{"instance", this_["_pw_instance"]},
                      {"window_start", this_["_pw_window_start"]},
                      {"window_end", this_["_pw_window_end"]},

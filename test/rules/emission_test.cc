@@ -60,6 +60,28 @@ TEST(Emission, UpdatesGivesTheAlertAsItGrows) {
   EXPECT_EQ(stream, (std::vector<Row>{Row{10, 1, 5}, Row{12, -1, 5}, Row{12, 1, 6}}));
 }
 
+TEST(Emission, UpdatesEmitLongWindowsOnceWhenTheyClose) {
+  // 12 failures, one every 5 minutes: slow_brute_force's hour
+  // window reaches 10 long before it closes; under --emit updates it still comes once, at
+  // its close, with its final count.
+  RulesConfig config = DefaultRulesConfig();
+  config.brute_force.enabled = config.spraying.enabled = config.distributed.enabled =
+      config.success_after_failures.enabled = config.scan.enabled = false;
+  config.slow_brute_force.windows = {{3600, 10}};
+  std::vector<TestEvent> events;
+  std::vector<int> commits;
+  for (int i = 0; i < 12; ++i) {
+    events.push_back(Failure(i * 300, "203.0.113.8"));
+    commits.push_back(i);
+  }
+  events.push_back(Failure(3600 + 61, "192.0.2.1"));  // moves "now" past end + cutoff
+  commits.push_back(12);
+  const auto stream = Stream(BuildDetection(EventsTable(events, commits), config,
+                                            {EmitMode::kUpdates, 60}));
+  using Row = std::tuple<Time, int64_t, int64_t>;
+  EXPECT_EQ(stream, (std::vector<Row>{Row{26, 1, 12}}));
+}
+
 TEST(Emission, LateRowsBeyondTheCutoffAreIgnoredLive) {
   // After "now" reached 200 s, a failure at 30 s (window [0, 60) ended 170 s ago, more than
   // the 60 s cutoff) no longer counts; a static run counts it.
