@@ -10,9 +10,10 @@ namespace vigil::rules {
 /// that had at least `min_failures` failed attempts in the `lookback` before it (failures at
 /// the success's own timestamp count: sshd logs with one-second resolution, and an attacker's
 /// last failures often share the success's second). One alert per success; its row id is the
-/// hash of the success row's id.
+/// hash of the success row (its id and values).
 ///
-/// Pipeline: successes joined with failures on the key, pairs kept when
+/// Pipeline: successes joined with failures on the key (and user, with same_user) and a
+/// lookback-long time bucket (the success's and the one before), pairs kept when
 /// `0 <= success.time - failure.time <= lookback`, grouped by the success. The alert exists
 /// in the commit that brings the success (live: within the same commit). A failure arriving
 /// later with an earlier timestamp (out-of-order input) updates the alert; in live runs
