@@ -3,12 +3,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <simdjson.h>
 
+#include "connectors/authlog/auth_events_schema.h"
+#include "connectors/io.h"
 #include "rules/alert_json.h"
+#include "rules/detection.h"
+#include "rules_test_events.h"
 
 namespace vigil::rules {
 namespace {
@@ -127,6 +133,39 @@ TEST(AlertJson, TimesAreRfc3339Utc) {
   out.clear();
   AppendRfc3339Utc(out, int64_t{1'711'754'313} * 1'000'000'000 + 120'000);
   EXPECT_EQ(out, "2024-03-29T23:18:33.00012Z");
+}
+
+TEST(AlertJson, HostileNamesFromEventsReachTheJsonIntact) {
+  // Events read from JSON Lines with hostile user names (escaped in the input as JSON must
+  // be), detected as spraying, printed as alert JSON, parsed back: the names are the same.
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {R"($(reboot);`id`)", "$(reboot);`id`"},
+      {R"(<b onmouseover=x>&</b>)", "<b onmouseover=x>&</b>"},
+      {R"(\u001b[2J\u001b]0;pwned\u0007)", "\x1b[2J\x1b]0;pwned\x07"},
+      {R"(a\"b\\c\nd)", "a\"b\\c\nd"},
+      {R"(x\u2028y\u2029z)", "x\xe2\x80\xa8y\xe2\x80\xa9z"},
+  };
+  const std::string path = ::testing::TempDir() + "/vigil_rules_hostile_events.jsonl";
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (size_t i = 0; i < names.size(); ++i) {
+      out << "{\"time\":\"2023-11-14T00:00:0" << i << "+00:00\",\"host\":\"web1\",\"pid\":1,"
+          << "\"ip\":\"192.0.2.66\",\"ip_is_hostname\":false,\"port\":22,\"user\":\""
+          << names[i].first << "\",\"invalid_user\":true,\"outcome\":\"failure\","
+          << "\"method\":\"password\",\"kind\":\"attempt\"}\n";
+    }
+    ASSERT_TRUE(out.good());
+  }
+  const RulesConfig config = DefaultRulesConfig();
+  const Table events = io::jsonlines::read(path, AuthEventsSchema());
+  const auto alerts = test::OfRule(test::CollectAlerts(BuildDetection(events, config), config, {}),
+                                   "spraying");
+  ASSERT_EQ(alerts.size(), 1u);
+  std::vector<std::string> expected;
+  for (const auto& [escaped, raw] : names) expected.push_back(raw);
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(alerts[0].users, expected);
+  EXPECT_EQ(ParsedUsers(AlertJsonLine(alerts[0])), expected);
 }
 
 }  // namespace
