@@ -7,8 +7,9 @@
 
 Each --tool is NAME=FILE[:FORMAT]:
   vigil   `vigil detect --format jsonl --emit final` output: one alert object per line. An alert
-          flags the addresses in `ips` and its `ip` (a CIDR `ip` flags every labeled address
-          inside it). Alerts with severity `low` or `info` (the scanner/noise classes) do not
+          flags the addresses in `ips` and its `ip` when that is an address (a CIDR `ip` flags
+          every labeled address inside it; a campaign key such as `root@host` flags nothing
+          itself). Alerts with severity `low` or `info` (the scanner/noise classes) do not
           flag anything; they are counted apart.
   flags   (default) one flagged source per line: `ADDRESS [UNIX_SECONDS [REASON]]`, tab or
           space separated, `#` comments; the time is when the tool would have banned it.
@@ -53,6 +54,14 @@ def parse_time(value):
             return float(text)
         except ValueError:
             return None
+
+
+def is_address(text):
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 def canonical(text):
@@ -115,8 +124,8 @@ def read_vigil(path):
                     flags.networks.append((network, when, rule))
                 except ValueError:
                     pass
-            elif key is not None:
-                sources.append(str(key))
+            elif key is not None and is_address(str(key)):
+                sources.append(str(key))  # (a campaign's key, `user@host`, names no source)
             for address in sources:
                 flags.add(address, when, rule)
             if rule == "success_after_failures":
