@@ -202,7 +202,8 @@ done
 [[ ${#TOOLS[@]} -gt 0 ]] || die "no tool ran"
 
 # --- report ----------------------------------------------------------------------------------
-REPORT="$OUT_DIR/quality_${LINES}_${STAMPS}$([[ $DAYS != 0 ]] && echo "_${DAYS}d").md"
+REPORT="$OUT_DIR/quality_${LINES}_${STAMPS}.md"
+[[ $DAYS != 0 ]] && REPORT="$OUT_DIR/quality_${LINES}_${STAMPS}_${DAYS}d.md"
 [[ -n "$DATA" ]] && REPORT="$OUT_DIR/quality_$(basename "$DATA").md"
 ARGS=()
 for tool in "${TOOLS[@]}"; do ARGS+=(--tool "$tool"); done
