@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "actions/alert_action_runner.h"
+#include "actions/per_source_alerts.h"
 #include "cli/auth_input.h"
 #include "cli/output_file.h"
 #include "connectors/authlog/journal_source.h"
@@ -84,19 +85,36 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
   auto read_options = MakeAuthReadOptions(o.input, format, stats);
   if (!read_options.ok()) return usage(read_options.status().message());
 
+  // --on-alert: live runs hand alerts over as they come (a bounded queue: a slow action
+  // drops alerts, counted, and never holds detection up); a static run knows all its alerts
+  // at the end and queues every one of them.
   std::unique_ptr<actions::AlertActionRunner> runner;
-  if (!o.on_alert.empty()) {
+  auto make_runner = [&](size_t queue_capacity) -> Status {
     actions::ActionOptions action_options;
     action_options.argv = o.on_alert;
     action_options.cooldown = std::chrono::seconds(o.action_cooldown);
     action_options.timeout = std::chrono::seconds(o.action_timeout);
+    action_options.queue_capacity = std::max<size_t>(queue_capacity, 1);
     action_options.on_problem = [](const actions::ActionProblem& problem) {
       std::fprintf(stderr, "vigil detect: --on-alert: %s\n", problem.message.c_str());
     };
     auto made = actions::AlertActionRunner::Make(std::move(action_options));
-    if (!made.ok()) return usage(fmt::format("--on-alert: {}", made.status().message()));
+    if (!made.ok()) return Status::Invalid("--on-alert: {}", made.status().message());
     runner = std::move(*made);
+    return Status::OK();
+  };
+  if (!o.on_alert.empty()) {
+    // Made now even for static runs: a program that cannot be found is a usage error before
+    // any log is read.
+    const Status made = make_runner(256);
+    if (!made.ok()) return usage(made.message());
   }
+  // One action per source address: a campaign's key (`user@host`) is no address, and the
+  // cooldown then applies per address.
+  auto submit = [&](const rules::Alert& alert, const std::string& json) {
+    actions::ForEachSourceAlert(ToActionAlert(alert, json),
+                                [&](const actions::ActionAlert& a) { (void)runner->Submit(a); });
+  };
 
   // Events.
   const std::string live_path = !o.follow.empty() ? o.follow : o.replay;
@@ -140,7 +158,7 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
         if (!is_addition) return;  // Updates: the grown alert follows its retraction.
         buffer.append(json);
         buffer.push_back('\n');
-        if (runner) (void)runner->Submit(ToActionAlert(alert, json));
+        if (runner) submit(alert, json);
       },
       [&] {
         if (!o.live()) return;
@@ -156,11 +174,20 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
   const Status status = run(run_options);
   ClearOutputs();
   if (!o.live()) {
+    if (runner) {
+      size_t sources = 0;
+      for (const auto& [alert, count] : final_alerts) {
+        sources += std::max<size_t>(alert.first.ips.size(), 1);
+      }
+      runner.reset();
+      const Status made = make_runner(sources);
+      if (!made.ok()) return usage(made.message());
+    }
     for (const auto& [alert, count] : final_alerts) {
       if (count <= 0) continue;
       buffer.append(alert.second);
       buffer.push_back('\n');
-      if (runner) (void)runner->Submit(ToActionAlert(alert.first, alert.second));
+      if (runner) submit(alert.first, alert.second);
     }
   }
   out.Write(buffer);

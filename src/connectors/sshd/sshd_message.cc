@@ -379,7 +379,7 @@ MessageType ParseOne(string_view message, SshdMessage& out, SshdMessageError* er
 
 MessageType ReadRepeated(string_view rest, SshdMessage& out, SshdMessageError* error,
                          int depth) {
-  constexpr string_view kExpectedCount = "a repeat count 1..1000000000";
+  constexpr string_view kExpectedCount = "a repeat count 1..1000000";
   const size_t space = rest.find(' ');
   const string_view digits = rest.substr(0, space);
   string_view inner = space == string_view::npos ? string_view() : rest.substr(space);

@@ -52,8 +52,10 @@ struct SshdMessage {
   uint32_t repeat = 1;         ///< N of rsyslog's `message repeated N times: [ X]`.
 };
 
-/// Largest N accepted in `message repeated N times` (rsyslog counts in an int).
-inline constexpr uint32_t kMaxRepeat = 1'000'000'000;
+/// Largest N accepted in `message repeated N times`. Each repeat is a row of the events
+/// table, so N bounds the work one line can cause; rsyslog flushes its repeat count every few
+/// seconds, so real counts stay far below this.
+inline constexpr uint32_t kMaxRepeat = 1'000'000;
 /// Longest user name accepted. sshd logs at most 100 bytes of it (`%.100s`) and rsyslog
 /// writes a control byte as 4 (`#011`), so real lines stay far below; the bound keeps a held
 /// probe's memory small whatever the input.
