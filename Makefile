@@ -3,6 +3,9 @@
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 SAMPLE ?= examples/data/logins_sample.csv
+# A generated sshd syslog (bench/detection/gen_authlog.py --lines 10000 --seed 3 --days 1
+# --timestamps rfc3339), gzip-compressed as logrotate leaves old logs.
+AUTH_SAMPLE ?= examples/data/auth_sample.log.gz
 # `make test SANITIZE=0` skips the ASan+UBSan run of the suite.
 SANITIZE ?= 1
 # Seconds each fuzz target runs in `make fuzz` (JOBS targets at a time).
@@ -22,6 +25,11 @@ build: deps
 
 demo: build
 	@$(BUILD_DIR)/bin/suspicious_logins $(SAMPLE)
+	@echo
+	@echo "vigil detect $(AUTH_SAMPLE): alerts per rule, then the compromised accounts"
+	@$(BUILD_DIR)/bin/vigil detect $(AUTH_SAMPLE) > $(BUILD_DIR)/auth_sample_alerts.jsonl
+	@grep -o '"rule":"[a-z_]*","severity":"[a-z]*"' $(BUILD_DIR)/auth_sample_alerts.jsonl | sort | uniq -c
+	@grep '"rule":"success_after_failures"' $(BUILD_DIR)/auth_sample_alerts.jsonl
 
 # The release suite, then (unless SANITIZE=0) the same suite built with ASan+UBSan.
 test: build
