@@ -1,8 +1,11 @@
 #include "actions/ip_address_validation.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
+
+#include "connectors/sshd/ip_address.h"
 
 namespace vigil::actions {
 namespace {
@@ -27,119 +30,6 @@ int ParseSmallDecimal(std::string_view text, int max) {
     value = value * 10 + (c - '0');
   }
   return value <= max ? value : -1;
-}
-
-/// Dotted quad, exactly four parts. `error` says why not.
-bool ParseIpv4(std::string_view text, std::array<uint8_t, 4>& bytes, std::string& error) {
-  std::size_t part = 0;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = text.find('.', start);
-    std::string_view piece =
-        text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (part >= 4) {
-      error = "an IPv4 address has four parts";
-      return false;
-    }
-    int value = ParseSmallDecimal(piece, 255);
-    if (value < 0) {
-      error = "each IPv4 part is a number 0-255 without leading zeros";
-      return false;
-    }
-    bytes[part++] = static_cast<uint8_t>(value);
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (part != 4) {
-    error = "an IPv4 address has four parts";
-    return false;
-  }
-  return true;
-}
-
-/// One side of a `::` (or the whole address without one): hex groups separated by single
-/// colons; when `ipv4_tail_allowed`, the last group may be a dotted quad worth two groups.
-bool ParseIpv6Groups(std::string_view text, bool ipv4_tail_allowed, std::array<uint16_t, 8>& out,
-                     std::size_t& count, std::string& error) {
-  count = 0;
-  if (text.empty()) return true;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t colon = text.find(':', start);
-    bool last = colon == std::string_view::npos;
-    std::string_view group = text.substr(start, last ? std::string_view::npos : colon - start);
-    if (group.empty()) {
-      error = "an IPv6 address has no empty groups outside a single '::'";
-      return false;
-    }
-    if (last && ipv4_tail_allowed && group.find('.') != std::string_view::npos) {
-      std::array<uint8_t, 4> v4{};
-      if (!ParseIpv4(group, v4, error)) return false;
-      if (count + 2 > 8) {
-        error = "an IPv6 address has eight 16-bit groups";
-        return false;
-      }
-      out[count++] = static_cast<uint16_t>(v4[0] << 8 | v4[1]);
-      out[count++] = static_cast<uint16_t>(v4[2] << 8 | v4[3]);
-      return true;
-    }
-    if (group.size() > 4) {
-      error = "an IPv6 group has at most four hex digits";
-      return false;
-    }
-    unsigned value = 0;
-    for (char c : group) {
-      int digit = HexDigitValue(c);
-      if (digit < 0) {
-        error = "an IPv6 group is hex digits";
-        return false;
-      }
-      value = value * 16 + static_cast<unsigned>(digit);
-    }
-    if (count >= 8) {
-      error = "an IPv6 address has eight 16-bit groups";
-      return false;
-    }
-    out[count++] = static_cast<uint16_t>(value);
-    if (last) return true;
-    start = colon + 1;
-  }
-}
-
-bool ParseIpv6(std::string_view text, std::array<uint8_t, 16>& bytes, std::string& error) {
-  std::array<uint16_t, 8> groups{};
-  std::size_t gap = text.find("::");
-  if (gap == std::string_view::npos) {
-    std::size_t count = 0;
-    if (!ParseIpv6Groups(text, true, groups, count, error)) return false;
-    if (count != 8) {
-      error = "an IPv6 address has eight 16-bit groups (or a '::')";
-      return false;
-    }
-  } else {
-    if (text.find("::", gap + 1) != std::string_view::npos) {
-      error = "an IPv6 address has at most one '::'";
-      return false;
-    }
-    std::array<uint16_t, 8> head{};
-    std::array<uint16_t, 8> tail{};
-    std::size_t head_count = 0;
-    std::size_t tail_count = 0;
-    if (!ParseIpv6Groups(text.substr(0, gap), false, head, head_count, error)) return false;
-    if (!ParseIpv6Groups(text.substr(gap + 2), true, tail, tail_count, error)) return false;
-    // '::' stands for at least one zero group (RFC 4291 section 2.2).
-    if (head_count + tail_count > 7) {
-      error = "an IPv6 address with '::' has at most seven other groups";
-      return false;
-    }
-    for (std::size_t i = 0; i < head_count; ++i) groups[i] = head[i];
-    for (std::size_t i = 0; i < tail_count; ++i) groups[8 - tail_count + i] = tail[i];
-  }
-  for (std::size_t i = 0; i < 8; ++i) {
-    bytes[2 * i] = static_cast<uint8_t>(groups[i] >> 8);
-    bytes[2 * i + 1] = static_cast<uint8_t>(groups[i] & 0xff);
-  }
-  return true;
 }
 
 /// True when every bit after the first `prefix_length` bits of `bytes` is zero.
@@ -178,22 +68,28 @@ Result<AddressShape> ValidateAddressOrPrefix(std::string_view text) {
     }
     prefix_length = length;
   }
-  std::string error;
+  // The address itself is read by the reader's parser (connectors/sshd/ip_address.h), so
+  // an address means the same here as in the events; the byte check above and the checks
+  // below are what this stricter gate adds (no zone ids, no host bits, no other bytes).
+  const std::optional<sshd::IpAddress> parsed = sshd::ParseIp(address);
   AddressShape shape;
   if (address.find(':') != std::string_view::npos) {
-    std::array<uint8_t, 16> bytes{};
-    if (!ParseIpv6(address, bytes, error)) return Status::Invalid("{}", error);
+    if (!parsed) return Status::Invalid("not an IPv6 address (RFC 4291 text form)");
     shape.family = IpFamily::kIpv6;
-    if (prefix_length && !HostBitsAreZero(bytes, *prefix_length)) {
+    // IPv4-mapped text keeps its 16 bytes (sshd::IpAddress stores IPv4 that way).
+    if (prefix_length && !HostBitsAreZero(parsed->bytes, *prefix_length)) {
       return Status::Invalid("an IPv6 prefix has no bits set after its length");
     }
   } else {
-    std::array<uint8_t, 4> bytes{};
-    if (!ParseIpv4(address, bytes, error)) return Status::Invalid("{}", error);
+    if (!parsed || !parsed->is_v4) {
+      return Status::Invalid("not an IPv4 address (four decimal parts 0-255, no leading zeros)");
+    }
     shape.family = IpFamily::kIpv4;
     if (prefix_length && *prefix_length > 32) {
       return Status::Invalid("an IPv4 prefix length is at most 32");
     }
+    std::array<uint8_t, 4> bytes{};
+    std::copy(parsed->bytes.begin() + 12, parsed->bytes.end(), bytes.begin());
     if (prefix_length && !HostBitsAreZero(bytes, *prefix_length)) {
       return Status::Invalid("an IPv4 prefix has no bits set after its length");
     }

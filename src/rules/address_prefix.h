@@ -6,21 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "connectors/sshd/ip_address.h"
 #include "vigil/common/status.h"
 
 namespace vigil::rules {
-
-/// An IPv4 or IPv6 address as 16 bytes (IPv4 in the first 4), parsed from text.
-struct IpAddress {
-  bool is_v6 = false;
-  uint8_t bytes[16] = {};
-  int bit_length() const { return is_v6 ? 128 : 32; }
-};
-
-/// Parses a canonical or non-canonical IPv4/IPv6 address (inet_pton's grammar). An
-/// IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) is taken as the IPv4 address, so an attacker
-/// switching between the two spellings stays one key.
-std::optional<IpAddress> ParseIpAddress(std::string_view text);
 
 /// The aggregation key of a source address for the per-IP rules: the address itself when the
 /// prefix covers all of it (IPv4 /32, IPv6 /128), else the prefix in CIDR text with the host
@@ -39,14 +28,11 @@ class Allowlist {
   bool empty() const { return prefixes_.empty(); }
 
  private:
-  struct Prefix {
-    IpAddress network;
-    int length = 0;
-  };
-  std::vector<Prefix> prefixes_;
+  std::vector<sshd::IpPrefix> prefixes_;
 };
 
-/// Parses one allowlist entry (an address or `address/length`); the error says what is wrong.
-Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text);
+/// Checks one allowlist entry (an address or `address/length`; host bits set are cleared);
+/// the error says what is wrong.
+Status CheckCidr(std::string_view text);
 
 }  // namespace vigil::rules

@@ -44,7 +44,8 @@ Expr DistinctPartsCapped(const Expr& events, uint32_t part, int64_t limit) {
       {events}, "distinct_parts");
 }
 
-/// The earliest (`latest` false) or latest time at position kTime of the event tuples.
+/// The earliest (`latest` false: position kTime) or latest (position kLast, or kTime in
+/// tuples of single events) time of the event tuples.
 Expr TimeBound(const Expr& events, bool latest) {
   return apply(
       dtype::DateTimeUtc,
@@ -55,10 +56,14 @@ Expr TimeBound(const Expr& events, bool latest) {
         int64_t bound = 0;
         for (uint32_t i = 0; i < events_value.tuple_size(); ++i) {
           const Value& event = events_value.tuple_at(i);
-          if (event.kind() != ValueKind::kTuple || event.tuple_size() <= event_parts::kTime) {
-            continue;
-          }
-          const Value& t = event.tuple_at(event_parts::kTime);
+          // Per-source tuples carry their last time; single events (success_after_failures:
+          // `(ip, user, time)`) only their time.
+          const uint32_t part =
+              latest && event.kind() == ValueKind::kTuple && event.tuple_size() > event_parts::kLast
+                  ? event_parts::kLast
+                  : event_parts::kTime;
+          if (event.kind() != ValueKind::kTuple || event.tuple_size() <= part) continue;
+          const Value& t = event.tuple_at(part);
           if (t.kind() != ValueKind::kDateTimeUtc) continue;
           const int64_t ns = t.as_timestamp();
           if (!found || (latest ? ns > bound : ns < bound)) bound = ns;

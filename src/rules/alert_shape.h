@@ -7,16 +7,20 @@
 
 namespace vigil::rules {
 
-/// The events a rule counted for one alert travel as one sorted tuple of per-event tuples
-/// `(ip, user, time[, key, failed])`: one `reducers::sorted_tuple` per group instead of one reducer
-/// per output field (each reducer keeps a multiset per group: they dominate the cost), from
-/// which the alert's fields are computed once per alert update.
+/// The events a rule counted for one alert travel as one sorted tuple of per-source tuples
+/// `(ip, user, first time, key, failed, count, last time)`: the events of one (ip, user[, key,
+/// failed]) in the window are counted first (window_rules.cc: two-level aggregation), so the
+/// tuple has one entry per distinct source and user, not one per event. The alert's fields
+/// are computed from it once per alert update.
 namespace event_parts {
 inline constexpr uint32_t kIp = 0;
 inline constexpr uint32_t kUser = 1;
-inline constexpr uint32_t kTime = 2;
-inline constexpr uint32_t kKey = 3;     ///< Only where a rule counts distinct keys.
-inline constexpr uint32_t kFailed = 4;  ///< distributed: false for a success.
+inline constexpr uint32_t kTime = 2;    ///< The first event's time.
+inline constexpr uint32_t kKey = 3;     ///< Where a rule skips sources that logged in; else "".
+inline constexpr uint32_t kFailed = 4;  ///< false for a success; true where not tracked.
+inline constexpr uint32_t kCount = 5;   ///< Events of this (ip, user[, key, failed]).
+inline constexpr uint32_t kLast = 6;    ///< The last event's time.
+inline constexpr uint32_t kSize = 7;
 }  // namespace event_parts
 
 /// Turns a rule's reduced groups into rows of the alerts table (alert_schema.h). `reduced`

@@ -253,10 +253,10 @@ class ConfigReader {
       const std::string key = fmt::format("allowlist.addresses[{}]", i);
       if (!element.is_string()) return Error(element, key, expected);
       const std::string& text = element.as_string()->get();
-      auto parsed = ParseCidr(text);
-      if (!parsed.ok()) {
+      const Status valid = CheckCidr(text);
+      if (!valid.ok()) {
         return Status::Invalid("{}: key '{}': expected an address or CIDR prefix, got \"{}\" ({})",
-                               Where(element.source()), key, text, parsed.status().message());
+                               Where(element.source()), key, text, valid.message());
       }
       entries.push_back(text);
     }

@@ -104,14 +104,61 @@ Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
       {events}, "failures_of_sources_without_success");
 }
 
-Expr TupleSize(const Expr& tuple) {
+/// The events counted by a tuple of per-source tuples: the sum of their kCount parts.
+Expr SumOfCounts(const Expr& tuple) {
   return apply(
       dtype::Int,
       [](std::span<const Value> args, ValueArena&) {
         if (args[0].kind() != ValueKind::kTuple) return Value::Error();
-        return Value::Int(args[0].tuple_size());
+        int64_t total = 0;
+        for (uint32_t i = 0; i < args[0].tuple_size(); ++i) {
+          const Value& event = args[0].tuple_at(i);
+          if (event.kind() != ValueKind::kTuple || event.tuple_size() != event_parts::kSize) {
+            return Value::Error();
+          }
+          total += event.tuple_at(event_parts::kCount).as_int();
+        }
+        return Value::Int(total);
       },
-      {tuple}, "tuple_size");
+      {tuple}, "sum_of_counts");
+}
+
+/// The first `size` parts of a level-1 instance: the rule's own instance (rule, window index,
+/// key) or (rule, window index, host, user).
+Expr InstancePrefix(const Expr& instance, uint32_t size) {
+  return apply(
+      dtype::Tuple,
+      [size](std::span<const Value> args, ValueArena& arena) {
+        const Value& t = args[0];
+        if (t.kind() != ValueKind::kTuple || t.tuple_size() < size) return Value::Error();
+        thread_local std::vector<Value> parts;
+        parts.clear();
+        for (uint32_t i = 0; i < size; ++i) parts.push_back(arena.Copy(t.tuple_at(i)));
+        return arena.MakeTuple(parts.data(), size);
+      },
+      {instance}, "instance_prefix");
+}
+
+/// The per-source tuple (event_parts) of a level-1 group: its instance's source parts
+/// (ip, user[, key, failed]) after the rule's `outer` parts, and its count and time bounds.
+Expr SourceTuple(uint32_t outer, bool with_key) {
+  return apply(
+      dtype::Tuple,
+      [outer, with_key](std::span<const Value> args, ValueArena& arena) {
+        const Value& t = args[0];
+        const uint32_t need = outer + (with_key ? 4 : 2);
+        if (t.kind() != ValueKind::kTuple || t.tuple_size() != need) return Value::Error();
+        const Value parts[event_parts::kSize] = {
+            arena.Copy(t.tuple_at(outer)),
+            arena.Copy(t.tuple_at(outer + 1)),
+            args[1],
+            with_key ? arena.Copy(t.tuple_at(outer + 2)) : Value::String(""),
+            with_key ? t.tuple_at(outer + 3) : Value::Bool(true),
+            args[2],
+            args[3]};
+        return arena.MakeTuple(parts, event_parts::kSize);
+      },
+      {this_["instance"], this_["first"], this_["count"], this_["last"]}, "source_tuple");
 }
 
 /// The alert's `ip` from the windowby instance `(rule, window index, key)` or
@@ -150,36 +197,66 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     return BuildWindowed(rows.filter(Expr(false)), rule, {{1, 1}}, context);
   }
   const bool by_source = rule.grouping == Grouping::kSourceKey;
-  // One tuple per event, ordered (ip, user, time[, key]) as alert_shape.h's event_parts.
-  std::vector<Expr> event = {this_["ip"], this_["user"], this_["time"]};
   const bool skip_logged_in =
       rule.skip_sources_that_logged_in || rule.measure == Measure::kDistinctFailingKeys;
-  if (skip_logged_in) {
-    event.push_back(this_["key"]);
-    event.push_back(this_["failed"]);
-  }
-  const Expr event_tuple = make_tuple(std::move(event));
+  const uint32_t outer = by_source ? 3 : 4;
   std::optional<Table> alerts;
   for (size_t i = 0; i < windows.size(); ++i) {
     const WindowThreshold& w = windows[i];
+    const auto length = std::chrono::seconds(w.window_seconds);
     // The rule's name and the window's index in the instance keep alert ids of different
     // rules and windows apart (concat needs disjoint ids).
-    const Expr instance =
-        by_source ? make_tuple({Expr(rule.name), Expr(static_cast<int64_t>(i)), this_["key"]})
-                  : make_tuple({Expr(rule.name), Expr(static_cast<int64_t>(i)), this_["host"],
-                                this_["user"]});
+    std::vector<Expr> instance = {Expr(rule.name), Expr(static_cast<int64_t>(i))};
+    if (by_source) {
+      instance.push_back(this_["key"]);
+    } else {
+      instance.push_back(this_["host"]);
+      instance.push_back(this_["user"]);
+    }
+    // Level 1: the events of each (ip, user[, key, failed]) in the window, counted with
+    // accumulable reducers (no per-event list). An attack is many events from few sources,
+    // so this is where the events are absorbed.
+    instance.push_back(this_["ip"]);
+    instance.push_back(this_["user"]);
+    if (skip_logged_in) {
+      instance.push_back(this_["key"]);
+      instance.push_back(this_["failed"]);
+    }
+    const Table sources =
+        rows.windowby(this_["time"], temporal::tumbling(length), make_tuple(std::move(instance)),
+                      WindowBehavior(context.options, w.window_seconds))
+            .reduce({{"instance", this_["_pw_instance"]},
+                     {"window_start", this_["_pw_window_start"]},
+                     {"count", reducers::count()},
+                     {"first", reducers::min(this_["time"])},
+                     {"last", reducers::max(this_["time"])}})
+            .select({{"instance", InstancePrefix(this_["instance"], outer)},
+                     {"window_start", this_["window_start"]},
+                     {"count", this_["count"]},
+                     {"source", SourceTuple(outer, skip_logged_in)}});
+    // Level 2: one group per alert candidate, over its sources. A window of the same length
+    // on the window's start puts each source row in its own window again; in live runs it
+    // forgets windows past the cutoff like level 1 (flat memory), and it emits in the commit
+    // its input changes in (level 1 decides when: --emit final or updates).
+    std::optional<Behavior> forget;
+    if (context.options.emit != EmitMode::kStatic) {
+      forget = temporal::common_behavior(std::nullopt,
+                                         std::chrono::seconds(context.options.cutoff_seconds));
+      forget->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
+    }
     Table reduced =
-        rows.windowby(this_["time"], temporal::tumbling(std::chrono::seconds(w.window_seconds)),
-                      instance, WindowBehavior(context.options, w.window_seconds))
+        sources
+            .windowby(this_["window_start"], temporal::tumbling(length), this_["instance"],
+                      forget)
             .reduce({{"instance", this_["_pw_instance"]},
                      {"window_start", this_["_pw_window_start"]},
                      {"window_end", this_["_pw_window_end"]},
-                     {"count", reducers::count()},
-                     {"events", reducers::sorted_tuple(event_tuple)}});
+                     {"count", reducers::sum(this_["count"])},
+                     {"events", reducers::sorted_tuple(this_["source"])}});
     if (skip_logged_in) {
       reduced = reduced
                     .with_columns({{"events", FailuresOfSourcesWithoutSuccess(this_["events"])}})
-                    .with_columns({{"count", TupleSize(this_["events"])}});
+                    .with_columns({{"count", SumOfCounts(this_["events"])}});
     }
     switch (rule.measure) {
       case Measure::kEvents:
