@@ -7,8 +7,8 @@
 A writer appends sshd lines (RFC 3339 stamps of the wall clock, UTC) to a fresh auth.log every
 millisecond: publickey logins and their sessions, scanners' pre-auth lines and single failed
 tries from random addresses, `rate` lines a second in all. Every 1/attacks-per-second s it
-starts an attack from a fresh address: four failed tries (own connections, `Invalid user` +
-`Failed password for invalid user`) in one write, then the fifth in a write of its own; the
+starts an attack from a fresh address: four failed tries for root (own connections, the PAM
+line + `Failed password`) in one write, then the fifth in a write of its own; the
 time just before that write() starts the measurement. Every other attack then logs in: an
 `Accepted password for root` line in a write of its own starts a second measurement. A reader
 thread timestamps every line `vigil detect --follow FILE --format jsonl --emit updates` prints;
@@ -157,10 +157,11 @@ def main(argv=None):
             for _ in range(4):
                 pid += 1
                 port = rng.randrange(1024, 65536)
-                lines.append("%s bastion sshd[%d]: Invalid user admin from %s port %d" % (
-                    ts, pid, attack_ip, port))
-                lines.append("%s bastion sshd[%d]: Failed password for invalid user admin from "
-                             "%s port %d ssh2" % (ts, pid, attack_ip, port))
+                lines.append("%s bastion sshd[%d]: pam_unix(sshd:auth): authentication failure; "
+                             "logname= uid=0 euid=0 tty=ssh ruser= rhost=%s  user=root" % (
+                                 ts, pid, attack_ip))
+                lines.append("%s bastion sshd[%d]: Failed password for root from %s port %d "
+                             "ssh2" % (ts, pid, attack_ip, port))
             next_attack += attack_every
         handle.write("\n".join(lines) + "\n")
         handle.flush()
