@@ -15,7 +15,7 @@ Table BuildDetection(const Table& events, const RulesConfig& config,
   std::optional<Table> alerts;
   const auto add = [&alerts](const Table& t) { alerts = alerts ? alerts->concat(t) : t; };
   if (config.brute_force.enabled) {
-    add(BuildBruteForce(prepared.failures, config.brute_force, context));
+    add(BuildBruteForce(prepared.failures, prepared.attempts, config.brute_force, context));
   }
   if (config.slow_brute_force.enabled) {
     add(BuildSlowBruteForce(prepared.attempts, config.slow_brute_force, context));
@@ -31,7 +31,8 @@ Table BuildDetection(const Table& events, const RulesConfig& config,
   if (config.scan.enabled) add(BuildScan(prepared.scans, config.scan, context));
   if (!alerts) {
     // Every rule disabled: a table of the alert schema that never has a row.
-    add(BuildBruteForce(prepared.failures.filter(Expr(false)), config.brute_force, context));
+    add(BuildBruteForce(prepared.failures.filter(Expr(false)),
+                        prepared.attempts.filter(Expr(false)), config.brute_force, context));
   }
   return *alerts;
 }

@@ -44,7 +44,12 @@ class ConfigReader {
     }
     RETURN_NOT_OK(status_);
     RETURN_NOT_OK(ReadWindowedRule(root, "brute_force", "min_failures",
-                                   config.brute_force.enabled, config.brute_force.windows));
+                                   config.brute_force.enabled, config.brute_force.windows,
+                                   {"forgive_typos"}));
+    if (const toml::table* t = root["brute_force"].as_table()) {
+      RETURN_NOT_OK(ReadInt(*t, "brute_force", "forgive_typos", int64_t{0}, int64_t{1000},
+                            config.brute_force.forgive_typos));
+    }
     RETURN_NOT_OK(ReadWindowedRule(root, "slow_brute_force", "min_failures",
                                    config.slow_brute_force.enabled,
                                    config.slow_brute_force.windows));
@@ -105,6 +110,10 @@ class ConfigReader {
   /// Fails on any key of `table` not in `known`, listing the keys that exist there.
   Status CheckKeys(const toml::table& table, std::string_view path,
                    std::initializer_list<std::string_view> known) const {
+    return CheckKeys(table, path, std::vector<std::string_view>(known));
+  }
+  Status CheckKeys(const toml::table& table, std::string_view path,
+                   const std::vector<std::string_view>& known) const {
     for (auto&& [key, node] : table) {
       bool found = false;
       for (std::string_view k : known) found = found || key.str() == k;
@@ -201,12 +210,15 @@ class ConfigReader {
   /// `[rule]` with `enabled` and `windows = [{ window = ..., <threshold_key> = ... }, ...]`.
   Status ReadWindowedRule(const toml::table& root, std::string_view rule,
                           std::string_view threshold_key, bool& enabled,
-                          std::vector<WindowThreshold>& windows) {
+                          std::vector<WindowThreshold>& windows,
+                          std::initializer_list<std::string_view> extra_keys = {}) {
     const toml::table* t = nullptr;
     Section(root, rule, t, status_);
     RETURN_NOT_OK(status_);
     if (t == nullptr) return Status::OK();
-    RETURN_NOT_OK(CheckKeys(*t, rule, {"enabled", "windows"}));
+    std::vector<std::string_view> keys = {"enabled", "windows"};
+    keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+    RETURN_NOT_OK(CheckKeys(*t, rule, keys));
     RETURN_NOT_OK(ReadBool(*t, rule, "enabled", enabled));
     const toml::node* node = t->get("windows");
     if (node == nullptr) return Status::OK();

@@ -32,6 +32,9 @@ struct WindowThreshold {
 struct BruteForceConfig {
   bool enabled = true;
   std::vector<WindowThreshold> windows = {{60, 5}};
+  /// Failures of a (source, user) that logs in from that source within the window, when they
+  /// are at most this many, are typos, not guesses: not counted (0 counts every failure).
+  int64_t forgive_typos = 3;
   bool operator==(const BruteForceConfig&) const = default;
 };
 
@@ -61,7 +64,7 @@ struct DistributedConfig {
 struct SuccessAfterFailuresConfig {
   bool enabled = true;
   int64_t lookback_seconds = 3600;
-  int64_t min_failures = 5;
+  int64_t min_failures = 10;
   /// Count only the failures for the user who then logged in: an office NAT's many users
   /// each mistyping once or twice never add up, while guessing one account's password
   /// (what a compromise is) always does. false: every failure of the source counts.

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,10 @@ struct WindowedRule {
   /// source key that also logged in within the group are left out: a source that logs in is
   /// a user mistyping (an office NAT), not a guesser. kDistinctFailingKeys implies it.
   bool skip_sources_that_logged_in = false;
+  /// brute_force: the input is failures and successes; failures of a (key, user) that also
+  /// logged in within the group are not counted when they are at most this many (typos).
+  /// Negative: not used.
+  int64_t forgive_typos = -1;
 };
 
 /// Live runs get the CLI's behaviors on the reading-order clock (a replay and a follower of
@@ -102,6 +108,61 @@ Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
         return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));
       },
       {events}, "failures_of_sources_without_success");
+}
+
+/// The failures of the per-source tuples, without those of a (key, user) that also logged in
+/// within the group and failed at most `max_typos` times (an office user mistyping before
+/// logging in); successes are dropped too. Once per group update.
+Expr FailuresWithoutTypos(const Expr& events, int64_t max_typos) {
+  return apply(
+      dtype::Tuple,
+      [max_typos](std::span<const Value> args, ValueArena& arena) {
+        const Value& all = args[0];
+        if (all.kind() != ValueKind::kTuple) return Value::Error();
+        using KeyUser = std::pair<std::string_view, std::string_view>;
+        const auto key_user = [](const Value& e) {
+          return KeyUser(e.tuple_at(event_parts::kKey).as_string(),
+                         e.tuple_at(event_parts::kUser).as_string());
+        };
+        thread_local std::vector<KeyUser> logged_in;
+        logged_in.clear();
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) {
+          const Value& e = all.tuple_at(i);
+          if (e.kind() != ValueKind::kTuple || e.tuple_size() != event_parts::kSize) {
+            return Value::Error();
+          }
+          if (!e.tuple_at(event_parts::kFailed).as_bool()) logged_in.push_back(key_user(e));
+        }
+        std::sort(logged_in.begin(), logged_in.end());
+        // Failures per (key, user): a user's failures may span several tuples (one per ip
+        // inside an aggregated prefix).
+        thread_local std::vector<std::pair<KeyUser, int64_t>> failures;
+        failures.clear();
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) {
+          const Value& e = all.tuple_at(i);
+          if (e.tuple_at(event_parts::kFailed).as_bool()) {
+            failures.emplace_back(key_user(e), e.tuple_at(event_parts::kCount).as_int());
+          }
+        }
+        std::sort(failures.begin(), failures.end());
+        thread_local std::vector<Value> kept;
+        kept.clear();
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) {
+          const Value& e = all.tuple_at(i);
+          if (!e.tuple_at(event_parts::kFailed).as_bool()) continue;
+          const KeyUser ku = key_user(e);
+          if (std::binary_search(logged_in.begin(), logged_in.end(), ku)) {
+            int64_t total = 0;
+            auto it = std::lower_bound(failures.begin(), failures.end(),
+                                       std::make_pair(ku, std::numeric_limits<int64_t>::min()));
+            for (; it != failures.end() && it->first == ku; ++it) total += it->second;
+            if (total <= max_typos) continue;
+          }
+          kept.push_back(arena.Copy(e));
+        }
+        return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));
+      },
+      {events}, "failures_without_typos");
 }
 
 /// The events counted by a tuple of per-source tuples: the sum of their kCount parts.
@@ -197,8 +258,11 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     return BuildWindowed(rows.filter(Expr(false)), rule, {{1, 1}}, context);
   }
   const bool by_source = rule.grouping == Grouping::kSourceKey;
+  const bool forgive = rule.forgive_typos >= 0;
   const bool skip_logged_in =
       rule.skip_sources_that_logged_in || rule.measure == Measure::kDistinctFailingKeys;
+  // Both need each source tuple's key and whether it failed.
+  const bool with_key = skip_logged_in || forgive;
   const uint32_t outer = by_source ? 3 : 4;
   std::optional<Table> alerts;
   for (size_t i = 0; i < windows.size(); ++i) {
@@ -218,7 +282,7 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     // so this is where the events are absorbed.
     instance.push_back(this_["ip"]);
     instance.push_back(this_["user"]);
-    if (skip_logged_in) {
+    if (with_key) {
       instance.push_back(this_["key"]);
       instance.push_back(this_["failed"]);
     }
@@ -233,7 +297,7 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
             .select({{"instance", InstancePrefix(this_["instance"], outer)},
                      {"window_start", this_["window_start"]},
                      {"count", this_["count"]},
-                     {"source", SourceTuple(outer, skip_logged_in)}});
+                     {"source", SourceTuple(outer, with_key)}});
     // Level 2: one group per alert candidate, over its sources. A window of the same length
     // on the window's start puts each source row in its own window again; in live runs it
     // forgets windows past the cutoff like level 1 (flat memory), and it emits in the commit
@@ -256,6 +320,11 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     if (skip_logged_in) {
       reduced = reduced
                     .with_columns({{"events", FailuresOfSourcesWithoutSuccess(this_["events"])}})
+                    .with_columns({{"count", SumOfCounts(this_["events"])}});
+    } else if (forgive) {
+      reduced = reduced
+                    .with_columns({{"events", FailuresWithoutTypos(this_["events"],
+                                                                   rule.forgive_typos)}})
                     .with_columns({{"count", SumOfCounts(this_["events"])}});
     }
     switch (rule.measure) {
@@ -280,10 +349,16 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
 
 }  // namespace
 
-Table BuildBruteForce(const Table& failures, const BruteForceConfig& config,
-                      const RuleContext& context) {
-  return BuildWindowed(failures, {"brute_force", "medium", Measure::kEvents, Grouping::kSourceKey},
-                       config.windows, context);
+Table BuildBruteForce(const Table& failures, const Table& attempts,
+                      const BruteForceConfig& config, const RuleContext& context) {
+  if (config.forgive_typos == 0) {
+    return BuildWindowed(failures,
+                         {"brute_force", "medium", Measure::kEvents, Grouping::kSourceKey},
+                         config.windows, context);
+  }
+  WindowedRule rule{"brute_force", "medium", Measure::kEvents, Grouping::kSourceKey};
+  rule.forgive_typos = config.forgive_typos;
+  return BuildWindowed(attempts, rule, config.windows, context);
 }
 
 Table BuildSlowBruteForce(const Table& attempts, const SlowBruteForceConfig& config,

@@ -19,9 +19,11 @@ struct RuleContext {
 /// Alerts of different windows and rules never share a row id (the rule's name and the
 /// window's index are part of the windowby instance), so their tables concatenate.
 
-/// Failed attempts per source key: `failures` of PrepareEvents. Severity medium.
-Table BuildBruteForce(const Table& failures, const BruteForceConfig& config,
-                      const RuleContext& context);
+/// Failed attempts per source key: `failures` of PrepareEvents, or with forgive_typos (the
+/// default) `attempts`, so that a (source, user)'s few failures before its login in the same
+/// window are not counted. Severity medium.
+Table BuildBruteForce(const Table& failures, const Table& attempts,
+                      const BruteForceConfig& config, const RuleContext& context);
 /// The same over long windows (rule `slow_brute_force`), on `attempts` of PrepareEvents: a
 /// source that also logged in within the window is left out (a NAT's typos). Severity medium.
 Table BuildSlowBruteForce(const Table& attempts, const SlowBruteForceConfig& config,

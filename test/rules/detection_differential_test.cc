@@ -141,6 +141,8 @@ RulesConfig DifferentialConfig() {
   config.distributed.windows = {{600, 4}, {3600, 8}};
   config.slow_brute_force.windows = {{3600, 60}, {86400, 200}};
   config.success_after_failures.min_failures = 8;
+  // The reference counts every failure (the tutorial rule); typo forgiveness has its own tests.
+  config.brute_force.forgive_typos = 0;
   return config;
 }
 

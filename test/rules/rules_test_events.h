@@ -111,8 +111,16 @@ inline std::vector<Alert> CollectAlerts(const Table& alerts, const RulesConfig& 
 }
 
 /// Detection over `events` in one static commit.
+/// The shipped defaults, but success_after_failures at 5 failures: the tests' streams are
+/// built around that boundary (the shipped 10 is checked by the config test).
+inline RulesConfig TestRules() {
+  RulesConfig config = DefaultRulesConfig();
+  config.success_after_failures.min_failures = 5;
+  return config;
+}
+
 inline std::vector<Alert> Detect(const std::vector<TestEvent>& events,
-                                 const RulesConfig& config = DefaultRulesConfig()) {
+                                 const RulesConfig& config = TestRules()) {
   return CollectAlerts(BuildDetection(EventsTable(events), config), config, {});
 }
 

@@ -47,7 +47,7 @@ TEST(SuccessAfterFailures, OtherUsersFailuresCountOnlyWithoutSameUser) {
   for (int i = 0; i < 5; ++i) events.push_back(Failure(100 + i * 60, "198.51.100.50", users[i]));
   events.push_back(Success(500, "198.51.100.50", "eve"));
   EXPECT_TRUE(OfRule(Detect(events), "success_after_failures").empty());
-  RulesConfig config = DefaultRulesConfig();
+  RulesConfig config = TestRules();
   config.success_after_failures.same_user = false;
   const auto alerts = OfRule(Detect(events, config), "success_after_failures");
   ASSERT_EQ(alerts.size(), 1u) << Describe(alerts);
@@ -113,7 +113,7 @@ Result<debug::Captured> LiveStream(int success_commit) {
     events.push_back(Failure(300 + i, "203.0.113.66"));
     commits.push_back(success_commit + 2);
   }
-  RulesConfig config = DefaultRulesConfig();
+  RulesConfig config = TestRules();
   config.brute_force.enabled = config.slow_brute_force.enabled = config.spraying.enabled =
       config.distributed.enabled = config.scan.enabled = false;
   const Table alerts = BuildDetection(EventsTable(events, commits), config,
@@ -144,7 +144,7 @@ TEST(SuccessAfterFailures, DeliveredOnceUnderEmitFinal) {
   commits.push_back(5);
   events.push_back(Failure(150, "203.0.113.66"));  // late: the table's count grows to 6
   commits.push_back(6);
-  RulesConfig config = DefaultRulesConfig();
+  RulesConfig config = TestRules();
   const DetectionOptions final_mode{EmitMode::kFinal, 60};
   size_t deliveries = 0;
   const auto alerts = CollectAlerts(BuildDetection(EventsTable(events, commits), config,
@@ -180,7 +180,7 @@ TEST(SuccessAfterFailures, LongLiveRunDeliversEachSuccessOnce) {
     events.push_back(Success(i * 60 + 30, "203.0.113.70", "root"));
     commits.push_back(i);
   }
-  RulesConfig config = DefaultRulesConfig();
+  RulesConfig config = TestRules();
   config.brute_force.enabled = config.slow_brute_force.enabled = config.spraying.enabled =
       config.distributed.enabled = config.scan.enabled = false;
   const DetectionOptions live{EmitMode::kFinal, 60};

@@ -166,6 +166,39 @@ TEST(OfficeNat, TyposAreNotFlagged) {
   EXPECT_TRUE(alerts.empty()) << Describe(alerts);
 }
 
+TEST(OfficeNat, TyposOfSeveralUsersInOneMinuteAreNotBruteForce) {
+  // Three people behind one address mistype in the same minute (2 + 2 + 1 failures), each
+  // then logs in: 5 failures in the window, all typos.
+  std::vector<TestEvent> events;
+  const std::pair<const char*, int> typos[] = {{"alice", 2}, {"bob", 2}, {"carol", 1}};
+  int64_t t = 60;
+  for (const auto& [user, count] : typos) {
+    for (int i = 0; i < count; ++i) events.push_back(Failure(t++, "198.51.100.80", user));
+    events.push_back(Success(t++, "198.51.100.80", user));
+  }
+  EXPECT_TRUE(OfRule(Detect(events), "brute_force").empty()) << Describe(Detect(events));
+  // Without the forgiveness the same minute is the tutorial rule's alert.
+  RulesConfig plain = TestRules();
+  plain.brute_force.forgive_typos = 0;
+  EXPECT_EQ(OfRule(Detect(events, plain), "brute_force").size(), 1u);
+  // One of them does not log in: its failures count, the others' do not (2 < 5).
+  events.pop_back();
+  EXPECT_TRUE(OfRule(Detect(events), "brute_force").empty());
+}
+
+TEST(BruteForce, AGuesserThatLogsInIsStillCounted) {
+  // Six failures for root, then root's login in the same minute: more than forgive_typos (3),
+  // so a brute force (and a success after failures).
+  std::vector<TestEvent> events;
+  for (int i = 0; i < 6; ++i) events.push_back(Failure(60 + i, "203.0.113.90", "root"));
+  events.push_back(Success(70, "203.0.113.90", "root"));
+  const auto alerts = Detect(events);
+  const auto brute = OfRule(alerts, "brute_force");
+  ASSERT_EQ(brute.size(), 1u) << Describe(alerts);
+  EXPECT_EQ(brute[0].count, 6);
+  EXPECT_EQ(OfRule(alerts, "success_after_failures").size(), 1u);
+}
+
 TEST(Spraying, FlagsDistinctUsersFromOneSource) {
   std::vector<TestEvent> events;
   const char* users[] = {"root", "admin", "oracle", "test", "ubuntu"};
