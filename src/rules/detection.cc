@@ -25,7 +25,7 @@ Table BuildDetection(const Table& events, const RulesConfig& config,
     add(BuildDistributed(prepared.attempts, config.distributed, context));
   }
   if (config.success_after_failures.enabled) {
-    add(BuildSuccessAfterFailures(prepared.failures, prepared.successes,
+    add(BuildSuccessAfterFailures(prepared.account_failures, prepared.successes,
                                   config.success_after_failures, context));
   }
   if (config.scan.enabled) add(BuildScan(prepared.scans, config.scan, context));

@@ -56,7 +56,7 @@ PreparedEvents PrepareEvents(const Table& events, const RulesConfig& config) {
   }
   Table keyed = kept.select({this_["time"], this_["host"], this_["ip"], this_["user"],
                              {"key", AggregationKey(config.addresses)}, this_["outcome"],
-                             this_["kind"]});
+                             this_["kind"], this_["invalid_user"]});
   const Expr attempt = this_["kind"] == "attempt";
   const auto columns = std::vector<NamedExpr>{this_["time"], this_["host"], this_["ip"],
                                               this_["user"], this_["key"]};
@@ -67,6 +67,8 @@ PreparedEvents PrepareEvents(const Table& events, const RulesConfig& config) {
       keyed.filter(attempt & ((this_["outcome"] == "failure") | (this_["outcome"] == "success")))
           .select({this_["time"], this_["host"], this_["ip"], this_["user"], this_["key"],
                    {"failed", this_["outcome"] == "failure"}}),
+      keyed.filter(attempt & (this_["outcome"] == "failure") & ~this_["invalid_user"])
+          .select(columns),
   };
 }
 

@@ -14,6 +14,10 @@ struct PreparedEvents {
   Table scans;      ///< kind "scan" (pre-auth noise, never counted as attempts).
   /// failures and successes, with a bool column `failed` (distributed).
   Table attempts;
+  /// Failures against an account that exists (sshd did not say `invalid user`): what
+  /// success_after_failures counts. A username probe is held until its connection ends, so it
+  /// can arrive after a later login; it guesses no password of that account anyway.
+  Table account_failures;
 };
 
 /// Splits an events table (AuthEventsSchema) for the rules: drops events from allowlisted

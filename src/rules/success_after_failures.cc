@@ -25,8 +25,12 @@ Expr FailureCounts(int64_t lookback_ns) {
         }
         const int64_t success = args[0].as_timestamp();
         const int64_t failure = args[1].as_timestamp();
-        // failure <= success, written so it cannot overflow; then the distance.
-        if (failure > success) return Value::Bool(false);
+        // failure < success, written so it cannot overflow; then the distance. A failure in
+        // the success's own second does not count: syslog's one-second stamps cannot say
+        // whether it came before the login, and counting it would make the alert depend on
+        // how the log was cut into commits (a live run delivers the alert the moment the
+        // login is read; a same-second failure logged after it would count statically only).
+        if (failure >= success) return Value::Bool(false);
         const uint64_t distance =
             static_cast<uint64_t>(success) - static_cast<uint64_t>(failure);
         return Value::Bool(distance <= static_cast<uint64_t>(lookback_ns));

@@ -127,7 +127,7 @@ std::vector<std::tuple<std::string, int64_t, int64_t>> ReferenceSuccesses(
       if (f.kind != "attempt" || f.outcome != "failure" || s.keys[j] != s.keys[i]) continue;
       if (c.same_user && f.user != s.events[i].user) continue;
       const int64_t distance = s.events[i].second - f.second;
-      if (distance >= 0 && distance <= c.lookback_seconds) ++failures;
+      if (distance > 0 && distance <= c.lookback_seconds) ++failures;
     }
     if (failures >= c.min_failures) out.emplace_back(s.keys[i], Ns(s.events[i].second), failures);
   }
