@@ -20,12 +20,9 @@ and compares
 Usage: authlog_live_vs_static.py --vigil PATH [--cases N] [--scale F] [--seed S] [--keep]
 """
 
-import argparse
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -233,28 +230,7 @@ def write_generations(run, rng, pieces, path, static_dir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vigil", required=True)
-    parser.add_argument("--cases", type=int, default=6)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    base = args.seed if args.seed is not None else int(os.environ.get("VIGIL_DIFF_SEED", 1))
-    print(f"seeds {base}..{base + args.cases - 1} (rerun one: --seed S --cases 1)", flush=True)
-    failures = 0
-    for i in range(args.cases):
-        workdir = tempfile.mkdtemp(prefix="vigil_authdiff_")
-        try:
-            run_case(args, base + i, workdir)
-        except AssertionError as e:
-            failures += 1
-            print(f"FAIL {e}", flush=True)
-        finally:
-            if not args.keep:
-                shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{args.cases - failures}/{args.cases} cases passed")
-    sys.exit(1 if failures else 0)
+    lv.run_cases(run_case, 6, "vigil_authdiff_")
 
 
 if __name__ == "__main__":

@@ -447,12 +447,14 @@ def check(label, mode, expected, got, stderr):
                          f"missing {missing[:5]}, extra {extra[:5]}; stderr: {stderr[-1500:]}")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_cases(run_one, default_cases, prefix):
+    """Parses the common options and runs `run_one(args, seed, workdir)` for each case seed;
+    exits 1 if any case failed. Shared by the differential tests of this folder."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.splitlines()[0])
     parser.add_argument("--vigil", required=True)
-    parser.add_argument("--cases", type=int, default=12)
+    parser.add_argument("--cases", type=int, default=default_cases)
     parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiplies the row counts (smaller under sanitizers)")
+                        help="multiplies the input sizes (smaller under sanitizers)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
@@ -461,9 +463,9 @@ def main():
     print(f"seeds {base}..{base + args.cases - 1} (rerun one: --seed S --cases 1)", flush=True)
     failures = 0
     for i in range(args.cases):
-        workdir = tempfile.mkdtemp(prefix="vigil_diff_")
+        workdir = tempfile.mkdtemp(prefix=prefix)
         try:
-            run_case(args, base + i, workdir)
+            run_one(args, base + i, workdir)
         except AssertionError as e:
             failures += 1
             print(f"FAIL {e}", flush=True)
@@ -472,6 +474,10 @@ def main():
                 shutil.rmtree(workdir, ignore_errors=True)
     print(f"{args.cases - failures}/{args.cases} cases passed")
     sys.exit(1 if failures else 0)
+
+
+def main():
+    run_cases(run_case, 12, "vigil_diff_")
 
 
 if __name__ == "__main__":
