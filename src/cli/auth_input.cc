@@ -96,10 +96,12 @@ Result<syslog::LogFormat> ResolveInputFormat(const AuthInputOptions& o,
       RETURN_NOT_OK(agree(syslog::LogFormat::kCsv, file));  // Directories: login CSV files.
       continue;
     }
-    ASSIGN_OR_RAISE(std::string head, FirstBytes(file));
-    syslog::LogFormat format = syslog::DetectLogFormat(head);
-    // Anything not recognised as an auth log is read as login CSV, whose reader names what
-    // is wrong with it (a missing column, a bad header) as it always has.
+    // A file that cannot be read, or is not recognised as an auth log, is read as login CSV,
+    // whose reader names what is wrong with it (missing, unreadable, a bad header) as it
+    // always has.
+    Result<std::string> head = FirstBytes(file);
+    syslog::LogFormat format =
+        head.ok() ? syslog::DetectLogFormat(*head) : syslog::LogFormat::kUnknown;
     if (format == syslog::LogFormat::kUnknown) format = syslog::LogFormat::kCsv;
     RETURN_NOT_OK(agree(format, file));
   }
@@ -111,7 +113,8 @@ Result<syslog::LogFormat> ResolveInputFormat(const AuthInputOptions& o,
     } else if (std::filesystem::is_directory(live_path, error) || EndsWith(live_path, ".csv")) {
       format = syslog::LogFormat::kCsv;
     } else if (std::filesystem::is_regular_file(live_path, error)) {
-      ASSIGN_OR_RAISE(std::string head, FirstBytes(live_path));
+      Result<std::string> peeked = FirstBytes(live_path);
+      const std::string head = peeked.ok() ? *peeked : std::string("unreadable");
       format = syslog::DetectLogFormat(head);
       // A log followed from its creation holds nothing yet: an auth log, unless named .csv
       // (handled above); a file with unrecognised content is read as login CSV.
