@@ -79,7 +79,9 @@ def main(argv=None):
     handle.write("%s bastion sshd[700]: Server listening on 0.0.0.0 port 22.\n" % stamp(time.time()))
     handle.flush()
     command = [args.vigil, "detect", "--follow", path, "--format", "jsonl", "--emit", "updates"]
-    vigil = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    # A buffered pipe: with bufsize=0 readline reads one byte per system call, and the
+    # reader, not vigil, became the latency (~200 ms at 1.2k lines/s; 4 ms p50 buffered).
+    vigil = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1 << 16)
 
     pending = {"brute_force": {}, "success_after_failures": {}}
     latencies = {"brute_force": [], "success_after_failures": []}
