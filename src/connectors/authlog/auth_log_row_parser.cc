@@ -22,7 +22,7 @@ std::string_view CanonicalMethod(std::string_view method) {
   for (std::string_view known : kKnown) {
     if (method == known) return known;
   }
-  return {};
+  return "";
 }
 
 bool Within(std::string_view part, std::string_view whole) {

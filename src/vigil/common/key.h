@@ -107,6 +107,7 @@ class KeyHasher {
     Append(b, 9);
   }
   void Append(const char* data, size_t n) {
+    if (n == 0) return;  // An empty view may have a null data(): memcpy must not see it.
     if (size_ + n > capacity_) Grow(size_ + n);
     std::memcpy(data_ + size_, data, n);
     size_ += n;
