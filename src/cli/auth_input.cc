@@ -16,31 +16,30 @@ namespace vigil::cli {
 
 namespace {
 
-/// Up to 64 KiB of a file's beginning, decompressed when it is gzip.
+/// The beginning of a file as format detection reads it (syslog::kLogFormatDetectBytes),
+/// decompressed when it is gzip.
 Result<std::string> FirstBytes(const std::string& path) {
-  constexpr size_t kPeek = 64 * 1024;
+  constexpr size_t kPeek = syslog::kLogFormatDetectBytes;
   std::string bytes(kPeek, '\0');
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot open '{}': {}", path, std::strerror(errno));
-  unsigned char magic[2] = {0, 0};
-  const bool gzip = ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   size_t got = 0;
-  if (gzip) {
-    ::close(fd);
-    ASSIGN_OR_RAISE(auto reader, syslog::GzipReader::Open(path));
-    while (got < kPeek) {
-      ASSIGN_OR_RAISE(const size_t n, reader->Read(bytes.data() + got, kPeek - got));
-      if (n == 0) break;
-      got += n;
-    }
-  } else {
-    while (got < kPeek) {
-      const ssize_t n = ::read(fd, bytes.data() + got, kPeek - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    ::close(fd);
+  while (got < kPeek) {
+    const ssize_t n = ::read(fd, bytes.data() + got, kPeek - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  if (!syslog::HasGzipMagic(bytes)) return bytes;
+  ASSIGN_OR_RAISE(auto reader, syslog::GzipReader::Open(path));
+  bytes.assign(kPeek, '\0');
+  got = 0;
+  while (got < kPeek) {
+    ASSIGN_OR_RAISE(const size_t n, reader->Read(bytes.data() + got, kPeek - got));
+    if (n == 0) break;
+    got += n;
   }
   bytes.resize(got);
   return bytes;

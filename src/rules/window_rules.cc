@@ -270,7 +270,11 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     const auto length = std::chrono::seconds(w.window_seconds);
     // The rule's name and the window's index in the instance keep alert ids of different
     // rules and windows apart (concat needs disjoint ids).
-    std::vector<Expr> instance = {Expr(rule.name), Expr(static_cast<int64_t>(i))};
+    std::vector<Expr> instance;
+    instance.reserve(8);  // Built by push_back: an initializer list here trips g++ 12's
+                          // -Warray-bounds (a false positive on the vector's growth).
+    instance.push_back(Expr(rule.name));
+    instance.push_back(Expr(static_cast<int64_t>(i)));
     if (by_source) {
       instance.push_back(this_["key"]);
     } else {

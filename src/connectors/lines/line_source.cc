@@ -38,8 +38,8 @@ class FileDescriptor {
 
 /// Whether the file starts with gzip's magic bytes (rotated logs: auth.log.2.gz).
 bool IsGzip(int fd) {
-  unsigned char magic[2] = {0, 0};
-  return ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  char magic[2] = {0, 0};
+  return ::pread(fd, magic, 2, 0) == 2 && syslog::HasGzipMagic(std::string_view(magic, 2));
 }
 
 LineBatchOptions BatchOptions(const LineSourceOptions& options) {
@@ -145,36 +145,38 @@ Status LineSource::ReadFile(const std::string& file, const BatchConsumer& emit) 
   const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return Status::IoError("cannot open '{}': {}", file, std::strerror(errno));
   StartFile(file);
-  if (IsGzip(fd.get())) return ReadGzipFile(file, emit);
+  if (IsGzip(fd.get())) {
+    ASSIGN_OR_RAISE(auto gzip, syslog::GzipReader::Open(file));
+    RETURN_NOT_OK(ReadChunks(
+        [&gzip](char* buffer, size_t size) { return gzip->Read(buffer, size); }, emit));
+    return FinishFile(emit);
+  }
+  RETURN_NOT_OK(ReadChunks(
+      [&fd, &file](char* buffer, size_t size) -> Result<size_t> {
+        for (;;) {
+          const ssize_t got = ::read(fd.get(), buffer, size);
+          if (got >= 0) return static_cast<size_t>(got);
+          if (errno != EINTR) {
+            return Status::IoError("cannot read '{}': {}", file, std::strerror(errno));
+          }
+        }
+      },
+      emit));
+  return FinishFile(emit);
+}
+
+Status LineSource::ReadChunks(const std::function<Result<size_t>(char*, size_t)>& read,
+                              const BatchConsumer& emit) {
   for (;;) {
     // Read straight into the line buffer (Consume's path, minus one copy).
     PrepareAppend(options_.chunk_bytes);
     const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
-    const ssize_t got =
-        ::read(fd.get(), space.data(), std::min(space.size(), options_.chunk_bytes));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError("cannot read '{}': {}", file, std::strerror(errno));
-    }
-    if (got == 0) break;
-    splitter_.CommitAppend(static_cast<size_t>(got));
-    RETURN_NOT_OK(ParseAvailableLines(emit));
-  }
-  return FinishFile(emit);
-}
-
-Status LineSource::ReadGzipFile(const std::string& file, const BatchConsumer& emit) {
-  ASSIGN_OR_RAISE(auto gzip, syslog::GzipReader::Open(file));
-  for (;;) {
-    PrepareAppend(options_.chunk_bytes);
-    const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
     ASSIGN_OR_RAISE(const size_t got,
-                    gzip->Read(space.data(), std::min(space.size(), options_.chunk_bytes)));
-    if (got == 0) break;
+                    read(space.data(), std::min(space.size(), options_.chunk_bytes)));
+    if (got == 0) return Status::OK();
     splitter_.CommitAppend(got);
     RETURN_NOT_OK(ParseAvailableLines(emit));
   }
-  return FinishFile(emit);
 }
 
 Status LineSource::FinishInput(const BatchConsumer& emit) {

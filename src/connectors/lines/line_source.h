@@ -142,7 +142,10 @@ class LineSource final : public Source {
   Status ParseRun(size_t& count, const BatchConsumer& emit);
   void EmitBatch(const BatchConsumer& emit);
   Status ReadFile(const std::string& file, const BatchConsumer& emit);
-  Status ReadGzipFile(const std::string& file, const BatchConsumer& emit);
+  /// Reads chunks with `read` (bytes into a buffer; 0 at the end) into the line buffer and
+  /// parses the lines they complete: a plain file's read(2), or a gzip file's inflate.
+  Status ReadChunks(const std::function<Result<size_t>(char*, size_t)>& read,
+                    const BatchConsumer& emit);
 
   std::string path_;
   Schema schema_;
