@@ -48,7 +48,9 @@ void* ValueArena::Allocate(size_t bytes) {
   bytes = AlignUp(std::max<size_t>(bytes, 1));
   if (bytes > remaining_) {
     size_t block = std::max(kBlockSize, bytes);
-    blocks_.push_back(std::make_unique<std::byte[]>(block));
+    // Not zeroed (make_unique would memset every fresh block): every byte handed out is
+    // written by the caller before it is read.
+    blocks_.push_back(std::unique_ptr<std::byte[]>(new std::byte[block]));
     cursor_ = blocks_.back().get();
     remaining_ = block;
   }
@@ -93,7 +95,7 @@ StoredValue::StoredValue(const Value& v) {
     value_ = v;
     return;
   }
-  storage_ = std::make_unique<std::byte[]>(n);
+  storage_.reset(new std::byte[n]);  // Not zeroed: DeepCopyTo writes all of it.
   std::byte* cursor = storage_.get();
   value_ = DeepCopyTo(v, cursor);
 }

@@ -12,13 +12,13 @@
 
 #include <cmath>
 
-#include <absl/container/btree_map.h>
 #include <absl/container/flat_hash_map.h>
 
 #include <fmt/format.h>
 
 #include "vigil/ops/reduce/reducer.h"
 #include "vigil/ops/reduce/reducer_kinds.h"
+#include "vigil/ops/reduce/sorted_multiset.h"
 
 namespace vigil {
 
@@ -34,55 +34,31 @@ Value TimeOrderValue(Time time) {
 /// Salt of Pathway's any(): the row with the smallest `row id XOR salt` is chosen.
 constexpr Key kAnySalt{0xDEADBEEFDEADBEEFull, 0xDEADBEEFDEADBEEFull};
 
+/// Values per entry, at most (earliest/latest and tuple with a sort key use three).
 constexpr size_t kMaxParts = 3;
 
-/// A lookup view of an entry (no ownership), used for heterogeneous btree lookups so that
-/// retracting an existing entry allocates nothing.
-struct EntryView {
-  Value parts[kMaxParts];
-};
-
-struct Entry {
-  StoredValue parts[kMaxParts];
-  explicit Entry(const EntryView& v) {
-    for (size_t i = 0; i < kMaxParts; ++i) parts[i] = StoredValue(v.parts[i]);
+/// How many values an entry of this reducer holds (see the table at the top).
+size_t PartsOf(ReducerKind kind, size_t num_args) {
+  switch (kind) {
+    case ReducerKind::kArgMin:
+    case ReducerKind::kArgMax:
+    case ReducerKind::kAny: return 2;
+    case ReducerKind::kTuple: return num_args > 1 ? 3 : 2;
+    case ReducerKind::kEarliest:
+    case ReducerKind::kLatest: return 3;
+    default: return 1;
   }
-};
-
-int CompareParts(const Value* a, const Value* b) {
-  for (size_t i = 0; i < kMaxParts; ++i) {
-    auto c = CompareValues(a[i], b[i]);
-    if (c != std::strong_ordering::equal) return c < 0 ? -1 : 1;
-    if (!ValuesIdentical(a[i], b[i])) return a[i].kind() < b[i].kind() ? -1 : 1;
-  }
-  return 0;
 }
 
-struct EntryLess {
-  using is_transparent = void;
-  static void Load(const Entry& e, Value* out) {
-    for (size_t i = 0; i < kMaxParts; ++i) out[i] = e.parts[i].get();
-  }
-  static void Load(const EntryView& e, Value* out) {
-    for (size_t i = 0; i < kMaxParts; ++i) out[i] = e.parts[i];
-  }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    Value x[kMaxParts], y[kMaxParts];
-    Load(a, x);
-    Load(b, y);
-    return CompareParts(x, y) < 0;
-  }
-};
-
-using Multiset = absl::btree_map<Entry, int64_t, EntryLess>;
-
+/// An ordered or general reducer whose entries hold `N` values.
+template <size_t N>
 class MultisetReducer final : public ReducerState {
  public:
   explicit MultisetReducer(const ReducerSpec& spec) : spec_(spec) {}
 
   void EnsureSlots(size_t n) override {
-    if (sets_.size() < n) sets_.resize(n);
+    // In chunks, like the groupby's groups: growing never moves the sets already there.
+    while (sets_.size() * kChunkSlots < n) sets_.push_back(std::make_unique<Chunk>());
     if (timed() && versions_.size() < n) versions_.resize(n);
   }
 
@@ -90,8 +66,10 @@ class MultisetReducer final : public ReducerState {
 
   void Update(const ReducerInput& in) override {
     for (size_t i = 0; i < in.size; ++i) {
-      EntryView view{};
-      if (!MakeEntry(in, i, view)) continue;
+      Value parts[kMaxParts];
+      if (!MakeEntry(in, i, parts)) continue;
+      typename Set::View view;
+      std::copy(parts, parts + N, view.begin());
       if (timed()) {
         // The entry carries the time its row version was inserted, not the time of this
         // update, so that a retraction finds the entry its insertion made. A version that
@@ -101,17 +79,9 @@ class MultisetReducer final : public ReducerState {
             versions_[in.slots[i]].try_emplace(in.row_versions[i], Version{in.time, 0})
                 .first->second;
         version.count += in.diffs[i];
-        view.parts[0] = TimeOrderValue(version.time);
+        view[0] = TimeOrderValue(version.time);
       }
-      Multiset& set = sets_[in.slots[i]];
-      auto it = set.find(view);
-      if (it == set.end()) {
-        if (in.diffs[i] == 0) continue;
-        set.emplace(Entry(view), in.diffs[i]);
-      } else {
-        it->second += in.diffs[i];
-        if (it->second == 0) set.erase(it);
-      }
+      SetOf(in.slots[i]).Add(view, in.diffs[i]);
     }
   }
 
@@ -120,68 +90,63 @@ class MultisetReducer final : public ReducerState {
       // Called once per changed group at commit end: versions gone by now are forgotten.
       absl::erase_if(versions_[slot], [](const auto& v) { return v.second.count == 0; });
     }
-    const Multiset& set = sets_[slot];
+    const Set& set = SetOf(slot);
     // Entries with negative multiplicity can only come from retracting what was never
     // inserted; they are ignored for the result.
-    auto first = set.begin();
-    while (first != set.end() && first->second <= 0) ++first;
     switch (spec_.kind) {
       case ReducerKind::kMin:
       case ReducerKind::kAny:
       case ReducerKind::kEarliest:
-        if (first == set.end()) return Value::None();
-        return spec_.kind == ReducerKind::kMin ? first->first.parts[0].get()
-               : spec_.kind == ReducerKind::kAny ? first->first.parts[1].get()
-                                                 : first->first.parts[2].get();
-      case ReducerKind::kArgMin:
-        if (first == set.end()) return Value::None();
-        return first->first.parts[1].get();
+      case ReducerKind::kArgMin: {
+        const auto* first = set.FirstPositive();
+        if (first == nullptr) return Value::None();
+        // min: the value; any, argmin: the value after the salted id or the value; earliest:
+        // the value after (time, id).
+        return (*first)[spec_.kind == ReducerKind::kMin ? 0
+                        : spec_.kind == ReducerKind::kEarliest ? N - 1
+                                                               : 1];
+      }
       case ReducerKind::kMax:
       case ReducerKind::kLatest:
       case ReducerKind::kArgMax: {
-        auto last = set.end();
-        while (last != set.begin()) {
-          --last;
-          if (last->second > 0) break;
-        }
-        if (last == set.end() || last->second <= 0) return Value::None();
-        if (spec_.kind == ReducerKind::kMax) return last->first.parts[0].get();
-        if (spec_.kind == ReducerKind::kLatest) return last->first.parts[2].get();
+        const auto* last = set.LastPositive();
+        if (last == nullptr) return Value::None();
+        if (spec_.kind == ReducerKind::kMax) return (*last)[0];
+        if (spec_.kind == ReducerKind::kLatest) return (*last)[N - 1];
         // argmax: the largest value, and among equal values the smallest id.
-        EntryView probe{};
-        probe.parts[0] = last->first.parts[0].get();
-        probe.parts[1] = Value::None();  // None sorts before every id.
-        auto best = set.lower_bound(probe);
-        while (best != set.end() && best->second <= 0) ++best;
-        return best->first.parts[1].get();
+        typename Set::View probe;
+        probe[0] = (*last)[0];
+        for (size_t i = 1; i < N; ++i) probe[i] = Value::None();  // None sorts first.
+        return (*set.FirstPositiveAtLeast(probe))[N > 1 ? 1 : 0];
       }
       case ReducerKind::kSum: {
         // Exact: Shewchuk's non-overlapping partials (as Python's math.fsum), so the result
         // is the correctly rounded sum whatever the order of values.
         partials_.clear();
-        for (const auto& [entry, count] : set) {
-          const double x = entry.parts[0].get().as_number();
+        set.ForEach([this](const auto& entry, int64_t count) {
+          const double x = entry[0].as_number();
           for (int64_t k = 0; k < (count < 0 ? -count : count); ++k) AddPartial(count < 0 ? -x : x);
-        }
+        });
         return Value::Float(RoundedPartialsSum());
       }
       case ReducerKind::kCountDistinct: {
         int64_t n = 0;
-        for (const auto& [entry, count] : set) n += count > 0 ? 1 : 0;
+        set.ForEach([&n](const auto&, int64_t count) { n += count > 0 ? 1 : 0; });
         return Value::Int(n);
       }
       case ReducerKind::kUnique: {
         const Value* found = nullptr;
-        for (const auto& [entry, count] : set) {
-          if (count <= 0) continue;
-          if (found != nullptr) {
-            if (error) {
-              *error = fmt::format("unique() saw more than one value: {} and {}",
-                                   ReprValue(*found), ReprValue(entry.parts[0].get()));
-            }
-            return Value::Error();
+        const Value* second = nullptr;
+        set.ForEach([&](const auto& entry, int64_t count) {
+          if (count <= 0 || second != nullptr) return;
+          (found == nullptr ? found : second) = &entry[0];
+        });
+        if (second != nullptr) {
+          if (error) {
+            *error = fmt::format("unique() saw more than one value: {} and {}",
+                                 ReprValue(*found), ReprValue(*second));
           }
-          found = &entry.parts[0].get();
+          return Value::Error();
         }
         return found ? *found : Value::None();
       }
@@ -191,9 +156,9 @@ class MultisetReducer final : public ReducerState {
                             : spec_.arg_types.size() > 1           ? 2
                                                                    : 1;
         scratch_.clear();
-        for (const auto& [entry, count] : set) {
-          for (int64_t k = 0; k < count; ++k) scratch_.push_back(entry.parts[part].get());
-        }
+        set.ForEach([this, part](const auto& entry, int64_t count) {
+          for (int64_t k = 0; k < count; ++k) scratch_.push_back(entry[part]);
+        });
         return arena.MakeTuple(scratch_.data(), static_cast<uint32_t>(scratch_.size()));
       }
       default: return Value::Error();
@@ -201,13 +166,13 @@ class MultisetReducer final : public ReducerState {
   }
 
   void Clear(uint32_t slot) override {
-    Multiset().swap(sets_[slot]);
+    SetOf(slot) = Set();  // Frees its memory (the slot will be reused).
     if (timed()) absl::flat_hash_map<Key, Version>().swap(versions_[slot]);
   }
 
  private:
   /// Fills the entry of row `i`; false if the row does not take part (Error, skipped None).
-  bool MakeEntry(const ReducerInput& in, size_t i, EntryView& view) {
+  bool MakeEntry(const ReducerInput& in, size_t i, Value* parts) {
     for (const auto* column : in.args) {
       if ((*column)[i].is_error()) return false;
     }
@@ -215,49 +180,49 @@ class MultisetReducer final : public ReducerState {
       case ReducerKind::kMin:
       case ReducerKind::kMax:
       case ReducerKind::kUnique:
-        view.parts[0] = (*in.args[0])[i];
+        parts[0] = (*in.args[0])[i];
         return true;
       case ReducerKind::kSum:
-        view.parts[0] = (*in.args[0])[i];
-        return view.parts[0].is_numeric();
+        parts[0] = (*in.args[0])[i];
+        return parts[0].is_numeric();
       case ReducerKind::kSortedTuple:
-        view.parts[0] = (*in.args[0])[i];
-        return !(spec_.skip_nones && view.parts[0].is_none());
+        parts[0] = (*in.args[0])[i];
+        return !(spec_.skip_nones && parts[0].is_none());
       case ReducerKind::kArgMin:
       case ReducerKind::kArgMax:
-        view.parts[0] = (*in.args[0])[i];
-        view.parts[1] = (*in.args[1])[i];
+        parts[0] = (*in.args[0])[i];
+        parts[1] = (*in.args[1])[i];
         return true;
       case ReducerKind::kCountDistinct: {
         if (in.args.size() == 1) {
-          view.parts[0] = (*in.args[0])[i];
+          parts[0] = (*in.args[0])[i];
           return true;
         }
         // Several arguments: distinct tuples. The tuple is copied into the entry on insert.
         row_.clear();
         for (const auto* column : in.args) row_.push_back((*column)[i]);
-        view.parts[0] = Value::Tuple(row_.data(), static_cast<uint32_t>(row_.size()));
+        parts[0] = Value::Tuple(row_.data(), static_cast<uint32_t>(row_.size()));
         return true;
       }
       case ReducerKind::kTuple:
         if (in.args.size() > 1) {  // Ordered by the sort key, ties by row id (Pathway's).
-          view.parts[0] = (*in.args[1])[i];
-          view.parts[1] = Value::Pointer(in.ids[i]);
-          view.parts[2] = (*in.args[0])[i];
-          return !(spec_.skip_nones && view.parts[2].is_none());
+          parts[0] = (*in.args[1])[i];
+          parts[1] = Value::Pointer(in.ids[i]);
+          parts[2] = (*in.args[0])[i];
+          return !(spec_.skip_nones && parts[2].is_none());
         }
-        view.parts[0] = Value::Pointer(in.ids[i]);
-        view.parts[1] = (*in.args[0])[i];
-        return !(spec_.skip_nones && view.parts[1].is_none());
+        parts[0] = Value::Pointer(in.ids[i]);
+        parts[1] = (*in.args[0])[i];
+        return !(spec_.skip_nones && parts[1].is_none());
       case ReducerKind::kAny:
-        view.parts[0] = Value::Pointer(in.ids[i] ^ kAnySalt);
-        view.parts[1] = (*in.args[0])[i];
+        parts[0] = Value::Pointer(in.ids[i] ^ kAnySalt);
+        parts[1] = (*in.args[0])[i];
         return true;
       case ReducerKind::kEarliest:
       case ReducerKind::kLatest:
-        view.parts[0] = TimeOrderValue(in.time);
-        view.parts[1] = Value::Pointer(in.ids[i]);
-        view.parts[2] = (*in.args[0])[i];
+        parts[0] = TimeOrderValue(in.time);
+        parts[1] = Value::Pointer(in.ids[i]);
+        parts[2] = (*in.args[0])[i];
         return true;
       default: return false;
     }
@@ -306,8 +271,13 @@ class MultisetReducer final : public ReducerState {
     int64_t count;
   };
 
+  using Set = SortedMultiset<N>;
+  static constexpr size_t kChunkSlots = 4096;
+  using Chunk = std::array<Set, kChunkSlots>;
+  Set& SetOf(uint32_t slot) { return (*sets_[slot / kChunkSlots])[slot % kChunkSlots]; }
+
   ReducerSpec spec_;
-  std::vector<Multiset> sets_;
+  std::vector<std::unique_ptr<Chunk>> sets_;
   std::vector<absl::flat_hash_map<Key, Version>> versions_;
   std::vector<double> partials_;
   std::vector<Value> scratch_;
@@ -317,7 +287,11 @@ class MultisetReducer final : public ReducerState {
 }  // namespace
 
 std::unique_ptr<ReducerState> MakeMultisetReducer(const ReducerSpec& spec) {
-  return std::make_unique<MultisetReducer>(spec);
+  switch (PartsOf(spec.kind, spec.arg_types.size())) {
+    case 1: return std::make_unique<MultisetReducer<1>>(spec);
+    case 2: return std::make_unique<MultisetReducer<2>>(spec);
+    default: return std::make_unique<MultisetReducer<3>>(spec);
+  }
 }
 
 }  // namespace vigil
