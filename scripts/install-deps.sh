@@ -15,6 +15,7 @@ packages=(
   libsystemd-dev     # the systemd journal (sd-journal) as an input
   systemd-journal-remote  # tests write journal files from export format
   libtomlplusplus-dev  # the detection rules file (TOML)
+  libmimalloc-dev    # the CLI's heap: 2 MiB pages (src/cli/heap.cc)
   libgtest-dev libgmock-dev
   libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`

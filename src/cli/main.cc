@@ -8,8 +8,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/heap.h"
 
 int main(int argc, char** argv) {
+  vigil::cli::ConfigureHeap();
   // A closed pipe is an output error the commands report (EPIPE, exit 1), not a silent death.
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
