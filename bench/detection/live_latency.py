@@ -9,7 +9,8 @@ millisecond: publickey logins and their sessions, scanners' pre-auth lines and s
 tries from random addresses, `rate` lines a second in all. Every 1/attacks-per-second s it
 starts an attack from a fresh address: four failed tries for root (own connections, the PAM
 line + `Failed password`) in one write, then the fifth in a write of its own; the
-time just before that write() starts the measurement. Every other attack then logs in: an
+time just before that write() starts the measurement. Every other attack then logs in (vigil
+runs with success_after_failures.min_failures = 5, the attack's five tries): an
 `Accepted password for root` line in a write of its own starts a second measurement. A reader
 thread timestamps every line `vigil detect --follow FILE --format jsonl --emit updates` prints;
 the latency of an attack is the first brute_force alert naming its address minus the write
@@ -78,7 +79,13 @@ def main(argv=None):
     handle = open(path, "w", buffering=1 << 20)
     handle.write("%s bastion sshd[700]: Server listening on 0.0.0.0 port 22.\n" % stamp(time.time()))
     handle.flush()
-    command = [args.vigil, "detect", "--follow", path, "--format", "jsonl", "--emit", "updates"]
+    # Each attack makes 5 failures for root before its login: a rules file lowers
+    # success_after_failures' threshold (10 by default) to that, the rest stays default.
+    rules = os.path.join(scratch, "rules.toml")
+    with open(rules, "w") as out:
+        out.write("[success_after_failures]\nmin_failures = 5\n")
+    command = [args.vigil, "detect", "--follow", path, "--format", "jsonl", "--emit", "updates",
+               "--rules", rules]
     # A buffered pipe: with bufsize=0 readline reads one byte per system call, and the
     # reader, not vigil, became the latency (~200 ms at 1.2k lines/s; 4 ms p50 buffered).
     vigil = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1 << 16)

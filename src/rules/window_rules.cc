@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "rules/alert_shape.h"
 
 namespace vigil::rules {
@@ -91,18 +93,24 @@ Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
           return k != nullptr && k->kind() == ValueKind::kString ? k->as_string()
                                                                  : std::string_view();
         };
-        thread_local std::vector<std::string_view> succeeded;
+        // A group is often all successes (a user who logs in from many places, in the
+        // distributed rule's per-user groups): nothing to keep, and nothing to look up.
+        uint32_t failures = 0;
+        for (uint32_t i = 0; i < all.tuple_size(); ++i) failures += failed(all.tuple_at(i));
+        if (failures == 0) return arena.MakeTuple(nullptr, 0);
+        // A hash set, not a sorted vector: this runs on every update of the group, and a
+        // group may hold thousands of successful sources.
+        thread_local absl::flat_hash_set<std::string_view> succeeded;
         succeeded.clear();
         for (uint32_t i = 0; i < all.tuple_size(); ++i) {
-          if (!failed(all.tuple_at(i))) succeeded.push_back(key_of(all.tuple_at(i)));
+          if (!failed(all.tuple_at(i))) succeeded.insert(key_of(all.tuple_at(i)));
         }
-        std::sort(succeeded.begin(), succeeded.end());
         thread_local std::vector<Value> kept;
         kept.clear();
         for (uint32_t i = 0; i < all.tuple_size(); ++i) {
           const Value& event = all.tuple_at(i);
           if (!failed(event)) continue;
-          if (std::binary_search(succeeded.begin(), succeeded.end(), key_of(event))) continue;
+          if (succeeded.contains(key_of(event))) continue;
           kept.push_back(arena.Copy(event));
         }
         return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));

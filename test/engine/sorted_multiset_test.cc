@@ -45,13 +45,14 @@ TEST(SortedMultiset, EqualsAnOrderedMapAcrossTheFlatToTreeSwitch) {
   std::mt19937_64 rng(7);
   for (int distinct : {1, 3, 31, 32, 33, 100, 2000}) {
     SortedMultiset<2> set;
+    std::vector<StoredEntry<2>> retired;
     Model model;
     std::uniform_int_distribution<int64_t> value(0, distinct - 1);
     std::uniform_int_distribution<int> diff(-2, 3);
     for (int step = 0; step < distinct * 20; ++step) {
       const int64_t v = value(rng);
       const int64_t d = diff(rng);
-      set.Add({Value::Int(v / 4), Value::Int(v % 4)}, d);
+      set.Add({Value::Int(v / 4), Value::Int(v % 4)}, d, &retired);
       if (d != 0 && (model[{v / 4, v % 4}] += d) == 0) model.erase({v / 4, v % 4});
       if (step % 97 != 0) continue;
       ASSERT_EQ(Contents(set), (std::vector<std::pair<std::pair<int64_t, int64_t>, int64_t>>(
@@ -99,9 +100,10 @@ TEST(SortedMultiset, EqualsAnOrderedMapAcrossTheFlatToTreeSwitch) {
 // when they move from the flat array into the tree.
 TEST(SortedMultiset, StoredStringsOutliveTheirSourceThroughTheSwitch) {
   SortedMultiset<1> set;
+  std::vector<StoredEntry<1>> retired;
   for (int i = 99; i >= 0; --i) {
     std::string text = "user-" + std::to_string(1000 + i);
-    set.Add({Value::String(text)}, 1);
+    set.Add({Value::String(text)}, 1, &retired);
     text.assign(text.size(), '#');  // The source is overwritten right away.
   }
   std::vector<std::string> seen;
@@ -111,6 +113,14 @@ TEST(SortedMultiset, StoredStringsOutliveTheirSourceThroughTheSwitch) {
   });
   ASSERT_EQ(seen.size(), 100u);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], "user-" + std::to_string(1000 + i));
+  // A view of an entry (as a reducer's result is) stays valid after the entry is removed,
+  // until the retired entries are freed: the groupby's -old rows are such views.
+  const Value smallest = (*set.FirstPositive())[0];
+  set.Add({Value::String("user-1000")}, -1, &retired);
+  for (int i = 1; i < 100; i += 2) set.Add({Value::String("user-" + std::to_string(1000 + i))}, -1, &retired);
+  ASSERT_EQ(retired.size(), 51u);
+  EXPECT_EQ(smallest.as_string(), "user-1000");
+  EXPECT_EQ((*set.FirstPositive())[0].as_string(), "user-1002");
 }
 
 // min, max, argmax, count_distinct and sorted_tuple of groups of hundreds of distinct values

@@ -73,8 +73,14 @@ uint32_t GroupByReduceOperator::SlotFor(const Key& key, size_t row) {
 }
 
 std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
-    const std::vector<uint32_t>& slots, Batch& rows) {
-  rows.Clear();
+    const std::vector<uint32_t>& slots, Batch& rows, bool reset_arena) {
+  if (reset_arena) {
+    rows.Clear();
+  } else {
+    for (auto& c : rows.columns) c.clear();
+    rows.ids.clear();
+    rows.diffs.clear();
+  }
   std::string error;
   for (uint32_t slot : slots) {
     const Group& g = group(slot);
@@ -140,11 +146,15 @@ size_t GroupByReduceOperator::ComputeRowKeys(const Batch& batch) {
 
 void GroupByReduceOperator::SnapshotOldOutputs() {
   if (to_snapshot_.empty()) return;
-  auto& outputs = ComputeOutputs(to_snapshot_, snapshot_rows_);
+  // Views, not copies (a group's output may be a tuple of thousands of its rows, and a live
+  // commit snapshots it on every update): they point into snapshot_rows_' arena, which is
+  // reset only when the commit ends, and into reducer state, which reducers keep until then
+  // (ReducerState::ReleaseRetired).
+  auto& outputs = ComputeOutputs(to_snapshot_, snapshot_rows_, /*reset_arena=*/false);
   for (size_t j = 0; j < to_snapshot_.size(); ++j) {
     old_output_row_[to_snapshot_[j]] = static_cast<uint32_t>(old_outputs_.num_rows());
     for (size_t c = 0; c < outputs.size(); ++c) {
-      old_outputs_.columns[c].push_back(old_outputs_.arena.Copy((*outputs[c])[j]));
+      old_outputs_.columns[c].push_back((*outputs[c])[j]);
     }
     old_outputs_.ids.push_back(group(to_snapshot_[j]).key);
     old_outputs_.diffs.push_back(-1);
@@ -322,9 +332,14 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   dirty_slots_.clear();
   old_outputs_.Clear();
   old_output_row_.clear();
+  snapshot_rows_.Clear();
   if (!groups_to_forget_.empty()) {
     ForgetGroups(groups_to_forget_);
     groups_to_forget_.clear();
+  }
+  // Nothing refers to what the reducers removed in this commit any more.
+  for (auto& reducer : reducers_) {
+    if (reducer) reducer->ReleaseRetired();
   }
 }
 

@@ -126,9 +126,10 @@ class GroupByReduceOperator final : public Operator {
   void ForgetGroups(const std::vector<Key>& keys);
   void RecycleSlot(uint32_t slot);
   /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
-  /// output expressions over them; returns the output columns.
+  /// output expressions over them; returns the output columns. Without `reset_arena`, values
+  /// computed before into `rows.arena` stay valid.
   std::vector<const std::vector<Value>*>& ComputeOutputs(const std::vector<uint32_t>& slots,
-                                                        Batch& rows);
+                                                        Batch& rows, bool reset_arena = true);
 
   const GroupBySpec& spec_;
   std::vector<std::unique_ptr<ExprEvaluator>> key_evaluators_;

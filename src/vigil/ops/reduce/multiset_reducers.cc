@@ -81,7 +81,7 @@ class MultisetReducer final : public ReducerState {
         version.count += in.diffs[i];
         view[0] = TimeOrderValue(version.time);
       }
-      SetOf(in.slots[i]).Add(view, in.diffs[i]);
+      SetOf(in.slots[i]).Add(view, in.diffs[i], &retired_entries_);
     }
   }
 
@@ -166,7 +166,9 @@ class MultisetReducer final : public ReducerState {
   }
 
   void Clear(uint32_t slot) override {
-    SetOf(slot) = Set();  // Frees its memory (the slot will be reused).
+    // Kept until the commit ends (ReleaseRetired); the slot will be reused.
+    retired_sets_.push_back(std::move(SetOf(slot)));
+    SetOf(slot) = Set();
     if (timed()) absl::flat_hash_map<Key, Version>().swap(versions_[slot]);
   }
 
@@ -271,6 +273,12 @@ class MultisetReducer final : public ReducerState {
     int64_t count;
   };
 
+  void ReleaseRetired() override {
+    // Emptied, not shrunk: the capacity is reused by the next commit's retractions.
+    retired_entries_.clear();
+    retired_sets_.clear();
+  }
+
   using Set = SortedMultiset<N>;
   static constexpr size_t kChunkSlots = 4096;
   using Chunk = std::array<Set, kChunkSlots>;
@@ -278,6 +286,9 @@ class MultisetReducer final : public ReducerState {
 
   ReducerSpec spec_;
   std::vector<std::unique_ptr<Chunk>> sets_;
+  /// Entries and sets removed during the current commit (see ReducerState::ReleaseRetired).
+  std::vector<typename Set::Entry> retired_entries_;
+  std::vector<Set> retired_sets_;
   std::vector<absl::flat_hash_map<Key, Version>> versions_;
   std::vector<double> partials_;
   std::vector<Value> scratch_;

@@ -52,6 +52,11 @@ class ReducerState {
   virtual Value Result(uint32_t slot, ValueArena& arena, std::string* error) = 0;
   /// Forgets the group in `slot` (its last row left); the slot will be reused.
   virtual void Clear(uint32_t slot) = 0;
+  /// Results are views into the state (a string min, a sorted_tuple's elements), and the
+  /// groupby keeps the results it emitted before a commit's changes as such views until the
+  /// commit ends (its -old rows). So state that Update or Clear removes is kept until this
+  /// call, at the end of the commit, which frees it.
+  virtual void ReleaseRetired() {}
 };
 
 /// A reducer call as planned by reduce(): which reducer, the types of its arguments.

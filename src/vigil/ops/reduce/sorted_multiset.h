@@ -8,6 +8,7 @@
 #include <compare>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <absl/container/btree_map.h>
 #include <absl/container/inlined_vector.h>
@@ -60,21 +61,28 @@ class SortedMultiset {
   using Entry = StoredEntry<N>;
   using View = EntryView<N>;
 
-  /// Adds `diff` to the multiplicity of `view`'s entry; an entry reaching zero is removed.
-  void Add(const View& view, int64_t diff) {
+  /// Adds `diff` to the multiplicity of `view`'s entry. An entry reaching zero is removed
+  /// and its values moved to `*retired`, so that views of them stay valid until the caller
+  /// frees them (see ReducerState::ReleaseRetired).
+  void Add(const View& view, int64_t diff, std::vector<Entry>* retired) {
     if (diff == 0) return;
     if (tree_ != nullptr) {
       auto it = tree_->find(view);
       if (it == tree_->end()) {
         tree_->emplace(Entry(view), diff);
       } else if ((it->second += diff) == 0) {
-        tree_->erase(it);
+        // A map's key is const; extracted, it moves out with its buffers (views stay valid).
+        auto node = tree_->extract(it);
+        retired->push_back(std::move(node.key()));
       }
       return;
     }
     auto it = LowerBoundFlat(view);
     if (it != flat_.end() && CompareEntries<N>(it->first, view) == 0) {
-      if ((it->second += diff) == 0) flat_.erase(it);
+      if ((it->second += diff) == 0) {
+        retired->push_back(std::move(it->first));
+        flat_.erase(it);
+      }
       return;
     }
     if (flat_.size() >= kMaxFlat) {
