@@ -47,28 +47,41 @@ struct WindowedRule {
   int64_t forgive_typos = -1;
 };
 
-/// Live runs get the CLI's behaviors on the reading-order clock (a replay and a follower of
-/// the same log agree); static runs keep every window. Under --emit updates, windows longer
-/// than kMaxUpdatingWindowSeconds are emitted once, when they close, as under --emit final:
-/// an updated alert carries its whole event list, so a day window updated on every commit
-/// of a long attack would cost O(events so far) per commit.
-std::optional<Behavior> WindowBehavior(const DetectionOptions& options, int64_t window_seconds) {
+/// Behaviors of the two levels of a windowed rule in live runs (static runs keep every
+/// window). Level 1 counts the events of each source in a window: it emits its counts as
+/// they change (no delay: holding every event of a day window until it closes would cost
+/// memory per event), drops events later than the cutoff on the reading-order clock (a replay
+/// and a follower of the same log agree) and forgets a window at its end + cutoff.
+std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
+  if (options.emit == EmitMode::kStatic) return std::nullopt;
+  Behavior behavior =
+      temporal::common_behavior(std::nullopt, std::chrono::seconds(options.cutoff_seconds));
+  behavior.cutoff_clock = Behavior::CutoffClock::kReadingOrder;
+  return behavior;
+}
+
+/// Level 2 groups a window's sources into alerts, windowed on each source's last event time
+/// (in the source's window, so in the same window). Under --emit final it holds its input
+/// until the window's end + cutoff and emits each alert once: the held rows are level 1's
+/// current counts, one per source (a count's update replaces the one held), not the events.
+/// Under --emit updates, windows longer than kMaxUpdatingWindowSeconds are emitted once, when
+/// they close, as under --emit final: an updated alert carries its whole source list, so a day
+/// window updated on every commit of a long attack would cost O(sources so far) per commit.
+/// Its "now" is the per-commit one: level 1 emits a commit's changes in no particular order,
+/// and none of them is late for level 2 unless level 1 had dropped its event already.
+std::optional<Behavior> Level2Behavior(const DetectionOptions& options, int64_t window_seconds) {
   const std::chrono::seconds cutoff(options.cutoff_seconds);
-  std::optional<Behavior> behavior;
   switch (options.emit) {
     case EmitMode::kStatic:
       return std::nullopt;
     case EmitMode::kFinal:
-      behavior = temporal::exactly_once_behavior(cutoff);
-      break;
+      return temporal::exactly_once_behavior(cutoff);
     case EmitMode::kUpdates:
-      behavior = window_seconds > kMaxUpdatingWindowSeconds
-                     ? temporal::exactly_once_behavior(cutoff)
-                     : temporal::common_behavior(std::nullopt, cutoff);
-      break;
+      return window_seconds > kMaxUpdatingWindowSeconds
+                 ? temporal::exactly_once_behavior(cutoff)
+                 : temporal::common_behavior(std::nullopt, cutoff);
   }
-  behavior->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
-  return behavior;
+  return std::nullopt;
 }
 
 /// The event tuples `(ip, user, time, key, failed)` of failures whose source key has no
@@ -300,30 +313,22 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
     }
     const Table sources =
         rows.windowby(this_["time"], temporal::tumbling(length), make_tuple(std::move(instance)),
-                      WindowBehavior(context.options, w.window_seconds))
+                      Level1Behavior(context.options))
             .reduce({{"instance", this_["_pw_instance"]},
-                     {"window_start", this_["_pw_window_start"]},
                      {"count", reducers::count()},
                      {"first", reducers::min(this_["time"])},
                      {"last", reducers::max(this_["time"])}})
             .select({{"instance", InstancePrefix(this_["instance"], outer)},
-                     {"window_start", this_["window_start"]},
+                     {"last", this_["last"]},
                      {"count", this_["count"]},
                      {"source", SourceTuple(outer, with_key)}});
     // Level 2: one group per alert candidate, over its sources. A window of the same length
-    // on the window's start puts each source row in its own window again; in live runs it
-    // forgets windows past the cutoff like level 1 (flat memory), and it emits in the commit
-    // its input changes in (level 1 decides when: --emit final or updates).
-    std::optional<Behavior> forget;
-    if (context.options.emit != EmitMode::kStatic) {
-      forget = temporal::common_behavior(std::nullopt,
-                                         std::chrono::seconds(context.options.cutoff_seconds));
-      forget->cutoff_clock = Behavior::CutoffClock::kReadingOrder;
-    }
+    // on a source's last event time puts each source row in its own window again; see
+    // Level2Behavior for when it emits and forgets.
     Table reduced =
         sources
-            .windowby(this_["window_start"], temporal::tumbling(length), this_["instance"],
-                      forget)
+            .windowby(this_["last"], temporal::tumbling(length), this_["instance"],
+                      Level2Behavior(context.options, w.window_seconds))
             .reduce({{"instance", this_["_pw_instance"]},
                      {"window_start", this_["_pw_window_start"]},
                      {"window_end", this_["_pw_window_end"]},
