@@ -171,6 +171,11 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
   run_options.on_bad_row = o.on_error == "fail" ? OnBadRow::kFail : OnBadRow::kSkip;
   run_options.echo_errors = run_options.on_bad_row == OnBadRow::kSkip;
   run_options.flush_on_stop = true;
+  // A live commit's batches go through every rule at once (about 20 windowed pipelines), so
+  // what a commit allocates is its rows times the rules: commits of 8,192 events instead of
+  // the engine's 65,536 halve the peak RSS of a replayed auth.log at the same speed
+  // (docs/PERFORMANCE.md, "Auth logs").
+  run_options.max_commit_rows = size_t{1} << 13;
   const Status status = run(run_options);
   ClearOutputs();
   if (!o.live()) {
