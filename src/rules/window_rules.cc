@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include "rules/alert_shape.h"
+#include "rules/source_counts.h"
 
 namespace vigil::rules {
 
@@ -46,19 +47,6 @@ struct WindowedRule {
   /// Negative: not used.
   int64_t forgive_typos = -1;
 };
-
-/// Behaviors of the two levels of a windowed rule in live runs (static runs keep every
-/// window). Level 1 counts the events of each source in a window: it emits its counts as
-/// they change (no delay: holding every event of a day window until it closes would cost
-/// memory per event), drops events later than the cutoff on the reading-order clock (a replay
-/// and a follower of the same log agree) and forgets a window at its end + cutoff.
-std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
-  if (options.emit == EmitMode::kStatic) return std::nullopt;
-  Behavior behavior =
-      temporal::common_behavior(std::nullopt, std::chrono::seconds(options.cutoff_seconds));
-  behavior.cutoff_clock = Behavior::CutoffClock::kReadingOrder;
-  return behavior;
-}
 
 /// Level 2 groups a window's sources into alerts, windowed on each source's last event time
 /// (in the source's window, so in the same window). Under --emit final it holds its input
@@ -205,42 +193,42 @@ Expr SumOfCounts(const Expr& tuple) {
       {tuple}, "sum_of_counts");
 }
 
-/// The first `size` parts of a level-1 instance: the rule's own instance (rule, window index,
-/// key) or (rule, window index, host, user).
-Expr InstancePrefix(const Expr& instance, uint32_t size) {
-  return apply(
-      dtype::Tuple,
-      [size](std::span<const Value> args, ValueArena& arena) {
-        const Value& t = args[0];
-        if (t.kind() != ValueKind::kTuple || t.tuple_size() < size) return Value::Error();
-        thread_local std::vector<Value> parts;
-        parts.clear();
-        for (uint32_t i = 0; i < size; ++i) parts.push_back(arena.Copy(t.tuple_at(i)));
-        return arena.MakeTuple(parts.data(), size);
-      },
-      {instance}, "instance_prefix");
+/// The level-2 instance of a rule window: `(rule, window index, key)` or `(rule, window
+/// index, host, user)`. The rule's name and the window's index keep the alert ids of different
+/// rules and windows apart (concat needs disjoint ids).
+Expr RuleInstance(const char* rule, int64_t window_index, Grouping grouping) {
+  std::vector<Expr> parts;
+  parts.reserve(4);  // By push_back: g++ 12's -Warray-bounds misfires on a list here.
+  parts.push_back(Expr(rule));
+  parts.push_back(Expr(window_index));
+  if (grouping == Grouping::kSourceKey) {
+    parts.push_back(this_["key"]);
+  } else {
+    parts.push_back(this_["host"]);
+    parts.push_back(this_["user"]);
+  }
+  return make_tuple(std::move(parts));
 }
 
-/// The per-source tuple (event_parts) of a level-1 group: its instance's source parts
-/// (ip, user[, key, failed]) after the rule's `outer` parts, and its count and time bounds.
-Expr SourceTuple(uint32_t outer, bool with_key) {
+/// The per-source tuple (event_parts) of a level-1 row. Without `with_key` the rule neither
+/// skips sources that logged in nor forgives typos: key "" and failed true, as documented.
+Expr SourceTuple(bool with_key) {
   return apply(
       dtype::Tuple,
-      [outer, with_key](std::span<const Value> args, ValueArena& arena) {
-        const Value& t = args[0];
-        const uint32_t need = outer + (with_key ? 4 : 2);
-        if (t.kind() != ValueKind::kTuple || t.tuple_size() != need) return Value::Error();
+      [with_key](std::span<const Value> args, ValueArena& arena) {
         const Value parts[event_parts::kSize] = {
-            arena.Copy(t.tuple_at(outer)),
-            arena.Copy(t.tuple_at(outer + 1)),
-            args[1],
-            with_key ? arena.Copy(t.tuple_at(outer + 2)) : Value::String(""),
-            with_key ? t.tuple_at(outer + 3) : Value::Bool(true),
+            arena.Copy(args[0]),
+            arena.Copy(args[1]),
             args[2],
-            args[3]};
+            with_key ? arena.Copy(args[3]) : Value::String(""),
+            with_key ? args[4] : Value::Bool(true),
+            args[5],
+            args[6]};
         return arena.MakeTuple(parts, event_parts::kSize);
       },
-      {this_["instance"], this_["first"], this_["count"], this_["last"]}, "source_tuple");
+      {this_["ip"], this_["user"], this_["first"], this_["key"], this_["failed"], this_["count"],
+       this_["last"]},
+      "source_tuple");
 }
 
 /// The alert's `ip` from the windowby instance `(rule, window index, key)` or
@@ -272,56 +260,39 @@ Expr IpFromInstance(Grouping grouping) {
       {this_["instance"]}, "alert_ip");
 }
 
-Table BuildWindowed(const Table& rows, const WindowedRule& rule,
+/// Which of level 1's sources a rule reads.
+enum class Sources {
+  kAll,
+  kFailures,  ///< a rule that counts failures alone
+  kNone,      ///< a rule without windows: its table, never a row
+};
+
+/// `counts`: level 1 over the rule's events (SourceCounts).
+Table BuildWindowed(SourceCounts& counts, Sources which, const WindowedRule& rule,
                     const std::vector<WindowThreshold>& windows, const RuleContext& context) {
   if (windows.empty()) {
-    // No window configured: the rule's table, empty (no row passes).
-    return BuildWindowed(rows.filter(Expr(false)), rule, {{1, 1}}, context);
+    // No window configured: the rule's table, empty. On the 60 s counts, which brute_force
+    // builds anyway with its default window.
+    return BuildWindowed(counts, Sources::kNone, rule, {{60, 1}}, context);
   }
-  const bool by_source = rule.grouping == Grouping::kSourceKey;
   const bool forgive = rule.forgive_typos >= 0;
   const bool skip_logged_in =
       rule.skip_sources_that_logged_in || rule.measure == Measure::kDistinctFailingKeys;
   // Both need each source tuple's key and whether it failed.
   const bool with_key = skip_logged_in || forgive;
-  const uint32_t outer = by_source ? 3 : 4;
   std::optional<Table> alerts;
   for (size_t i = 0; i < windows.size(); ++i) {
     const WindowThreshold& w = windows[i];
     const auto length = std::chrono::seconds(w.window_seconds);
-    // The rule's name and the window's index in the instance keep alert ids of different
-    // rules and windows apart (concat needs disjoint ids).
-    std::vector<Expr> instance;
-    instance.reserve(8);  // Built by push_back: an initializer list here trips g++ 12's
-                          // -Warray-bounds (a false positive on the vector's growth).
-    instance.push_back(Expr(rule.name));
-    instance.push_back(Expr(static_cast<int64_t>(i)));
-    if (by_source) {
-      instance.push_back(this_["key"]);
-    } else {
-      instance.push_back(this_["host"]);
-      instance.push_back(this_["user"]);
-    }
-    // Level 1: the events of each (ip, user[, key, failed]) in the window, counted with
-    // accumulable reducers (no per-event list). An attack is many events from few sources,
-    // so this is where the events are absorbed.
-    instance.push_back(this_["ip"]);
-    instance.push_back(this_["user"]);
-    if (with_key) {
-      instance.push_back(this_["key"]);
-      instance.push_back(this_["failed"]);
-    }
+    Table sources_in = counts.ForWindow(w.window_seconds);
+    if (which == Sources::kFailures) sources_in = sources_in.filter(this_["failed"]);
+    if (which == Sources::kNone) sources_in = sources_in.filter(Expr(false));
     const Table sources =
-        rows.windowby(this_["time"], temporal::tumbling(length), make_tuple(std::move(instance)),
-                      Level1Behavior(context.options))
-            .reduce({{"instance", this_["_pw_instance"]},
-                     {"count", reducers::count()},
-                     {"first", reducers::min(this_["time"])},
-                     {"last", reducers::max(this_["time"])}})
-            .select({{"instance", InstancePrefix(this_["instance"], outer)},
-                     {"last", this_["last"]},
-                     {"count", this_["count"]},
-                     {"source", SourceTuple(outer, with_key)}});
+        sources_in.select({{"instance", RuleInstance(rule.name, static_cast<int64_t>(i),
+                                                     rule.grouping)},
+                           {"last", this_["last"]},
+                           {"count", this_["count"]},
+                           {"source", SourceTuple(with_key)}});
     // Level 2: one group per alert candidate, over its sources. A window of the same length
     // on a source's last event time puts each source row in its own window again; see
     // Level2Behavior for when it emits and forgets.
@@ -366,45 +337,44 @@ Table BuildWindowed(const Table& rows, const WindowedRule& rule,
 
 }  // namespace
 
-Table BuildBruteForce(const Table& failures, const Table& attempts,
-                      const BruteForceConfig& config, const RuleContext& context) {
-  if (config.forgive_typos == 0) {
-    return BuildWindowed(failures,
-                         {"brute_force", "medium", Measure::kEvents, Grouping::kSourceKey},
-                         config.windows, context);
-  }
+Table BuildBruteForce(SourceCounts& attempts, const BruteForceConfig& config,
+                      const RuleContext& context) {
   WindowedRule rule{"brute_force", "medium", Measure::kEvents, Grouping::kSourceKey};
+  if (config.forgive_typos == 0) {
+    return BuildWindowed(attempts, Sources::kFailures, rule, config.windows, context);
+  }
   rule.forgive_typos = config.forgive_typos;
-  return BuildWindowed(attempts, rule, config.windows, context);
+  return BuildWindowed(attempts, Sources::kAll, rule, config.windows, context);
 }
 
-Table BuildSlowBruteForce(const Table& attempts, const SlowBruteForceConfig& config,
+Table BuildSlowBruteForce(SourceCounts& attempts, const SlowBruteForceConfig& config,
                           const RuleContext& context) {
-  return BuildWindowed(attempts,
+  return BuildWindowed(attempts, Sources::kAll,
                        {"slow_brute_force", "medium", Measure::kEvents, Grouping::kSourceKey,
                         /*skip_sources_that_logged_in=*/true},
                        config.windows, context);
 }
 
-Table BuildSpraying(const Table& attempts, const SprayingConfig& config,
+Table BuildSpraying(SourceCounts& attempts, const SprayingConfig& config,
                     const RuleContext& context) {
-  return BuildWindowed(attempts,
+  return BuildWindowed(attempts, Sources::kAll,
                        {"spraying", "medium", Measure::kDistinctUsers, Grouping::kSourceKey,
                         /*skip_sources_that_logged_in=*/true},
                        config.windows, context);
 }
 
-Table BuildDistributed(const Table& attempts, const DistributedConfig& config,
+Table BuildDistributed(SourceCounts& attempts, const DistributedConfig& config,
                        const RuleContext& context) {
-  return BuildWindowed(attempts,
+  return BuildWindowed(attempts, Sources::kAll,
                        {"distributed", "high", Measure::kDistinctFailingKeys,
                         Grouping::kTargetUser},
                        config.windows, context);
 }
 
-Table BuildScan(const Table& scans, const ScanConfig& config, const RuleContext& context) {
-  return BuildWindowed(scans, {"scan", "low", Measure::kEvents, Grouping::kSourceKey},
-                       config.windows, context);
+Table BuildScan(SourceCounts& scans, const ScanConfig& config, const RuleContext& context) {
+  return BuildWindowed(scans, Sources::kAll,
+                       {"scan", "low", Measure::kEvents, Grouping::kSourceKey}, config.windows,
+                       context);
 }
 
 }  // namespace vigil::rules

@@ -1,0 +1,61 @@
+#include "rules/source_counts.h"
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+namespace vigil::rules {
+
+namespace {
+
+/// Part `i` of the level-1 instance `(host, key, ip, user, failed)`.
+Expr InstancePart(uint32_t i, DType type) {
+  return apply(
+      type,
+      [i](std::span<const Value> args, ValueArena&) {
+        const Value& t = args[0];
+        if (t.kind() != ValueKind::kTuple || t.tuple_size() <= i) return Value::Error();
+        return t.tuple_at(i);  // A view into the group row: the select copies what it keeps.
+      },
+      {this_["_pw_instance"]}, "source_part");
+}
+
+}  // namespace
+
+std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
+  if (options.emit == EmitMode::kStatic) return std::nullopt;
+  Behavior behavior =
+      temporal::common_behavior(std::nullopt, std::chrono::seconds(options.cutoff_seconds));
+  behavior.cutoff_clock = Behavior::CutoffClock::kReadingOrder;
+  return behavior;
+}
+
+SourceCounts::SourceCounts(Table events, bool has_failed, DetectionOptions options)
+    : events_(std::move(events)), has_failed_(has_failed), options_(options) {}
+
+const Table& SourceCounts::ForWindow(int64_t window_seconds) {
+  auto it = by_length_.find(window_seconds);
+  if (it != by_length_.end()) return it->second;
+  std::vector<Expr> source;
+  source.reserve(5);  // By push_back: g++ 12's -Warray-bounds misfires on a list here.
+  source.push_back(this_["host"]);
+  source.push_back(this_["key"]);
+  source.push_back(this_["ip"]);
+  source.push_back(this_["user"]);
+  source.push_back(has_failed_ ? this_["failed"] : Expr(true));
+  Table counts =
+      events_
+          .windowby(this_["time"], temporal::tumbling(std::chrono::seconds(window_seconds)),
+                    make_tuple(std::move(source)), Level1Behavior(options_))
+          .reduce({{"host", InstancePart(0, dtype::Str)},
+                   {"key", InstancePart(1, dtype::Str)},
+                   {"ip", InstancePart(2, dtype::Str)},
+                   {"user", InstancePart(3, dtype::Str)},
+                   {"failed", InstancePart(4, dtype::Bool)},
+                   {"count", reducers::count()},
+                   {"first", reducers::min(this_["time"])},
+                   {"last", reducers::max(this_["time"])}});
+  return by_length_.emplace(window_seconds, std::move(counts)).first->second;
+}
+
+}  // namespace vigil::rules
