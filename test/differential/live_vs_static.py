@@ -313,6 +313,11 @@ def write_file_generations(run, rng, pieces, path, static_dir):
         if g > 0:
             if rng.random() < 0.5:
                 # logrotate's rename-and-recreate: the old file keeps being read to its end.
+                # A follower that has not opened this generation yet when it is renamed away
+                # never sees it (it opens the newest file under the name, as tail -F does):
+                # on a loaded machine the writer outran it and a generation went missing.
+                # So the writer waits until vigil has this generation open.
+                wait_opened(run.proc, path)
                 rotated += 1
                 os.rename(path, f"{path}.{rotated}")
                 with open(path, "w", newline="") as f:

@@ -116,8 +116,10 @@ class LineBatchBuilder {
   CsvRowIdHasher row_id_hasher_;
   KeyHasher key_hasher_;
 
-  /// Every vector of batch_ has batch_rows entries while rows are built; Emit() trims them.
+  /// Every vector of batch_ has batch_rows entries while rows are built; Emit() trims them,
+  /// or copies a small batch's rows into small_batch_.
   Batch batch_;
+  Batch small_batch_;
   std::vector<Value*> slots_;  ///< batch_.columns[c].data().
   Key* ids_ = nullptr;
   size_t rows_ = 0;
