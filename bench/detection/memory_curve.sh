@@ -10,6 +10,8 @@
 # gen_authlog.py (RFC 3339 stamps, so stdin needs no --year). The log goes through stdin at
 # full speed: the live path (--follow, behaviors, forgetting) as fast as it runs.
 set -euo pipefail
+# shellcheck source=../rss_samples.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../rss_samples.sh"
 export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,13 +43,7 @@ total_lines=$(wc -l < "$data")
   < "$data" > "$tmp/alerts.jsonl" 2> "$tmp/stderr" &
 pid=$!
 start=$(date +%s.%N)
-: > "$tmp/samples"
-while kill -0 "$pid" 2>/dev/null; do
-  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-  rchar=$(awk '/^rchar/ {print $2}' "/proc/$pid/io" 2>/dev/null || true)
-  [[ -n "$rss" && -n "$rchar" ]] && echo "$rchar $rss" >> "$tmp/samples"
-  sleep 0.1
-done
+sample_rss "$pid" "$tmp/samples"
 status=0
 wait "$pid" || status=$?
 end=$(date +%s.%N)

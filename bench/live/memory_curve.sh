@@ -6,6 +6,8 @@
 #
 #   bench/live/memory_curve.sh [--rows N] [--days D] [--vigil PATH]
 set -euo pipefail
+# shellcheck source=../rss_samples.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../rss_samples.sh"
 rows=100000000
 days=30
 vigil=build/bin/vigil
@@ -31,13 +33,7 @@ sleep 0.05
 pid=$(pgrep -n -f "detect --follow -" || true)
 [[ -n "$pid" ]] || { echo "vigil detect did not start" >&2; exit 1; }
 start=$(date +%s.%N)
-: > "$tmp/samples"
-while kill -0 "$pid" 2>/dev/null; do
-  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-  rchar=$(awk '/^rchar/ {print $2}' "/proc/$pid/io" 2>/dev/null || true)
-  [[ -n "$rss" && -n "$rchar" ]] && echo "$rchar $rss" >> "$tmp/samples"
-  sleep 0.1
-done
+sample_rss "$pid" "$tmp/samples"
 wait || true
 end=$(date +%s.%N)
 alerts=$(grep -c '"diff":1' "$tmp/alerts.jsonl" || true)
