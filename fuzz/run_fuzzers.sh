@@ -15,7 +15,7 @@ shift 3
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(csv_tokenizer_fuzz csv_source_fuzz value_parser_fuzz markdown_fuzz jsonlines_fuzzer
-           csv_live_fuzz)
+           csv_live_fuzz syslog_line_fuzz journal_json_fuzz sshd_message_fuzz)
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -28,6 +28,9 @@ dict_of() {
   case $1 in
     markdown_fuzz) echo "$root/fuzz/dict/markdown.dict" ;;
     jsonlines_fuzzer) echo "$root/fuzz/dict/jsonlines.dict" ;;
+    syslog_line_fuzz) echo "$root/fuzz/dict/syslog.dict" ;;
+    journal_json_fuzz) echo "$root/fuzz/dict/journal.dict" ;;
+    sshd_message_fuzz) echo "$root/fuzz/dict/sshd.dict" ;;
     *) echo "$root/fuzz/dict/csv.dict" ;;
   esac
 }
@@ -59,11 +62,13 @@ for target in "${targets[@]}"; do
   dir=$scratch/$target
   rc=$(cat "$dir/rc")
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log" | tail -1)
+  # cov and ft of libFuzzer's last status line (the scratch log is deleted on exit).
+  cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$dir/log" | tail -1)
   corpus=$(find "$dir/corpus" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then
-    printf 'fuzz: %-20s ok      %10s execs  %s  corpus %s\n' "$target" "${runs:-?}" "$cov" \
-      "$corpus" >&2
+    printf 'fuzz: %-20s ok      %10s execs  %s exec/s  %s  corpus %s\n' "$target" "${runs:-?}" \
+      "${rate:-?}" "$cov" "$corpus" >&2
   else
     failed=1
     findings=$build/fuzz-findings/$target

@@ -197,5 +197,26 @@ TEST(JournalJsonParser, SurvivesRandomBytesAndMutations) {
   EXPECT_GT(records, 0);
 }
 
+// Found by journal_json_fuzz: a field the reader does not use, holding a valid JSON number
+// that simdjson will not convert (a 20-digit exponent), dropped the whole entry. Numbers are
+// checked against JSON's grammar instead; malformed ones still reject the line.
+TEST(JournalJsonParser, UnusedNumberFieldsFollowJsonGrammarNotConversion) {
+  const std::string line(kSshdLine);
+  const auto with_field = [&line](const std::string& value) {
+    return line.substr(0, line.size() - 1) + R"(,"X":)" + value + "}";
+  };
+  JournalJsonParser parser;
+  LogRecord record;
+  for (const char* valid : {"0e99999999999999999999", "1e-99999999999999999999", "-0", "0.5",
+                            "12E+3", "1e400", "-123456789012345678901234567890"}) {
+    EXPECT_EQ(parser.Parse(with_field(valid), record, nullptr), ParseResult::kRecord) << valid;
+    EXPECT_EQ(record.message, "Failed password for root from 1.2.3.4 port 22 ssh2");
+  }
+  for (const char* invalid : {"01", "1.", ".5", "1e", "+1", "--1", "1e+"}) {
+    EXPECT_NE(parser.Parse(with_field(invalid), record, nullptr), ParseResult::kRecord)
+        << invalid;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::syslog

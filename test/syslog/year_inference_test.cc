@@ -186,5 +186,41 @@ TEST(YearInference, RecoversYearsOfRandomIncreasingFiles) {
   }
 }
 
+// Found by syslog_line_fuzz: a file whose first line falls before 1970 (mtime 1, as
+// reproducible archives have) put its second line a year later, because the latest time
+// started at 0 and the first line was below it.
+TEST(YearInference, FirstLineBefore1970IsTheLatestSoFar) {
+  SyslogLineParser parser;
+  parser.StartFile(1);  // 1970-01-01 00:00:01: Dec 30 is in 1969.
+  EXPECT_EQ(YearsOf(parser, {"Dec 30 10:00:00 web1 sshd[6402]: Failed password for root from "
+                             "5.36.59.76 port 42393 ssh2",
+                             "Dec 30 10:00:05 web1 sshd[6402]: Failed password for root from "
+                             "5.36.59.76 port 42393 ssh2"}),
+            (std::vector<int64_t>{1969, 1969}));
+}
+
+// Found by syslog_line_fuzz: an mtime near INT64_MAX (tmpfs accepts it) overflowed the
+// year arithmetic (UBSan, in the sanitizer build of this test). The reference is clamped to
+// the span of nanosecond times: a line gets a year inside it, next to the clamped reference,
+// or is reported out of range.
+TEST(YearInference, HugeReferenceTimeIsClampedNotOverflowed) {
+  const std::string line =
+      "Dec 31 23:59:59 web1 sshd[6402]: Failed password for root from 5.36.59.76 port 42393 ssh2";
+  for (const int64_t offset : {0, 3600, -3600}) {
+    SyslogTimeOptions options;
+    options.utc_offset_seconds = offset;
+    SyslogLineParser parser(options);
+    parser.StartFile(INT64_MAX);  // Clamped to 2262-04-11: Dec 31 is in 2261 (local time;
+                                  // in UTC, 2262 where the zone is behind UTC).
+    EXPECT_EQ(YearsOf(parser, {line}), (std::vector<int64_t>{offset < 0 ? 2262 : 2261}))
+        << offset;
+    parser.StartFile(INT64_MIN);  // Clamped to 1677-09-21: Dec 31 is in 1676, out of range.
+    LogRecord record;
+    std::string error;
+    EXPECT_EQ(parser.Parse(line, record, &error), ParseResult::kBadTimestamp) << offset;
+    EXPECT_NE(error.find("out of range"), std::string::npos) << error;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::syslog

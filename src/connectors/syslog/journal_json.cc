@@ -88,6 +88,37 @@ bool ReadString(od::value& value, std::string_view& text) {
 
 /// Visits a value that no field needs, so that invalid JSON anywhere fails the line
 /// (On-Demand checks only what it visits).
+/// Whether `token` (a raw token, maybe with trailing whitespace) is a JSON number:
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` (RFC 8259, section 6).
+bool IsJsonNumber(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' ||
+                            token.back() == '\n' || token.back() == '\r')) {
+    token.remove_suffix(1);
+  }
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (digits() == 0) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == token.size();
+}
+
 bool SkipValue(od::value& value, int depth) {
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
@@ -117,8 +148,10 @@ bool SkipValue(od::value& value, int depth) {
       return true;
     }
     case od::json_type::number: {
-      double number;
-      return value.get_double().get(number) == simdjson::SUCCESS;
+      // Checked against JSON's number grammar, not converted: simdjson's get_double refuses
+      // valid numbers such as 0e99999999999999999999 (a 20-digit exponent), and a field the
+      // reader does not use must not drop the entry.
+      return IsJsonNumber(value.raw_json_token());
     }
     case od::json_type::string: {
       std::string_view text;

@@ -256,6 +256,12 @@ SyslogLineParser::SyslogLineParser(SyslogTimeOptions options) : options_(options
 }
 
 void SyslogLineParser::StartFile(int64_t reference_unix_seconds) {
+  // Clamped to the span of nanosecond times: a file's mtime can be anything (tmpfs takes
+  // `touch -d @9223372036854775807`), and the year arithmetic below must not overflow. A
+  // reference past the span is taken as its edge: lines get the years next to it, or are
+  // reported as out of range.
+  constexpr int64_t kMaxReference = INT64_MAX / kNanosPerSecond;
+  reference_unix_seconds = std::clamp(reference_unix_seconds, -kMaxReference, kMaxReference);
   reference_seconds_ = reference_unix_seconds + options_.utc_offset_seconds;
   reference_year_ = CivilFromDays(FloorDiv(reference_seconds_, kSecondsPerDay)).year;
   year_known_ = false;
@@ -373,11 +379,13 @@ ParseResult SyslogLineParser::ParseTraditional(std::string_view line, size_t sta
   const ParseResult result = ReadHostAndTag(line, end, record);
   if (result != ParseResult::kRecord) return result;
   const int64_t seconds = local_seconds(year);
+  // The first line sets the latest time, whatever it is (a line before 1970 is below the
+  // initial 0, and every later line would otherwise look like a New Year's rollover).
+  latest_local_seconds_ = year_known_ ? std::max(latest_local_seconds_, seconds) : seconds;
   if (!year_known_ || year > current_year_) {
     year_known_ = true;
     current_year_ = year;
   }
-  latest_local_seconds_ = std::max(latest_local_seconds_, seconds);
   record.time_ns = (seconds - options_.utc_offset_seconds) * kNanosPerSecond + fraction_nanos;
   return ParseResult::kRecord;
 }
