@@ -24,6 +24,7 @@
 // DetectLogFormat on the whole file gives the format of the documented rules (a journal key,
 // the login CSV header, a syslog header among the first 5 non-blank lines, read by the model).
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
