@@ -33,6 +33,7 @@
 #include <string>
 #include <string_view>
 
+#include "json_dom_model.h"
 #include "connectors/syslog/journal_json.h"
 #include "connectors/syslog/log_record.h"
 #include "vigil/common/check.h"
@@ -87,41 +88,8 @@ void CheckViews(const LogRecord& record, const char* line, size_t size) {
   }
 }
 
-/// Nesting depth of a DOM element (0 for a scalar, an object or array is one level).
-int Depth(simdjson::dom::element element) {
-  int deepest = 0;
-  simdjson::dom::object object;
-  if (element.get_object().get(object) == simdjson::SUCCESS) {
-    for (auto field : object) deepest = std::max(deepest, Depth(field.value));
-    return deepest + 1;
-  }
-  simdjson::dom::array array;
-  if (element.get_array().get(array) == simdjson::SUCCESS) {
-    for (auto child : array) deepest = std::max(deepest, Depth(child));
-    return deepest + 1;
-  }
-  return 0;
-}
-
-/// DOM errors that say the text is not JSON (number range errors are left out: DOM and
-/// On-Demand may read big numbers differently where the parser only skips them).
-bool IsSyntaxError(simdjson::error_code error) {
-  switch (error) {
-    case simdjson::TAPE_ERROR:
-    case simdjson::STRING_ERROR:
-    case simdjson::T_ATOM_ERROR:
-    case simdjson::F_ATOM_ERROR:
-    case simdjson::N_ATOM_ERROR:
-    case simdjson::UTF8_ERROR:
-    case simdjson::UNESCAPED_CHARS:
-    case simdjson::UNCLOSED_STRING:
-    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-    case simdjson::EMPTY:
-      return true;
-    default:
-      return false;
-  }
-}
+using ::vigil::fuzz::Depth;
+using ::vigil::fuzz::IsSyntaxError;
 
 /// One wanted field's value so far.
 struct FieldValue {

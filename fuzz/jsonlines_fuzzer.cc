@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_dom_model.h"
 #include "connectors/api/error_log.h"
 #include "connectors/lines/line_source.h"
 #include "connectors/lines/line_text.h"
@@ -151,41 +152,8 @@ void CheckSame(const Outcome& a, const Outcome& b) {
   }
 }
 
-/// Nesting depth of a DOM element (1 for a scalar inside nothing, an object is one level).
-int Depth(simdjson::dom::element element) {
-  int deepest = 0;
-  simdjson::dom::object object;
-  if (element.get_object().get(object) == simdjson::SUCCESS) {
-    for (auto field : object) deepest = std::max(deepest, Depth(field.value));
-    return deepest + 1;
-  }
-  simdjson::dom::array array;
-  if (element.get_array().get(array) == simdjson::SUCCESS) {
-    for (auto child : array) deepest = std::max(deepest, Depth(child));
-    return deepest + 1;
-  }
-  return 0;
-}
-
-/// DOM errors that say the text is not JSON (number range errors are left out: simdjson and
-/// serde_json disagree on big integers).
-bool IsSyntaxError(simdjson::error_code error) {
-  switch (error) {
-    case simdjson::TAPE_ERROR:
-    case simdjson::STRING_ERROR:
-    case simdjson::T_ATOM_ERROR:
-    case simdjson::F_ATOM_ERROR:
-    case simdjson::N_ATOM_ERROR:
-    case simdjson::UTF8_ERROR:
-    case simdjson::UNESCAPED_CHARS:
-    case simdjson::UNCLOSED_STRING:
-    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-    case simdjson::EMPTY:
-      return true;
-    default:
-      return false;
-  }
-}
+using ::vigil::fuzz::Depth;
+using ::vigil::fuzz::IsSyntaxError;
 
 constexpr size_t kChunks[] = {1, 2, 3, 5, 8, 16, 64, size_t{1} << 20};
 constexpr size_t kLineLimits[] = {8, 40, 256, size_t{64} << 20};
