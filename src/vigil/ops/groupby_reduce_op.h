@@ -44,7 +44,8 @@ struct GroupBySpec {
 /// The last emitted row of a group is not stored: it is a function of the group's state, so
 /// when a group that has emitted is first touched in a commit, its output is computed from
 /// the state as it still is and kept until the commit ends (memory per changed group, not
-/// per group).
+/// per group). It is kept as views, not copied: into an arena reset at the commit's end, and
+/// into reducer state, which reducers do not free before then (ReducerState::ReleaseRetired).
 ///
 /// A windowby's forget step (ops/temporal/forget_op.h) names groups to be dropped whole, as
 /// if all their rows were retracted, by their keys; that takes effect at the end of the
