@@ -315,16 +315,17 @@ std::optional<IpPrefix> ModelCidr(string_view text) {
   if (!address) return std::nullopt;
   int bits = FamilyBits(*address);
   if (slash != string_view::npos) {
+    // Written apart from ip_address.cc's loop: the shortest decimal text of a number in
+    // [0, family bits] is the only spelling accepted.
     const string_view digits = text.substr(slash + 1);
-    if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0')) {
-      return std::nullopt;
+    bool found = false;
+    for (int n = 0; n <= FamilyBits(*address) && !found; ++n) {
+      if (digits == std::to_string(n)) {
+        bits = n;
+        found = true;
+      }
     }
-    bits = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      bits = bits * 10 + (c - '0');
-    }
-    if (bits > FamilyBits(*address)) return std::nullopt;
+    if (!found) return std::nullopt;
   }
   return IpPrefix{ModelPrefix(*address, bits), bits};
 }

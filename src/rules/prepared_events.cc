@@ -61,7 +61,6 @@ PreparedEvents PrepareEvents(const Table& events, const RulesConfig& config) {
   const auto columns = std::vector<NamedExpr>{this_["time"], this_["host"], this_["ip"],
                                               this_["user"], this_["key"]};
   return PreparedEvents{
-      keyed.filter(attempt & (this_["outcome"] == "failure")).select(columns),
       keyed.filter(attempt & (this_["outcome"] == "success")).select(columns),
       keyed.filter(this_["kind"] == "scan").select(columns),
       keyed.filter(attempt & ((this_["outcome"] == "failure") | (this_["outcome"] == "success")))

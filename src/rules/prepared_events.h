@@ -9,7 +9,6 @@ namespace vigil::rules {
 /// columns `time` (DateTimeUtc), `host`, `ip`, `user` and `key` (str): `key` is the source's
 /// aggregation key (AppendAggregationKey: the address, or its prefix in CIDR text).
 struct PreparedEvents {
-  Table failures;   ///< kind "attempt", outcome "failure".
   Table successes;  ///< kind "attempt", outcome "success".
   Table scans;      ///< kind "scan" (pre-auth noise, never counted as attempts).
   /// failures and successes, with a bool column `failed` (distributed).

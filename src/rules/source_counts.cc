@@ -15,13 +15,15 @@ Expr InstancePart(uint32_t i, DType type) {
       [i](std::span<const Value> args, ValueArena&) {
         const Value& t = args[0];
         if (t.kind() != ValueKind::kTuple || t.tuple_size() <= i) return Value::Error();
-        return t.tuple_at(i);  // A view into the group row: the select copies what it keeps.
+        return t.tuple_at(i);  // A view into the group row: operators that keep it copy it.
       },
       {this_["_pw_instance"]}, "source_part");
 }
 
-}  // namespace
-
+/// Level 1's live behavior: counts change as events come (no delay: holding every event of a
+/// day window until it closes would cost memory per event), events later than the cutoff are
+/// dropped on the reading-order clock (a replay and a follower of the same log agree), and a
+/// window is forgotten at its end + cutoff. Static runs keep every window (nullopt).
 std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
   if (options.emit == EmitMode::kStatic) return std::nullopt;
   Behavior behavior =
@@ -29,6 +31,8 @@ std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
   behavior.cutoff_clock = Behavior::CutoffClock::kReadingOrder;
   return behavior;
 }
+
+}  // namespace
 
 SourceCounts::SourceCounts(Table events, bool has_failed, DetectionOptions options)
     : events_(std::move(events)), has_failed_(has_failed), options_(options) {}

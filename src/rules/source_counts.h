@@ -20,7 +20,8 @@ namespace vigil::rules {
 ///
 /// Columns of a length's table: `host`, `key`, `ip`, `user` (str), `failed` (bool), `count`
 /// (int), `first`, `last` (DateTimeUtc: the earliest and latest event of the source in the
-/// window). One row per source and window, updated as events come (see Level1Behavior).
+/// window). One row per source and window, updated as events come (see Level1Behavior in
+/// source_counts.cc).
 class SourceCounts {
  public:
   /// `events` has `time`, `host`, `key`, `ip`, `user` and, when `has_failed`, a bool
@@ -36,11 +37,5 @@ class SourceCounts {
   DetectionOptions options_;
   std::map<int64_t, Table> by_length_;
 };
-
-/// Level 1's live behavior: counts change as events come (no delay: holding every event of a
-/// day window until it closes would cost memory per event), events later than the cutoff are
-/// dropped on the reading-order clock (a replay and a follower of the same log agree), and a
-/// window is forgotten at its end + cutoff. Static runs keep every window (nullopt).
-std::optional<Behavior> Level1Behavior(const DetectionOptions& options);
 
 }  // namespace vigil::rules

@@ -35,10 +35,14 @@ struct Batch {
   /// Clears rows but keeps capacity (and the column count), so a reused batch does not
   /// allocate in steady state.
   void Clear() {
+    ClearRows();
+    arena.Reset();
+  }
+  /// Clears rows but keeps the arena's values: views into it taken before stay valid.
+  void ClearRows() {
     for (auto& c : columns) c.clear();
     ids.clear();
     diffs.clear();
-    arena.Reset();
   }
   void Reserve(size_t rows) {
     for (auto& c : columns) c.reserve(rows);

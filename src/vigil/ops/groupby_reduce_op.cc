@@ -77,9 +77,7 @@ std::vector<const std::vector<Value>*>& GroupByReduceOperator::ComputeOutputs(
   if (reset_arena) {
     rows.Clear();
   } else {
-    for (auto& c : rows.columns) c.clear();
-    rows.ids.clear();
-    rows.diffs.clear();
+    rows.ClearRows();
   }
   std::string error;
   for (uint32_t slot : slots) {

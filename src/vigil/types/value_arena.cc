@@ -95,7 +95,9 @@ StoredValue::StoredValue(const Value& v) {
     value_ = v;
     return;
   }
-  storage_.reset(new std::byte[n]);  // Not zeroed: DeepCopyTo writes all of it.
+  // Not zeroed: DeepCopyTo writes every byte that is read (a string's alignment padding
+  // is never read).
+  storage_.reset(new std::byte[n]);
   std::byte* cursor = storage_.get();
   value_ = DeepCopyTo(v, cursor);
 }
