@@ -21,6 +21,9 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for `make fuzz`
   llvm-14                   # llvm-symbolizer: readable sanitizer stacks
   python3 bc time           # the differential test (test/differential) and bench scripts
+  python3-dev pybind11-dev  # the Python module `vigil` (python/)
+  python3-pytest python3-pandas  # its tests; table_to_pandas / table_from_pandas
+  jupyter-nbconvert python3-ipykernel  # the tutorial notebook runs in `make test`
 )
 
 missing=()

@@ -1,0 +1,35 @@
+#pragma once
+// The parts of the extension module `vigil._vigil`, one function per concept, called by
+// module.cc in dependency order.
+
+#include <pybind11/pybind11.h>
+
+#include "vigil/common/status.h"
+#include "vigil/expr/expression.h"
+
+namespace vigil::python {
+
+namespace py = pybind11;
+
+/// Values, pointers, dtypes and expressions (operators, functions, reducers, UDFs).
+void BindExpressions(py::module_& m);
+/// Tables, grouped tables, joins, windows and behaviors.
+void BindTables(py::module_& m);
+/// Inputs, outputs, debug capture and printing, run().
+void BindIo(py::module_& m);
+
+/// An expression from a Python object: an Expr as is, any other value as a literal.
+Expr AsExpr(py::handle obj);
+
+/// Raises the Python exception that matches a failed status (KeyError for a missing name,
+/// TypeError for types, ValueError for invalid arguments, OSError for files, vigil's
+/// EngineError otherwise); nothing for OK.
+void RaiseIfError(const Status& status);
+
+/// The first exception a Python UDF or callback raised during the current run, kept so that
+/// run() re-raises it (with its traceback) once the engine has stopped. Called with the GIL.
+void RecordCallbackError(py::error_already_set& error);
+/// Re-raises the recorded exception, if any, and forgets it. Called with the GIL.
+void RaisePendingCallbackError();
+
+}  // namespace vigil::python

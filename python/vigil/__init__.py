@@ -1,0 +1,60 @@
+"""Vigil: Pathway's table API on Vigil's C++ engine.
+
+    import vigil as pw
+
+runs Pathway programs: pw.Schema, pw.io.csv.read, with_columns, filter,
+windowby(...).reduce(...), pw.debug.compute_and_print, ... The graph is built in Python;
+rows stay in the engine unless a Python UDF or callback asks for them. See docs/python.md.
+"""
+
+from vigil import _vigil
+from vigil._expression import (
+    ColumnExpression,
+    ColumnReference,
+    UDF,
+    apply,
+    apply_with_type,
+    cast,
+    coalesce,
+    fill_error,
+    if_else,
+    left,
+    make_tuple,
+    require,
+    right,
+    this,
+    udf,
+)
+from vigil._run import run, run_all
+from vigil._schema import (
+    DateTimeNaive,
+    DateTimeUtc,
+    Duration,
+    Pointer,
+    Schema,
+    column_definition,
+    schema_builder,
+    schema_from_types,
+)
+from vigil._table import GroupedTable, JoinMode, JoinResult, Table
+from vigil import debug, internals, io, reducers, temporal  # noqa: E402
+
+EngineError = _vigil.EngineError
+ERROR = _vigil.ERROR
+
+
+def pointer_from(*args) -> Pointer:
+    """The pointer Pathway's recipe gives to these values (as ids of groupby keys)."""
+    return _vigil.pointer_from(*args)
+
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ColumnExpression", "ColumnReference", "DateTimeNaive", "DateTimeUtc", "Duration",
+    "ERROR", "EngineError", "GroupedTable", "JoinMode", "JoinResult", "Pointer", "Schema",
+    "Table", "UDF", "apply", "apply_with_type", "cast", "coalesce", "column_definition",
+    "debug", "fill_error", "if_else", "internals", "io", "left", "make_tuple", "pointer_from",
+    "reducers", "require", "right", "run", "run_all", "schema_builder", "schema_from_types",
+    "temporal", "this", "udf",
+]

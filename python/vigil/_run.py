@@ -1,0 +1,36 @@
+"""pw.run(): computes every output registered by io.*.write and io.subscribe."""
+
+from __future__ import annotations
+
+from vigil import _vigil
+
+# Pathway's run() options that have no meaning for vigil (monitoring, HTTP server, license,
+# ...): accepted so that programs run unchanged.
+_ACCEPTED_AND_IGNORED = {
+    "debug", "monitoring_level", "with_http_server", "default_logging", "license_key",
+    "runtime_typechecking", "persistence_config", "autocommit_duration_ms",
+}
+
+
+def run_options(*, terminate_on_error: bool = True, max_batch_rows: int | None = None,
+                **kwargs) -> _vigil.RunOptions:
+    unknown = set(kwargs) - _ACCEPTED_AND_IGNORED
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    if kwargs.get("persistence_config") is not None:
+        raise NotImplementedError("persistence is not in vigil yet")
+    options = _vigil.RunOptions()
+    options.terminate_on_error = terminate_on_error
+    if max_batch_rows is not None:
+        options.max_batch_rows = max_batch_rows
+    return options
+
+
+def run(**kwargs) -> None:
+    """Runs the graph until every input ends (static inputs) or the run is stopped
+    (SIGINT/SIGTERM for live inputs)."""
+    _vigil.run(run_options(**kwargs))
+
+
+def run_all(**kwargs) -> None:
+    run(**kwargs)

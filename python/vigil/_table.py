@@ -1,0 +1,229 @@
+"""Tables with Pathway's methods and keyword arguments, over the engine's graph.
+
+Every method builds its node at once and raises where Pathway raises when a graph is
+built: a misspelled column is an AttributeError (`t.colum`) or a KeyError (`pw.this.colum`
+inside a method), both naming the column and the table's columns.
+"""
+
+from __future__ import annotations
+
+import enum
+import weakref
+
+from vigil import _vigil
+from vigil._schema import schema_of_native
+
+# Tables by identity, so that an expression `t.x` (which knows only its table's identity)
+# finds its table again (intervals_over's `at=`).
+_tables_by_identity: "weakref.WeakValueDictionary[int, Table]" = weakref.WeakValueDictionary()
+
+
+class JoinMode(enum.Enum):
+    """How a join pads unmatched rows (Pathway's pw.JoinMode)."""
+
+    INNER = "inner"
+    LEFT = "left"
+    RIGHT = "right"
+    OUTER = "outer"
+
+
+def _named(args, kwargs, operation):
+    """[(name, expr)] from positional column references and keyword expressions."""
+    columns = []
+    for arg in args:
+        if isinstance(arg, str):
+            arg = _vigil.this_column(arg)
+        if not isinstance(arg, _vigil.Expr) or not arg.is_column:
+            raise ValueError(f"{operation}: a positional argument must be a column reference "
+                             f"such as pw.this.name, got {arg!r}; name other expressions with "
+                             "a keyword (name=expression)")
+        columns.append((arg.column_name, arg))
+    columns.extend(kwargs.items())
+    return columns
+
+
+def _column_name(ref) -> str:
+    if isinstance(ref, str):
+        return ref
+    if isinstance(ref, _vigil.Expr) and ref.is_column:
+        return ref.column_name
+    raise ValueError(f"expected a column name or a column reference, got {ref!r}")
+
+
+class Table:
+    """A lazily computed table (Pathway's pw.Table). Operations return new tables."""
+
+    def __init__(self, native: _vigil.Table):
+        self._native = native
+        _tables_by_identity[native.identity()] = self
+
+    # -- columns --------------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        native = self.__dict__.get("_native")
+        if native is None:
+            raise AttributeError(name)
+        if name in native.column_names():
+            return native.column(name)
+        raise AttributeError(f"Table has no column {name!r}; its columns are "
+                             f"{', '.join(native.column_names()) or '(none)'}")
+
+    def __getitem__(self, name):
+        if isinstance(name, (list, tuple)):
+            return self.select(*[self[n] for n in name])
+        name = _column_name(name)
+        if name not in self._native.column_names():
+            raise KeyError(f"Table has no column {name!r}; its columns are "
+                           f"{', '.join(self._native.column_names()) or '(none)'}")
+        return self._native.column(name)
+
+    def __iter__(self):
+        return iter([self._native.column(n) for n in self._native.column_names()])
+
+    @property
+    def id(self):
+        return self._native.id()
+
+    @property
+    def schema(self):
+        return schema_of_native(self._native.column_names(), self._native.column_types())
+
+    def column_names(self) -> list[str]:
+        return self._native.column_names()
+
+    def keys(self):
+        return self._native.column_names()
+
+    def typehints(self):
+        return self.schema.typehints()
+
+    def __repr__(self):
+        columns = ", ".join(f"{n}: {t!r}" for n, t in
+                            zip(self._native.column_names(), self._native.column_types()))
+        return f"<vigil.Table schema={{{columns}}}>"
+
+    def _warn(self):
+        import warnings
+        for message in self._native.warnings():
+            warnings.warn(message, stacklevel=3)
+        return self
+
+    # -- row-wise -------------------------------------------------------------------------
+    def select(self, *args, **kwargs) -> Table:
+        return Table(self._native.select(_named(args, kwargs, "select")))
+
+    def with_columns(self, *args, **kwargs) -> Table:
+        return Table(self._native.with_columns(_named(args, kwargs, "with_columns")))
+
+    def without(self, *columns) -> Table:
+        return Table(self._native.without([_column_name(c) for c in columns]))
+
+    def rename_columns(self, **kwargs) -> Table:
+        """new_name=pw.this.old_name (Pathway's rename_columns)."""
+        return Table(self._native.rename([(_column_name(old), new) for new, old in kwargs.items()]))
+
+    def rename_by_dict(self, names_mapping: dict) -> Table:
+        """{old_name: new_name} (Pathway's rename_by_dict)."""
+        return Table(self._native.rename([(_column_name(old), _column_name(new))
+                                          for old, new in names_mapping.items()]))
+
+    def rename(self, names_mapping: dict | None = None, **kwargs) -> Table:
+        if names_mapping is not None:
+            return self.rename_by_dict(names_mapping)
+        return self.rename_columns(**kwargs)
+
+    def filter(self, filter_expression) -> Table:
+        return Table(self._native.filter(filter_expression))
+
+    def copy(self) -> Table:
+        return Table(self._native.select([(n, self._native.column(n))
+                                          for n in self._native.column_names()]))
+
+    def cast_to_types(self, **kwargs) -> Table:
+        from vigil._expression import cast
+        return self.with_columns(**{name: cast(t, _vigil.this_column(name))
+                                    for name, t in kwargs.items()})
+
+    def concat(self, *others: Table) -> Table:
+        native = self._native
+        for other in others:
+            native = native.concat(other._native)
+        return Table(native)
+
+    # -- grouping -------------------------------------------------------------------------
+    def groupby(self, *args, id=None, sort_by=None, instance=None) -> GroupedTable:
+        if id is not None or sort_by is not None:
+            raise NotImplementedError("groupby(id=..., sort_by=...) is not in vigil yet")
+        keys = [_vigil.this_column(a) if isinstance(a, str) else a for a in args]
+        if instance is not None:
+            keys.append(instance)
+        return GroupedTable(self._native.groupby(keys))
+
+    def reduce(self, *args, **kwargs) -> Table:
+        return Table(self._native.reduce(_named(args, kwargs, "reduce")))
+
+    def windowby(self, time_expr, *, window, behavior=None, instance=None) -> GroupedTable:
+        from vigil.temporal import _native_window
+        return GroupedTable(self._native.windowby(
+            time_expr, _native_window(window), instance,
+            None if behavior is None else behavior._native))
+
+    # -- time -----------------------------------------------------------------------------
+    def ignore_late(self, time_column, threshold) -> Table:
+        return Table(self._native.ignore_late(time_column, threshold))
+
+    def buffer(self, time_column, threshold) -> Table:
+        return Table(self._native.buffer(time_column, threshold))
+
+    def forget(self, time_column, threshold) -> Table:
+        return Table(self._native.forget(time_column, threshold))
+
+    # -- joins ----------------------------------------------------------------------------
+    def join(self, other: Table, *on, id=None, how=JoinMode.INNER, left_instance=None,
+             right_instance=None) -> JoinResult:
+        how_name = how.value if isinstance(how, JoinMode) else str(how)
+        return JoinResult(self._native.join(other._native, list(on), how_name, id,
+                                            left_instance, right_instance))
+
+    def join_inner(self, other, *on, **kwargs) -> JoinResult:
+        return self.join(other, *on, how=JoinMode.INNER, **kwargs)
+
+    def join_left(self, other, *on, **kwargs) -> JoinResult:
+        return self.join(other, *on, how=JoinMode.LEFT, **kwargs)
+
+    def join_right(self, other, *on, **kwargs) -> JoinResult:
+        return self.join(other, *on, how=JoinMode.RIGHT, **kwargs)
+
+    def join_outer(self, other, *on, **kwargs) -> JoinResult:
+        return self.join(other, *on, how=JoinMode.OUTER, **kwargs)
+
+    def ix(self, expression, *, optional: bool = False, context: Table | None = None) -> Table:
+        """For every row of context, the row of this table whose id is expression."""
+        if context is None:
+            identity = expression.table_identity if isinstance(expression, _vigil.Expr) else 0
+            context = _tables_by_identity.get(identity)
+            if context is None:
+                raise ValueError("ix: pass context= when the pointer expression does not come "
+                                 "from a table (t.column)")
+        return Table(self._native.ix(expression, context._native, optional))
+
+
+class GroupedTable:
+    """The result of groupby/windowby, waiting for reduce()."""
+
+    def __init__(self, native):
+        self._native = native
+
+    def reduce(self, *args, **kwargs) -> Table:
+        return Table(self._native.reduce(_named(args, kwargs, "reduce")))._warn()
+
+
+class JoinResult:
+    """The result of join, waiting for select()."""
+
+    def __init__(self, native):
+        self._native = native
+
+    def select(self, *args, **kwargs) -> Table:
+        return Table(self._native.select(_named(args, kwargs, "select")))

@@ -1,0 +1,127 @@
+"""Computing and printing tables (Pathway's pw.debug)."""
+
+from __future__ import annotations
+
+from vigil import _vigil
+from vigil._run import run_options
+from vigil._schema import dtype_of, schema_from_types
+from vigil._table import Table
+
+
+def compute_and_print(table: Table, *, include_id: bool = True, short_pointers: bool = True,
+                      n_rows: int | None = None, squash_updates: bool = True,
+                      **kwargs) -> None:
+    """Computes the table and prints its final state (or, with squash_updates=False, its
+    update stream), as Pathway prints it."""
+    text = _vigil.format_table(table._native, include_id, short_pointers, n_rows,
+                               not squash_updates, run_options(**kwargs))
+    print(text, end="")
+
+
+def compute_and_print_update_stream(table: Table, *, include_id: bool = True,
+                                    short_pointers: bool = True, n_rows: int | None = None,
+                                    **kwargs) -> None:
+    """Prints every update with __time__ and __diff__ columns."""
+    compute_and_print(table, include_id=include_id, short_pointers=short_pointers,
+                      n_rows=n_rows, squash_updates=False, **kwargs)
+
+
+def table_from_markdown(table_def: str, id_from=None, unsafe_trusted_ids: bool = False,
+                        schema=None, **kwargs) -> Table:
+    """A table from Pathway's markdown format; an `id` column gives row ids, `__time__` and
+    `__diff__` columns make an update stream."""
+    if id_from is not None:
+        raise NotImplementedError("table_from_markdown(id_from=...) is not in vigil yet")
+    native_schema = None if schema is None else schema._native()
+    return Table(_vigil.table_from_markdown(table_def, native_schema))
+
+
+def table_from_rows(schema, rows, unsafe_trusted_ids: bool = False,
+                    is_stream: bool = False) -> Table:
+    """A table from tuples of values (with `__time__` and `__diff__` last when is_stream)."""
+    native_rows = []
+    for row in rows:
+        row = tuple(row)
+        if is_stream:
+            native_rows.append((None, row[:-2], row[-2], row[-1]))
+        else:
+            native_rows.append((None, row, 0, 1))
+    return Table(_vigil.table_from_rows(schema._native(), native_rows))
+
+
+def _capture(table: Table, **kwargs):
+    [(columns, updates)] = _vigil.capture([table._native], run_options(**kwargs))
+    return columns, updates
+
+
+def _final_state(updates):
+    rows = {}
+    for key, row, _time, diff in updates:
+        count = rows.get((key, row), 0) + diff
+        if count:
+            rows[(key, row)] = count
+        else:
+            rows.pop((key, row), None)
+    return rows
+
+
+def table_to_dicts(table: Table, **kwargs):
+    """(keys, {column: {key: value}}) of the table's final state."""
+    columns, updates = _capture(table, **kwargs)
+    state = _final_state(updates)
+    keys = [key for key, _row in state]
+    values = {c: {} for c in columns}
+    for key, row in state:
+        for c, v in zip(columns, row):
+            values[c][key] = v
+    return keys, values
+
+
+def table_to_pandas(table: Table, *, include_id: bool = True, **kwargs):
+    """The final state as a pandas.DataFrame indexed by row id."""
+    import pandas
+
+    columns, updates = _capture(table, **kwargs)
+    state = _final_state(updates)
+    keys = [key for key, _row in state]
+    data = {c: [row[i] for _key, row in state] for i, c in enumerate(columns)}
+    frame = pandas.DataFrame(data, index=keys if include_id else None, columns=columns)
+    return frame
+
+
+def table_from_pandas(df, id_from=None, unsafe_trusted_ids: bool = False, schema=None) -> Table:
+    """A static table from a DataFrame: its index (ints) gives the row ids, as Pathway's;
+    `__time__` and `__diff__` columns make an update stream."""
+    if id_from is not None:
+        raise NotImplementedError("table_from_pandas(id_from=...) is not in vigil yet")
+    data_columns = [c for c in df.columns if c not in ("__time__", "__diff__")]
+    if schema is None:
+        types = {}
+        for c in data_columns:
+            values = [v for v in df[c].tolist() if v is not None]
+            kinds = {type(v) for v in values}
+            t = kinds.pop() if len(kinds) == 1 else object
+            if len(values) < len(df):
+                t = t | None if t is not object else object
+            types[c] = t
+        schema = schema_from_types(**types)
+    rows = []
+    times = df["__time__"].tolist() if "__time__" in df.columns else [0] * len(df)
+    diffs = df["__diff__"].tolist() if "__diff__" in df.columns else [1] * len(df)
+    records = df[data_columns].itertuples(index=False, name=None)
+    for index, values, time, diff in zip(df.index.tolist(), records, times, diffs):
+        rows.append((index, tuple(_plain(v) for v in values), int(time), int(diff)))
+    return Table(_vigil.table_from_rows(schema._native(), rows))
+
+
+def _plain(v):
+    """numpy scalars as Python values."""
+    item = getattr(v, "item", None)
+    if item is not None and type(v).__module__ == "numpy":
+        return item()
+    return v
+
+
+__all__ = ["compute_and_print", "compute_and_print_update_stream", "table_from_markdown",
+           "table_from_rows", "table_from_pandas", "table_to_pandas", "table_to_dicts",
+           "dtype_of"]

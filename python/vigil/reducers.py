@@ -1,0 +1,65 @@
+"""Reducers of groupby(...).reduce(...) and windowby(...).reduce(...) (pw.reducers)."""
+
+from __future__ import annotations
+
+from vigil import _vigil
+
+_r = _vigil.reducers
+
+
+def count(*args):
+    """Rows in the group (arguments, as Pathway allows them, are ignored)."""
+    return _r.count()
+
+
+def sum(expression, *, strict: bool = False):  # noqa: A001 - Pathway's name
+    return _r.sum(expression, strict)
+
+
+def avg(expression):
+    return _r.avg(expression)
+
+
+def min(expression):  # noqa: A001
+    return _r.min(expression)
+
+
+def max(expression):  # noqa: A001
+    return _r.max(expression)
+
+
+def argmin(expression, id=None):  # noqa: A002
+    """The id of the row with the smallest value (ties: smallest id)."""
+    return _r.argmin(expression, id)
+
+
+def argmax(expression, id=None):  # noqa: A002
+    return _r.argmax(expression, id)
+
+
+def count_distinct(*expressions):
+    return _r.count_distinct(*expressions)
+
+
+def any(expression):  # noqa: A001
+    return _r.any(expression)
+
+
+def unique(expression):
+    return _r.unique(expression)
+
+
+def tuple(expression, *, skip_nones: bool = False):  # noqa: A001
+    return _r.tuple(expression, skip_nones)
+
+
+def sorted_tuple(expression, *, skip_nones: bool = False):
+    return _r.sorted_tuple(expression, skip_nones)
+
+
+def earliest(expression):
+    return _r.earliest(expression)
+
+
+def latest(expression):
+    return _r.latest(expression)

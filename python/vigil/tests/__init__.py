@@ -1,0 +1,1 @@
+"""Test helpers under Pathway's names (vigil.tests.utils)."""
