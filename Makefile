@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 ASAN_OPTIONS ?= detect_leaks=1
 UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-.PHONY: deps build demo test test-asan fuzz bench clean format
+.PHONY: deps build python demo test test-asan fuzz bench clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,11 @@ deps:
 build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
+
+# Only the Python package: build/python/vigil (PYTHONPATH=build/python /usr/bin/python3).
+python: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target _vigil
 
 demo: build
 	@$(BUILD_DIR)/bin/suspicious_logins $(SAMPLE)

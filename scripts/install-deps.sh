@@ -24,6 +24,7 @@ packages=(
   python3-dev pybind11-dev  # the Python module `vigil` (python/)
   python3-pytest python3-pandas  # its tests; table_to_pandas / table_from_pandas
   jupyter-nbconvert python3-ipykernel  # the tutorial notebook runs in `make test`
+  python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` into a venv, offline
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,26 +109,55 @@ std::shared_ptr<py::object> HoldCallable(py::object fn) {
   });
 }
 
-Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::string name) {
+// A Python UDF. The engine calls it once per batch (apply_batched): the GIL is taken once
+// per batch, not per row. Without max_batch_size the callable gets one row's values per
+// call; with it, lists of at most max_batch_size values per argument, and returns a list
+// (Pathway's @pw.udf(max_batch_size=...)). A raised exception is kept for run() to re-raise
+// and the rows it was computing become Error.
+Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::string name,
+                 std::optional<size_t> max_batch_size) {
   std::shared_ptr<py::object> callable = HoldCallable(std::move(fn));
-  ApplyFunction function = [callable](std::span<const Value> values, ValueArena& arena) -> Value {
+  BatchApplyFunction function = [callable, max_batch_size](
+                                    std::span<const std::span<const Value>> columns,
+                                    std::span<Value> out, ValueArena& arena) {
     py::gil_scoped_acquire gil;
+    size_t n = out.size();
+    size_t done = 0;
     try {
-      py::tuple call_args(values.size());
-      for (size_t i = 0; i < values.size(); ++i) call_args[i] = ToPython(values[i]);
-      py::object result = (*callable)(*call_args);
-      return FromPython(result, arena);
+      if (!max_batch_size) {
+        for (; done < n; ++done) {
+          py::tuple call_args(columns.size());
+          for (size_t j = 0; j < columns.size(); ++j) call_args[j] = ToPython(columns[j][done]);
+          out[done] = FromPython((*callable)(*call_args), arena);
+        }
+        return;
+      }
+      while (done < n) {
+        size_t end = std::min(n, done + *max_batch_size);
+        py::tuple call_args(columns.size());
+        for (size_t j = 0; j < columns.size(); ++j) {
+          py::list values(end - done);
+          for (size_t i = done; i < end; ++i) values[i - done] = ToPython(columns[j][i]);
+          call_args[j] = std::move(values);
+        }
+        py::sequence results = (*callable)(*call_args).cast<py::sequence>();
+        if (results.size() != end - done) {
+          throw py::value_error("a batched UDF returned " + std::to_string(results.size()) +
+                                " values for " + std::to_string(end - done) + " rows");
+        }
+        for (size_t i = done; i < end; ++i) out[i] = FromPython(results[i - done], arena);
+        done = end;
+      }
     } catch (py::error_already_set& error) {
       RecordCallbackError(error);
-      return Value::Error();
     } catch (const std::exception& error) {
       PyErr_SetString(PyExc_TypeError, error.what());
       py::error_already_set wrapped;
       RecordCallbackError(wrapped);
-      return Value::Error();
     }
+    for (; done < n; ++done) out[done] = Value::Error();
   };
-  return apply(result_type, std::move(function), std::move(args), std::move(name));
+  return apply_batched(result_type, std::move(function), std::move(args), std::move(name));
 }
 
 }  // namespace
@@ -252,9 +282,12 @@ void BindExpressions(py::module_& m) {
     return fill_error(AsExpr(e), AsExpr(replacement));
   });
   m.def("apply", [](py::object fn, const DType& result_type, const py::iterable& args,
-                    std::string name) {
-    return ApplyPython(std::move(fn), result_type, AsExprs(args), std::move(name));
-  });
+                    std::string name, std::optional<size_t> max_batch_size) {
+    if (max_batch_size && *max_batch_size == 0) throw py::value_error("max_batch_size must be > 0");
+    return ApplyPython(std::move(fn), result_type, AsExprs(args), std::move(name),
+                       max_batch_size);
+  }, py::arg("fn"), py::arg("result_type"), py::arg("args"), py::arg("name") = "apply",
+     py::arg("max_batch_size") = py::none());
 
   py::module_ r = m.def_submodule("reducers", "Reducers of groupby/windowby reduce().");
   r.def("count", [] { return reducers::count(); });

@@ -94,48 +94,112 @@ def _return_type(fn, return_type):
     return _vigil.DType(_vigil.TypeKind.ANY, True)
 
 
+def _with_keywords(fun, args, kwargs):
+    """(callable, argument expressions) for a call with keyword arguments.
+
+    The engine passes argument values by position only, so the keyword arguments become
+    extra positional expressions and the callable puts them back under their names."""
+    if not kwargs:
+        return fun, list(args)
+    names = list(kwargs)
+    n = len(args)
+
+    @functools.wraps(fun)
+    def call(*values):
+        return fun(*values[:n], **dict(zip(names, values[n:])))
+    return call, list(args) + [kwargs[name] for name in names]
+
+
 def apply(fun: typing.Callable, *args, **kwargs) -> Expr:
-    """Calls fun on the values of args for every row (Pathway's pw.apply)."""
-    if kwargs:
-        raise TypeError("pw.apply takes positional expression arguments only")
-    return _vigil.apply(fun, _return_type(fun, None), list(args), getattr(fun, "__name__", "apply"))
+    """Calls fun on the values of args (and kwargs) for every row (Pathway's pw.apply)."""
+    call, exprs = _with_keywords(fun, args, kwargs)
+    return _vigil.apply(call, _return_type(fun, None), exprs, getattr(fun, "__name__", "apply"))
 
 
 def apply_with_type(fun: typing.Callable, ret_type, *args, **kwargs) -> Expr:
     """pw.apply with the result type given."""
-    if kwargs:
-        raise TypeError("pw.apply_with_type takes positional expression arguments only")
-    return _vigil.apply(fun, dtype_of(ret_type), list(args), getattr(fun, "__name__", "apply"))
+    call, exprs = _with_keywords(fun, args, kwargs)
+    return _vigil.apply(call, dtype_of(ret_type), exprs, getattr(fun, "__name__", "apply"))
 
 
 class UDF:
-    """A Python function usable on columns: `f(pw.this.a)` is an expression (pw.udf)."""
+    """A Python function usable on columns: `f(pw.this.a)` is an expression (pw.udf).
 
-    def __init__(self, fun, return_type=None):
-        functools.update_wrapper(self, fun)
+    With max_batch_size the function takes lists (one per argument, at most max_batch_size
+    values each) and returns a list of results, as Pathway's batched UDFs do.
+
+    As in Pathway, a subclass may define the function as a method `__wrapped__` instead:
+    `class Inc(pw.UDF): def __wrapped__(self, a: int) -> int: ...`, then `Inc()(pw.this.a)`."""
+
+    def __init__(self, fun=None, return_type=None, max_batch_size=None, *,
+                 propagate_none=False, deterministic=False, executor=None, cache_strategy=None):
+        if executor is not None or cache_strategy is not None:
+            raise NotImplementedError("vigil runs UDFs synchronously, without executors or "
+                                      "caches")
+        if fun is None:
+            # a subclass's `__wrapped__` method (bound, so `self` is not an argument)
+            fun = getattr(self, "__wrapped__", None)
+            if fun is None or not callable(fun):
+                raise TypeError("pw.UDF needs a function, or a subclass defining __wrapped__")
+        else:
+            functools.update_wrapper(self, fun)
+        if propagate_none:
+            fun = _propagating_none(fun, max_batch_size is not None)
         self._fun = fun
         self._return_type = _return_type(fun, return_type)
+        self._max_batch_size = max_batch_size
+        if max_batch_size is not None and return_type is None:
+            # The annotation of a batched function is list[T]: its rows are of type T.
+            hints = typing.get_type_hints(fun) if hasattr(fun, "__annotations__") else {}
+            ret = hints.get("return")
+            if typing.get_origin(ret) is list and typing.get_args(ret):
+                self._return_type = dtype_of(typing.get_args(ret)[0])
+            else:
+                self._return_type = _vigil.DType(_vigil.TypeKind.ANY, True)
+        if propagate_none:
+            # rows with a None argument give None: the result column is optional
+            self._return_type = _vigil.DType(self._return_type.kind, True)
 
     def __call__(self, *args, **kwargs):
-        if kwargs:
-            raise TypeError("a UDF takes positional expression arguments only")
-        return _vigil.apply(self._fun, self._return_type, list(args),
-                            getattr(self._fun, "__name__", "udf"))
+        call, exprs = _with_keywords(self._fun, args, kwargs)
+        return _vigil.apply(call, self._return_type, exprs,
+                            getattr(self._fun, "__name__", "udf"), self._max_batch_size)
+
+
+def _propagating_none(inner, batched: bool):
+    """inner, giving None without being called for rows where an argument is None."""
+    if not batched:
+        @functools.wraps(inner)
+        def per_row(*values, **keywords):
+            if any(v is None for v in values) or any(v is None for v in keywords.values()):
+                return None
+            return inner(*values, **keywords)
+        return per_row
+
+    @functools.wraps(inner)
+    def per_batch(*columns, **keyword_columns):
+        # lists of one batch: call inner on the rows without None, put None elsewhere
+        names = list(keyword_columns)
+        all_columns = list(columns) + [keyword_columns[n] for n in names]
+        size = len(all_columns[0]) if all_columns else 0
+        keep = [i for i in range(size) if all(c[i] is not None for c in all_columns)]
+        results = [None] * size
+        if keep:
+            picked = [[c[i] for i in keep] for c in all_columns]
+            computed = inner(*picked[:len(columns)], **dict(zip(names, picked[len(columns):])))
+            for i, value in zip(keep, computed):
+                results[i] = value
+        return results
+    return per_batch
 
 
 def udf(fun=None, /, *, return_type=None, deterministic=False, propagate_none=False,
-        executor=None, cache_strategy=None):
+        executor=None, cache_strategy=None, max_batch_size=None):
     """Decorator making a Python function a UDF: `@pw.udf def f(x: int) -> int: ...`."""
     if executor is not None or cache_strategy is not None:
         raise NotImplementedError("vigil runs UDFs synchronously, without executors or caches")
 
     def wrap(f):
-        if propagate_none:
-            inner = f
-
-            @functools.wraps(inner)
-            def f(*values):
-                return None if any(v is None for v in values) else inner(*values)
-        return UDF(f, return_type)
+        return UDF(f, return_type, max_batch_size, propagate_none=propagate_none)
 
     return wrap if fun is None else wrap(fun)

@@ -510,6 +510,10 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
       return out;
     }
     case ExprOp::kApply: {
+      if (e.source->batch_function) {
+        EvalBatchedApply(node, args, n, out, arena);
+        return out;
+      }
       node.row_args.resize(args.size());
       const ApplyFunction& fn = e.source->function;
       for (size_t i = 0; i < n; ++i) {
@@ -526,6 +530,42 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
   }
   VIGIL_CHECK(false && "unhandled expression op");
   return out;
+}
+
+void ExprEvaluator::EvalBatchedApply(Node& node, const std::vector<const std::vector<Value>*>& args,
+                                     size_t n, std::vector<Value>& out, ValueArena& arena) {
+  const BatchApplyFunction& fn = node.expr->source->batch_function;
+  node.passed_rows.clear();
+  bool any_error = false;
+  for (size_t i = 0; i < n && !any_error; ++i) {
+    for (const auto* column : args) any_error = any_error || (*column)[i].is_error();
+  }
+  node.arg_columns.resize(args.size());
+  if (!any_error) {
+    // The common case: every row goes to the function, the columns as they are.
+    for (size_t j = 0; j < args.size(); ++j) node.arg_columns[j] = std::span(*args[j]).first(n);
+    fn(node.arg_columns, std::span(out).first(n), arena);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    bool has_error = false;
+    for (const auto* column : args) has_error = has_error || (*column)[i].is_error();
+    if (has_error) {
+      out[i] = Value::Error();
+    } else {
+      node.passed_rows.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  if (node.passed_rows.empty()) return;
+  node.gathered.resize(args.size());
+  for (size_t j = 0; j < args.size(); ++j) {
+    node.gathered[j].clear();
+    for (uint32_t i : node.passed_rows) node.gathered[j].push_back((*args[j])[i]);
+    node.arg_columns[j] = node.gathered[j];
+  }
+  node.passed_out.assign(node.passed_rows.size(), Value::None());
+  fn(node.arg_columns, node.passed_out, arena);
+  for (size_t k = 0; k < node.passed_rows.size(); ++k) out[node.passed_rows[k]] = node.passed_out[k];
 }
 
 }  // namespace vigil

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,7 +35,15 @@ class ExprEvaluator {
     std::vector<Node> children;
     std::vector<Value> scratch;
     std::vector<Value> row_args;  // For apply/make_tuple: one row's arguments.
+    // Batched apply: the argument columns handed to the function, and, when some rows hold
+    // an Error argument, the other rows gathered (their indices in `passed_rows`).
+    std::vector<std::span<const Value>> arg_columns;
+    std::vector<std::vector<Value>> gathered;
+    std::vector<uint32_t> passed_rows;
+    std::vector<Value> passed_out;
   };
+  void EvalBatchedApply(Node& node, const std::vector<const std::vector<Value>*>& args,
+                        size_t n, std::vector<Value>& out, ValueArena& arena);
   static Node Build(const BoundExpr& expr);
   const std::vector<Value>& Eval(Node& node, const Batch& batch, ValueArena& arena);
   /// Records a runtime error of row `row`. Evaluate() reports it (moves it to errors_) only

@@ -131,6 +131,17 @@ Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args, std::str
   return Expr(std::move(node));
 }
 
+Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
+                   std::string name) {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kApply;
+  node->type = result_type;
+  node->batch_function = std::move(fn);
+  node->args = std::move(args);
+  node->name = std::move(name);
+  return Expr(std::move(node));
+}
+
 namespace reducers {
 Expr count() { return Reducer(ReducerKind::kCount, {}); }
 Expr sum(const Expr& e, bool strict) {

@@ -46,6 +46,14 @@ const char* ReducerName(ReducerKind kind);
 /// Strings or tuples it returns must live in `arena` (or be static).
 using ApplyFunction = std::function<Value(std::span<const Value> args, ValueArena& arena)>;
 
+/// A user function for apply_batched(): called once per batch with the argument columns
+/// (`args[j][i]` is argument j of row i, every column `out.size()` long) and writes every
+/// `out[i]`. For functions with a fixed cost per call (a Python UDF takes the interpreter
+/// lock and converts values) this pays that cost once per batch instead of once per row.
+/// Rows with an Error argument are never passed: their result is Error.
+using BatchApplyFunction = std::function<void(std::span<const std::span<const Value>> args,
+                                              std::span<Value> out, ValueArena& arena)>;
+
 struct ExprNode;
 
 /// Which input of a join a column or id reference reads: Pathway's `pw.left` / `pw.right`.
@@ -83,7 +91,8 @@ struct ExprNode {
   StoredValue literal;       ///< kLiteral.
   std::vector<Expr> args;
   DType type;                ///< kCast target, kApply result type.
-  ApplyFunction function;    ///< kApply.
+  ApplyFunction function;    ///< kApply (per row), unless batch_function is set.
+  BatchApplyFunction batch_function;  ///< kApply (per batch).
   ReducerKind reducer = ReducerKind::kCount;  ///< kReducer.
   bool skip_nones = false;   ///< tuple/sorted_tuple option.
   bool strict = false;       ///< sum(strict=True).
@@ -158,6 +167,9 @@ Expr make_tuple(std::vector<Expr> args);
 /// Calls `fn` per row; `result_type` is what the function returns (Pathway's return_type).
 Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
            std::string name = "apply");
+/// apply() with a function called once per batch of rows (see BatchApplyFunction).
+Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
+                   std::string name = "apply");
 
 /// Reducers for groupby(...).reduce(...) and windowby(...).reduce(...).
 namespace reducers {

@@ -182,11 +182,53 @@ Table Table::reduce(std::vector<NamedExpr> columns) const {
   return groupby({}).reduce(std::move(columns));
 }
 
+namespace {
+
+/// A string constant where a column is meant. `groupby({"ip"})`, `windowby(t, w, "ip")` and
+/// `count_distinct({"user"})` compile (a C++ string converts to a constant expression, as a
+/// Python str does in `pw.if_else(c, "a", "b")`), but group by, or count, the constant "ip":
+/// every row in one group. Pathway cannot be written that way, so nobody means it; say
+/// which column was meant instead of running it.
+Status RejectStringConstant(const Expr& e, std::string_view where, const Schema& schema) {
+  const ExprNode& n = e.node();
+  if (n.op != ExprOp::kLiteral || n.literal.get().kind() != ValueKind::kString) {
+    return Status::OK();
+  }
+  std::string_view text = n.literal.get().as_string();
+  std::string hint = schema.Find(text)
+                         ? fmt::format("the column is this_[\"{}\"]", text)
+                         : fmt::format("a column is written this_[\"name\"]; columns: {}",
+                                       fmt::join(schema.Names(), ", "));
+  return Status::Invalid(
+      "{}: \"{}\" is a string constant, not a column, and would put every row in one group "
+      "(or count one value); {}",
+      where, text, hint);
+}
+
+/// RejectStringConstant for the arguments of every reducer in `e`.
+Status RejectStringConstantReducerArgs(const Expr& e, const Schema& schema) {
+  const ExprNode& n = e.node();
+  for (const Expr& arg : n.args) {
+    if (n.op == ExprOp::kReducer) {
+      RETURN_NOT_OK(RejectStringConstant(arg, fmt::format("reducer {}", ReducerName(n.reducer)),
+                                         schema));
+    }
+    RETURN_NOT_OK(RejectStringConstantReducerArgs(arg, schema));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 GroupedTable Table::groupby(std::vector<Expr> keys) const {
   GroupedTable g;
   g.input_ = node_;
   g.status_ = status();
   g.operation = "groupby";
+  for (const Expr& key : keys) {
+    if (!g.status_.ok()) break;
+    g.status_ = RejectStringConstant(key, "groupby key", schema());
+  }
   for (size_t i = 0; i < keys.size(); ++i) {
     g.key_names.push_back(keys[i].is_column() ? keys[i].column_name() : fmt::format("__key_{}", i));
   }
@@ -607,6 +649,17 @@ GroupedTable Table::IntervalsOverWindowby(const NodePtr& input, BoundExpr bound_
 
 GroupedTable Table::windowby(const Expr& time, const Window& window, std::optional<Expr> instance,
                              std::optional<Behavior> behavior) const {
+  Status instance_status =
+      instance ? RejectStringConstant(*instance, "windowby instance", schema()) : Status::OK();
+  GroupedTable g = WindowbyImpl(time, window, std::move(instance), std::move(behavior));
+  if (g.status_.ok() && !instance_status.ok()) g.status_ = std::move(instance_status);
+  g.warnings.insert(g.warnings.end(), window.warnings.begin(), window.warnings.end());
+  return g;
+}
+
+GroupedTable Table::WindowbyImpl(const Expr& time, const Window& window,
+                                 std::optional<Expr> instance,
+                                 std::optional<Behavior> behavior) const {
   GroupedTable g;
   g.operation = "windowby";
   g.status_ = status();
@@ -832,10 +885,14 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
   const std::string reducer_prefix = ReducerColumnPrefix(key_names);
   std::vector<Expr> planned;
   std::set<std::string> seen;
+  node->warnings = warnings;
   for (const auto& c : columns) {
     if (c.name.empty()) {
       return Failed(Status::Invalid(
           "reduce: an expression that is not a plain column needs a name: {{\"name\", expr}}"));
+    }
+    if (Status s = RejectStringConstantReducerArgs(c.expr, input_->schema); !s.ok()) {
+      return Failed(WithOperation(operation + ".reduce", s));
     }
     if (!seen.insert(c.name).second) {
       return Failed(Status::Invalid("reduce: column '{}' given twice", c.name));

@@ -16,6 +16,10 @@ namespace vigil {
 /// reference names itself: `select({this_["a"], {"b", this_["x"] + 1}})`.
 struct NamedExpr {
   NamedExpr(const Expr& e) : name(e.column_name()), expr(e) {}  // NOLINT
+  /// A column by name: `select({"a", "b"})` selects columns a and b. (Without these, that
+  /// call compiled through std::vector's iterator-pair constructor: undefined behaviour.)
+  NamedExpr(const char* column) : NamedExpr(std::string(column)) {}  // NOLINT
+  NamedExpr(const std::string& column) : name(column), expr(this_[column]) {}  // NOLINT
   NamedExpr(std::string n, Expr e) : name(std::move(n)), expr(std::move(e)) {}
   NamedExpr(const char* n, Expr e) : name(n), expr(std::move(e)) {}
   std::string name;
@@ -127,6 +131,8 @@ class Table {
                                             const Window& window,
                                             const std::optional<Expr>& instance,
                                             const std::optional<Behavior>& behavior);
+  GroupedTable WindowbyImpl(const Expr& time, const Window& window,
+                            std::optional<Expr> instance, std::optional<Behavior> behavior) const;
   Table MapTo(std::string operation, std::vector<NamedExpr> columns) const;
   JoinResult JoinWith(const Table& other, std::vector<Expr> on, JoinOptions options) const;
   NodePtr node_;
@@ -166,6 +172,8 @@ class GroupedTable {
   /// groupby sort_by; intervals_over sorts by time).
   std::optional<Expr> sort_by;
   std::string operation;
+  /// Passed on to the reduced table's warnings() (e.g. the window's).
+  std::vector<std::string> warnings;
 };
 
 }  // namespace vigil

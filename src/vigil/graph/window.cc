@@ -71,6 +71,44 @@ Window tumbling(TimeParam duration, std::optional<TimeParam> origin) {
   return w;
 }
 
+Window tumbling(const TumblingParams& params) {
+  if (!params.duration) {
+    Window w;
+    w.status = Status::Invalid("tumbling(): duration is required");
+    return w;
+  }
+  return tumbling(*params.duration, params.origin);
+}
+
+Window sliding(const SlidingParams& params) {
+  if (!params.hop) {
+    Window w;
+    w.kind = Window::Kind::kSliding;
+    w.status = Status::Invalid("sliding(): hop is required");
+    return w;
+  }
+  return sliding(*params.hop, params.duration, params.ratio, params.origin);
+}
+
+namespace {
+// hop > duration is legal (windows with gaps between them) but is also what swapping the
+// two arguments of sliding(hop, duration) gives; say so in the table's warnings.
+std::optional<std::string> HopLongerThanDuration(const Value& hop, const Value& duration) {
+  bool longer = false;
+  if (hop.is_numeric() && duration.is_numeric()) {
+    longer = hop.as_number() > duration.as_number();
+  } else if (hop.kind() == ValueKind::kDuration && duration.kind() == ValueKind::kDuration) {
+    longer = hop.as_timestamp() > duration.as_timestamp();
+  }
+  if (!longer) return std::nullopt;
+  return fmt::format(
+      "sliding(hop={}, duration={}): the hop is longer than the duration, so rows between "
+      "windows fall in none; sliding takes the hop first (sliding({{.hop = ..., .duration = "
+      "...}}) names them)",
+      FormatValue(hop), FormatValue(duration));
+}
+}  // namespace
+
 Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<int64_t> ratio,
                std::optional<TimeParam> origin) {
   Window w;
@@ -86,6 +124,11 @@ Window sliding(TimeParam hop, std::optional<TimeParam> duration, std::optional<i
     // by windowby (Window's fields are public).
     w.status = CheckWindowsPerRow(
         hop.value(), duration ? std::optional<Value>(duration->value()) : std::nullopt, ratio);
+    if (duration) {
+      if (auto warning = HopLongerThanDuration(hop.value(), duration->value())) {
+        w.warnings.push_back(std::move(*warning));
+      }
+    }
   }
   return w;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vigil/common/status.h"
 #include "vigil/expr/expression.h"
@@ -76,6 +77,24 @@ struct Window {
   std::optional<TimeParam> lower_bound, upper_bound;
   bool is_outer = true;  ///< kIntervalsOver: a probe with no rows gives one row of Nones.
   Status status;  ///< A window built with inconsistent arguments carries the error here.
+  /// Legal but suspicious arguments (a sliding hop longer than its duration); windowby hands
+  /// them on to the reduced table's warnings().
+  std::vector<std::string> warnings;
+};
+
+/// sliding()'s parameters by name, so that hop and duration cannot be swapped unnoticed:
+/// `temporal::sliding({.hop = 10, .duration = 60})`. Exactly one of duration and ratio.
+struct SlidingParams {
+  std::optional<TimeParam> hop;
+  std::optional<TimeParam> duration;
+  std::optional<int64_t> ratio;
+  std::optional<TimeParam> origin;
+};
+
+/// tumbling()'s parameters by name: `temporal::tumbling({.duration = 60, .origin = 30})`.
+struct TumblingParams {
+  std::optional<TimeParam> duration;
+  std::optional<TimeParam> origin;
 };
 
 /// When a tumbling/sliding windowby emits results and when it stops updating (and forgets)
@@ -118,11 +137,15 @@ struct Behavior {
 namespace temporal {
 /// Windows [origin + k*duration, origin + (k+1)*duration).
 Window tumbling(TimeParam duration, std::optional<TimeParam> origin = std::nullopt);
+Window tumbling(const TumblingParams& params);
 /// Windows of length `duration` starting every `hop`; exactly one of duration and ratio
-/// (duration = ratio * hop) must be given. hop > duration leaves gaps.
+/// (duration = ratio * hop) must be given. hop > duration leaves gaps (allowed, as in
+/// Pathway, but reported in the table's warnings(): the arguments may have been swapped).
+/// Prefer the named form, `sliding({.hop = 10, .duration = 60})`.
 Window sliding(TimeParam hop, std::optional<TimeParam> duration,
                std::optional<int64_t> ratio = std::nullopt,
                std::optional<TimeParam> origin = std::nullopt);
+Window sliding(const SlidingParams& params);
 /// Sessions: rows of one instance sorted by time, adjacent rows closer than `max_gap` (strict)
 /// share a session; `_pw_window_start`/`_pw_window_end` are its min and max time (inclusive).
 /// Behaviors are ignored for sessions, as in Pathway.
