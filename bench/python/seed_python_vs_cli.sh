@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # seed_python_vs_cli.sh: the seed pipeline written in Python (examples/python/
-# suspicious_logins.py, `import vigil as pw`) against `vigil detect` on the same generated
+# seed_detect.py: the tutorial's cells, `import vigil as pw`, printing the window bounds as
+# the CLI does) against `vigil detect` on the same generated
 # logins file, alternating runs; checks both print the same table and reports the medians
 # and their ratio. Issue 10's target: Python within 10 % of the CLI.
 #
@@ -38,7 +39,7 @@ run_timed() {
 for ((i = 0; i < RUNS; i++)); do
   run_timed cli cli "$VIGIL" detect "$TMP/logins.csv"
   run_timed python python env PYTHONPATH="$REPO/build/python" "$PY" \
-    "$REPO/examples/python/suspicious_logins.py" "$TMP/logins.csv"
+    "$HERE/seed_detect.py" "$TMP/logins.csv"
 done
 cmp "$TMP/cli.out" "$TMP/python.out" || { echo "outputs differ" >&2; exit 1; }
 median() { sort -g "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -160,6 +160,26 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
   return apply_batched(result_type, std::move(function), std::move(args), std::move(name));
 }
 
+// The unbatched calling convention: the engine calls a C++ function per row, which takes the
+// GIL, converts and calls. Not what pw.apply uses; kept as the baseline that
+// bench/python/udf_bench.py measures batching against.
+Expr ApplyPythonPerRowGil(py::object fn, DType result_type, std::vector<Expr> args,
+                          std::string name) {
+  std::shared_ptr<py::object> callable = HoldCallable(std::move(fn));
+  ApplyFunction function = [callable](std::span<const Value> values, ValueArena& arena) -> Value {
+    py::gil_scoped_acquire gil;
+    try {
+      py::tuple call_args(values.size());
+      for (size_t i = 0; i < values.size(); ++i) call_args[i] = ToPython(values[i]);
+      return FromPython((*callable)(*call_args), arena);
+    } catch (py::error_already_set& error) {
+      RecordCallbackError(error);
+      return Value::Error();
+    }
+  };
+  return apply(result_type, std::move(function), std::move(args), std::move(name));
+}
+
 }  // namespace
 
 Expr AsExpr(py::handle obj) {
@@ -209,7 +229,9 @@ void BindExpressions(py::module_& m) {
       .def("__hash__", [](const PyErrorValue&) { return 0x5e5e; });
   m.attr("ERROR") = py::cast(PyErrorValue{});
 
-  py::class_<Expr> expr(m, "Expr");
+  // dynamic_attr: a `table.column` reference keeps its Python table alive (`_table`), so a
+  // window built from it (intervals_over(at=t.x)) can find the table again.
+  py::class_<Expr> expr(m, "Expr", py::dynamic_attr());
   expr.def_property_readonly("column_name", &Expr::column_name)
       .def_property_readonly("is_column", &Expr::is_column)
       // The table a `table.column` reference was taken from (Table.identity()), 0 for
@@ -280,6 +302,10 @@ void BindExpressions(py::module_& m) {
   m.def("cast", [](const DType& type, py::object e) { return cast(type, AsExpr(e)); });
   m.def("fill_error", [](py::object e, py::object replacement) {
     return fill_error(AsExpr(e), AsExpr(replacement));
+  });
+  m.def("apply_per_row_gil", [](py::object fn, const DType& result_type,
+                                const py::iterable& args) {
+    return ApplyPythonPerRowGil(std::move(fn), result_type, AsExprs(args), "apply");
   });
   m.def("apply", [](py::object fn, const DType& result_type, const py::iterable& args,
                     std::string name, std::optional<size_t> max_batch_size) {

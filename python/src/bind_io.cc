@@ -119,8 +119,38 @@ void BindIo(py::module_& m) {
   static py::exception<std::runtime_error> engine_error(m, "EngineError");
   engine_error_type = engine_error;
 
+  py::enum_<OnBadRow>(m, "OnBadRow")
+      .value("SKIP", OnBadRow::kSkip)
+      .value("KEEP_ERROR", OnBadRow::kKeepError)
+      .value("FAIL", OnBadRow::kFail);
+
   py::class_<RunOptions>(m, "RunOptions")
       .def(py::init<>())
+      .def_readwrite("on_bad_row", &RunOptions::on_bad_row)
+      .def_readwrite("echo_warnings", &RunOptions::echo_warnings)
+      // on_data_error(dict) for every bad row and engine error of the run (file, line,
+      // column, field, value, expected, message, row_skipped, warning).
+      .def("set_on_data_error", [](RunOptions& o, py::object fn) {
+        auto callable = Hold(std::move(fn));
+        if (!callable) {
+          o.on_data_error = nullptr;
+          return;
+        }
+        o.on_data_error = [callable](const DataError& e) {
+          py::gil_scoped_acquire gil;
+          py::dict d;
+          d["file"] = e.file;
+          d["line"] = e.line;
+          d["column"] = e.column;
+          d["field"] = e.field;
+          d["value"] = py::bytes(e.value).attr("decode")("utf-8", "replace");
+          d["expected"] = e.expected;
+          d["message"] = py::bytes(e.message).attr("decode")("utf-8", "replace");
+          d["row_skipped"] = e.row_skipped;
+          d["warning"] = e.warning;
+          CallBack(callable, d);
+        };
+      })
       .def_readwrite("terminate_on_error", &RunOptions::terminate_on_error)
       .def_readwrite("max_batch_rows", &RunOptions::max_batch_rows)
       .def_readwrite("max_commit_rows", &RunOptions::max_commit_rows)

@@ -83,7 +83,13 @@ Value FromPython(py::handle obj, ValueArena& arena) {
   if (py::isinstance<py::bool_>(obj)) return Value::Bool(obj.cast<bool>());
   if (py::isinstance<py::int_>(obj)) return Value::Int(obj.cast<int64_t>());
   if (py::isinstance<py::float_>(obj)) return Value::Float(obj.cast<double>());
-  if (py::isinstance<py::str>(obj)) return arena.CopyString(obj.cast<std::string>());
+  if (PyUnicode_Check(obj.ptr())) {
+    // The UTF-8 bytes CPython caches in the str object, copied once, into the arena.
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+    if (data == nullptr) throw py::error_already_set();
+    return arena.CopyString(std::string_view(data, static_cast<size_t>(size)));
+  }
   if (py::isinstance<PyPointer>(obj)) return Value::Pointer(obj.cast<PyPointer>().key);
   if (py::isinstance<PyErrorValue>(obj)) return Value::Error();
   if (py::isinstance<py::tuple>(obj) || py::isinstance<py::list>(obj)) {
