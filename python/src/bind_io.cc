@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "connectors/api/reshuffled_source.h"
 #include "connectors/debug.h"
 #include "connectors/io.h"
 #include "connectors/markdown/markdown_table.h"
@@ -128,6 +129,17 @@ void BindIo(py::module_& m) {
       .def(py::init<>())
       .def_readwrite("on_bad_row", &RunOptions::on_bad_row)
       .def_readwrite("echo_warnings", &RunOptions::echo_warnings)
+      // The golden matrix's variants (connectors/api/reshuffled_source.h): rows shuffled
+      // within commits, and with `split` commits cut at random; seed 0 turns it off.
+      .def("set_reshuffle", [](RunOptions& o, uint64_t seed, bool split) {
+        if (seed == 0) {
+          o.source_wrapper = nullptr;
+          return;
+        }
+        o.source_wrapper = [seed, split](std::unique_ptr<Source> s) -> std::unique_ptr<Source> {
+          return std::make_unique<ReshuffledSource>(std::move(s), seed, split);
+        };
+      })
       // on_data_error(dict) for every bad row and engine error of the run (file, line,
       // column, field, value, expected, message, row_skipped, warning).
       .def("set_on_data_error", [](RunOptions& o, py::object fn) {

@@ -25,7 +25,7 @@ from vigil._expression import (
     this,
     udf,
 )
-from vigil._run import run, run_all
+from vigil._run import MonitoringLevel, run, run_all
 from vigil._schema import (
     DateTimeNaive,
     DateTimeUtc,
@@ -52,7 +52,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ColumnExpression", "ColumnReference", "DateTimeNaive", "DateTimeUtc", "Duration",
-    "ERROR", "EngineError", "GroupedTable", "JoinMode", "JoinResult", "Pointer", "Schema",
+    "ERROR", "EngineError", "GroupedTable", "JoinMode", "JoinResult", "MonitoringLevel",
+    "Pointer", "Schema",
     "Table", "UDF", "apply", "apply_with_type", "cast", "coalesce", "column_definition",
     "debug", "fill_error", "if_else", "internals", "io", "left", "make_tuple", "pointer_from",
     "reducers", "require", "right", "run", "run_all", "schema_builder", "schema_from_types",

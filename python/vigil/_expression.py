@@ -88,7 +88,16 @@ def fill_error(col, replacement) -> Expr:
 def _return_type(fn, return_type):
     if return_type is not None:
         return dtype_of(return_type)
-    hints = typing.get_type_hints(fn) if callable(fn) and hasattr(fn, "__annotations__") else {}
+    try:
+        hints = typing.get_type_hints(fn) if callable(fn) and hasattr(fn, "__annotations__") \
+            else {}
+    except Exception:  # noqa: BLE001 - an argument's annotation that does not resolve
+        # (a forward reference to a name the function's module lacks) must not make the
+        # function unusable: only the return annotation matters here
+        hints = {}
+        returned = getattr(fn, "__annotations__", {}).get("return")
+        if returned is not None and not isinstance(returned, str):
+            hints["return"] = returned
     if "return" in hints:
         return dtype_of(hints["return"])
     return _vigil.DType(_vigil.TypeKind.ANY, True)

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import enum
+
 from vigil import _vigil
+
+
+class MonitoringLevel(enum.Enum):
+    """Pathway's pw.MonitoringLevel, for `pw.run(monitoring_level=pw.MonitoringLevel.NONE)`:
+    accepted and ignored, as vigil has no monitoring dashboard."""
+
+    AUTO = 0
+    AUTO_ALL = 1
+    NONE = 2
+    IN_OUT = 3
+    ALL = 4
 
 # Pathway's run() options that have no meaning for vigil (monitoring, HTTP server, license,
 # ...): accepted so that programs run unchanged.

@@ -94,6 +94,10 @@ def dtype_of(annotation) -> _vigil.DType:
 
 def python_type_of(dtype: _vigil.DType):
     """The annotation that stands for an engine type (the inverse of dtype_of)."""
+    if dtype.kind == _vigil.TypeKind.ANY:
+        # Any already admits None: Optional[Any] would be a different, unequal annotation
+        # (Pathway's typehints() give typing.Any for such columns)
+        return typing.Any
     for annotation, kind in _SIMPLE_TYPES.items():
         if kind == dtype.kind and annotation not in (list, datetime.datetime, datetime.timedelta,
                                                      object):

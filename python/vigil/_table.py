@@ -28,18 +28,34 @@ class JoinMode(enum.Enum):
 
 
 def _named(args, kwargs, operation):
-    """[(name, expr)] from positional column references and keyword expressions."""
+    """[(name, expr)] from positional column references and keyword expressions.
+
+    A string is refused as Pathway refuses it (`t.select("a")` is a ValueError suggesting
+    pw.this.a): a Pathway program never passes one, and accepting it would hide typos such
+    as `select("a", "b")` meant as keywords."""
     columns = []
     for arg in args:
         if isinstance(arg, str):
-            arg = _vigil.this_column(arg)
+            raise ValueError(f"Expected a ColumnReference, found a string. Did you mean "
+                             f"this.{arg} instead of {arg!r}?")
         if not isinstance(arg, _vigil.Expr) or not arg.is_column:
-            raise ValueError(f"{operation}: a positional argument must be a column reference "
-                             f"such as pw.this.name, got {arg!r}; name other expressions with "
-                             "a keyword (name=expression)")
+            raise ValueError(f"In {operation}() all positional arguments have to be a "
+                             f"ColumnReference, got {arg!r}; name other expressions with a "
+                             "keyword (name=expression)")
         columns.append((arg.column_name, arg))
     columns.extend(kwargs.items())
     return columns
+
+
+def _validated_grouping(native_grouped):
+    """The grouped table of groupby/windowby, checked at once.
+
+    The engine keeps a failed grouping (a misspelled key, a window whose types do not fit the
+    time column, a non-positive duration) inside the grouped table and reports it only when
+    reduce() builds the result. Pathway raises at groupby()/windowby() itself, so a trial
+    reduce with no columns surfaces the error here; it builds no output."""
+    native_grouped.reduce([])
+    return native_grouped
 
 
 def _column_name(ref) -> str:
@@ -72,6 +88,10 @@ class Table:
     def __getitem__(self, name):
         if isinstance(name, (list, tuple)):
             return self.select(*[self[n] for n in name])
+        if isinstance(name, _vigil.Expr) and name.table_identity not in (0, self._native.identity()):
+            # t[other.x] would silently read t's own column x
+            raise ValueError("Table.__getitem__ argument has to be a ColumnReference to the same "
+                             "table or pw.this, or a string (or a list of those).")
         name = _column_name(name)
         if name not in self._native.column_names():
             raise KeyError(f"Table has no column {name!r}; its columns are "
@@ -152,22 +172,32 @@ class Table:
         return Table(native)
 
     # -- grouping -------------------------------------------------------------------------
-    def groupby(self, *args, id=None, sort_by=None, instance=None) -> GroupedTable:
+    def groupby(self, *args, id=None, sort_by=None, instance=None, **kwargs) -> GroupedTable:
+        if kwargs:
+            raise ValueError("Table.groupby() received extra kwargs.\nYou probably want to use "
+                             "Table.groupby(...).reduce(**kwargs) to compute output columns.")
         if id is not None or sort_by is not None:
             raise NotImplementedError("groupby(id=..., sort_by=...) is not in vigil yet")
         keys = [_vigil.this_column(a) if isinstance(a, str) else a for a in args]
         if instance is not None:
             keys.append(instance)
-        return GroupedTable(self._native.groupby(keys))
+        return GroupedTable(_validated_grouping(self._native.groupby(keys)))
 
     def reduce(self, *args, **kwargs) -> Table:
         return Table(self._native.reduce(_named(args, kwargs, "reduce")))
 
-    def windowby(self, time_expr, *, window, behavior=None, instance=None) -> GroupedTable:
+    def windowby(self, time_expr, *args, window, behavior=None, instance=None,
+                 **kwargs) -> GroupedTable:
+        if args:
+            raise ValueError("Table.windowby() received extra args.\nIt handles grouping only "
+                             "by a single column.")
+        if kwargs:
+            raise ValueError("Table.windowby() received extra kwargs.\nYou probably want to use "
+                             "Table.windowby(...).reduce(**kwargs) to compute output columns.")
         from vigil.temporal import _native_window
-        return GroupedTable(self._native.windowby(
+        return GroupedTable(_validated_grouping(self._native.windowby(
             time_expr, _native_window(window), instance,
-            None if behavior is None else behavior._native))
+            None if behavior is None else behavior._native)))
 
     # -- time -----------------------------------------------------------------------------
     def ignore_late(self, time_column, threshold) -> Table:
@@ -181,22 +211,45 @@ class Table:
 
     # -- joins ----------------------------------------------------------------------------
     def join(self, other: Table, *on, id=None, how=JoinMode.INNER, left_instance=None,
-             right_instance=None) -> JoinResult:
-        how_name = how.value if isinstance(how, JoinMode) else str(how)
-        return JoinResult(self._native.join(other._native, list(on), how_name, id,
-                                            left_instance, right_instance))
+             right_instance=None, **kwargs) -> JoinResult:
+        if kwargs:
+            raise ValueError("Join received extra kwargs.\nYou probably want to use "
+                             "TableLike.join(...).select(**kwargs) to compute output columns.")
+        if isinstance(how, str):
+            raise ValueError("Received `how` argument of join that is a string.\nYou probably "
+                             "want to use one of JoinMode.INNER, JoinMode.LEFT, JoinMode.RIGHT "
+                             "or JoinMode.OUTER values.")
+        if not isinstance(how, JoinMode):
+            raise ValueError("How argument of join should be one of JoinMode.INNER, "
+                             "JoinMode.LEFT, JoinMode.RIGHT or JoinMode.OUTER values.")
+        if id is not None and not isinstance(id, _vigil.Expr):
+            raise ValueError("The id argument of a join has to be a ColumnReference.")
+        native = self._native.join(other._native, list(on), how.value, id, left_instance,
+                                   right_instance)
+        # As for groupby: the engine reports a bad condition (a misspelled column, types
+        # that cannot match, a condition that is not `left == right`) only at select();
+        # Pathway raises at join() itself.
+        native.select([])
+        return JoinResult(native)
+
+    def _join_as(self, how, other, on, kwargs) -> JoinResult:
+        if "how" in kwargs:
+            raise ValueError("Received `how` argument but was not expecting any.\nConsider "
+                             "using a generic join method that handles `how` to decide on a "
+                             "type of a join to be used.")
+        return self.join(other, *on, how=how, **kwargs)
 
     def join_inner(self, other, *on, **kwargs) -> JoinResult:
-        return self.join(other, *on, how=JoinMode.INNER, **kwargs)
+        return self._join_as(JoinMode.INNER, other, on, kwargs)
 
     def join_left(self, other, *on, **kwargs) -> JoinResult:
-        return self.join(other, *on, how=JoinMode.LEFT, **kwargs)
+        return self._join_as(JoinMode.LEFT, other, on, kwargs)
 
     def join_right(self, other, *on, **kwargs) -> JoinResult:
-        return self.join(other, *on, how=JoinMode.RIGHT, **kwargs)
+        return self._join_as(JoinMode.RIGHT, other, on, kwargs)
 
     def join_outer(self, other, *on, **kwargs) -> JoinResult:
-        return self.join(other, *on, how=JoinMode.OUTER, **kwargs)
+        return self._join_as(JoinMode.OUTER, other, on, kwargs)
 
     def ix(self, expression, *, optional: bool = False, context: Table | None = None) -> Table:
         """For every row of context, the row of this table whose id is expression."""

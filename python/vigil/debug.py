@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from vigil import _vigil
 from vigil._run import run_options
-from vigil._schema import dtype_of, schema_from_types
+from vigil._schema import DateTimeNaive, DateTimeUtc, Duration, dtype_of, schema_from_types
 from vigil._table import Table
 
 
@@ -38,15 +40,33 @@ def table_from_markdown(table_def: str, id_from=None, unsafe_trusted_ids: bool =
 
 def table_from_rows(schema, rows, unsafe_trusted_ids: bool = False,
                     is_stream: bool = False) -> Table:
-    """A table from tuples of values (with `__time__` and `__diff__` last when is_stream)."""
+    """A table from tuples of values (with `__time__` and `__diff__` last when is_stream).
+
+    Row ids are those of the schema's primary key values (pw.pointer_from(*key)), as in
+    Pathway, so that a retraction in a stream finds its insertion; without a primary key,
+    the row's position."""
+    key_positions = _primary_key_positions(schema)
     native_rows = []
     for row in rows:
         row = tuple(row)
-        if is_stream:
-            native_rows.append((None, row[:-2], row[-2], row[-1]))
-        else:
-            native_rows.append((None, row, 0, 1))
+        values, time, diff = (row[:-2], row[-2], row[-1]) if is_stream else (row, 0, 1)
+        native_rows.append((_row_id(values, key_positions), values, time, diff))
     return Table(_vigil.table_from_rows(schema._native(), native_rows))
+
+
+def _primary_key_positions(schema) -> list[int] | None:
+    keys = schema.primary_key_columns()
+    if not keys:
+        return None
+    names = schema.column_names()
+    return [names.index(k) for k in keys]
+
+
+def _row_id(values, key_positions):
+    """The id of a row: the pointer of its primary key values, or None (its position)."""
+    if key_positions is None:
+        return None
+    return _vigil.pointer_from(*[values[i] for i in key_positions])
 
 
 def _capture(table: Table, **kwargs):
@@ -91,27 +111,50 @@ def table_to_pandas(table: Table, *, include_id: bool = True, **kwargs):
 
 def table_from_pandas(df, id_from=None, unsafe_trusted_ids: bool = False, schema=None) -> Table:
     """A static table from a DataFrame: its index (ints) gives the row ids, as Pathway's;
-    `__time__` and `__diff__` columns make an update stream."""
-    if id_from is not None:
-        raise NotImplementedError("table_from_pandas(id_from=...) is not in vigil yet")
+    `__time__` and `__diff__` columns make an update stream. With id_from (column names) or
+    a schema with a primary key, the ids are the pointers of those columns' values."""
+    if id_from is not None and schema is not None:
+        raise ValueError("parameters `schema` and `id_from` are mutually exclusive")
     data_columns = [c for c in df.columns if c not in ("__time__", "__diff__")]
     if schema is None:
         types = {}
         for c in data_columns:
             values = [v for v in df[c].tolist() if v is not None]
-            kinds = {type(v) for v in values}
+            kinds = {_annotation_of_value(v) for v in values}
             t = kinds.pop() if len(kinds) == 1 else object
             if len(values) < len(df):
                 t = t | None if t is not object else object
             types[c] = t
         schema = schema_from_types(**types)
+    elif list(schema.column_names()) != data_columns:
+        raise ValueError("schema does not match given dataframe")
+    if id_from is not None:
+        missing = [c for c in id_from if c not in data_columns]
+        if missing:
+            raise KeyError(f"id_from: no column {missing[0]!r} in the dataframe; its columns "
+                           f"are {', '.join(map(str, data_columns))}")
+        key_positions = [data_columns.index(c) for c in id_from]
+    else:
+        key_positions = _primary_key_positions(schema)
     rows = []
     times = df["__time__"].tolist() if "__time__" in df.columns else [0] * len(df)
     diffs = df["__diff__"].tolist() if "__diff__" in df.columns else [1] * len(df)
     records = df[data_columns].itertuples(index=False, name=None)
     for index, values, time, diff in zip(df.index.tolist(), records, times, diffs):
-        rows.append((index, tuple(_plain(v) for v in values), int(time), int(diff)))
+        values = tuple(_plain(v) for v in values)
+        row_id = _row_id(values, key_positions)
+        rows.append((index if row_id is None else row_id, values, int(time), int(diff)))
     return Table(_vigil.table_from_rows(schema._native(), rows))
+
+
+def _annotation_of_value(v):
+    """The column type a DataFrame value stands for: pandas' Timestamp and Timedelta (what
+    datetime64 and timedelta64 columns hold) are Pathway's DateTime and Duration types."""
+    if isinstance(v, datetime.datetime):  # pandas.Timestamp is a datetime.datetime
+        return DateTimeNaive if v.tzinfo is None else DateTimeUtc
+    if isinstance(v, datetime.timedelta):  # and pandas.Timedelta a datetime.timedelta
+        return Duration
+    return type(v)
 
 
 def _plain(v):
