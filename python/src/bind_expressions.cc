@@ -121,19 +121,43 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
                                     std::span<const std::span<const Value>> columns,
                                     std::span<Value> out, ValueArena& arena) {
     py::gil_scoped_acquire gil;
-    size_t n = out.size();
-    size_t done = 0;
-    try {
-      if (!max_batch_size) {
-        for (; done < n; ++done) {
-          py::tuple call_args(columns.size());
-          for (size_t j = 0; j < columns.size(); ++j) call_args[j] = ToPython(columns[j][done]);
-          out[done] = FromPython((*callable)(*call_args), arena);
-        }
+    const size_t n = out.size();
+    // A call that raises makes Error of the rows it was computing (one row, or one chunk of
+    // a batched UDF) and the others go on; run() re-raises the first exception unless
+    // terminate_on_error is off.
+    auto fail = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) out[i] = Value::Error();
+    };
+    auto record = [](const std::exception& error) {
+      if (const auto* python = dynamic_cast<const py::error_already_set*>(&error)) {
+        py::error_already_set copy = *python;
+        RecordCallbackError(copy);
         return;
       }
-      while (done < n) {
-        size_t end = std::min(n, done + *max_batch_size);
+      if (const auto* builtin = dynamic_cast<const py::builtin_exception*>(&error)) {
+        builtin->set_error();  // py::value_error and the like keep their Python type
+      } else {
+        PyErr_SetString(PyExc_TypeError, error.what());
+      }
+      py::error_already_set wrapped;
+      RecordCallbackError(wrapped);
+    };
+    if (!max_batch_size) {
+      for (size_t row = 0; row < n; ++row) {
+        try {
+          py::tuple call_args(columns.size());
+          for (size_t j = 0; j < columns.size(); ++j) call_args[j] = ToPython(columns[j][row]);
+          out[row] = FromPython((*callable)(*call_args), arena);
+        } catch (const std::exception& error) {
+          record(error);
+          fail(row, row + 1);
+        }
+      }
+      return;
+    }
+    for (size_t done = 0; done < n;) {
+      const size_t end = std::min(n, done + *max_batch_size);
+      try {
         py::tuple call_args(columns.size());
         for (size_t j = 0; j < columns.size(); ++j) {
           py::list values(end - done);
@@ -146,16 +170,12 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
                                 " values for " + std::to_string(end - done) + " rows");
         }
         for (size_t i = done; i < end; ++i) out[i] = FromPython(results[i - done], arena);
-        done = end;
+      } catch (const std::exception& error) {
+        record(error);
+        fail(done, end);
       }
-    } catch (py::error_already_set& error) {
-      RecordCallbackError(error);
-    } catch (const std::exception& error) {
-      PyErr_SetString(PyExc_TypeError, error.what());
-      py::error_already_set wrapped;
-      RecordCallbackError(wrapped);
+      done = end;
     }
-    for (; done < n; ++done) out[done] = Value::Error();
   };
   return apply_batched(result_type, std::move(function), std::move(args), std::move(name));
 }

@@ -74,14 +74,22 @@ void CallBack(const std::shared_ptr<py::object>& fn, Args&&... args) {
   }
 }
 
-// Runs `body` with the GIL released, then re-raises a UDF's exception or the status.
+// Runs `body` with the GIL released, then re-raises a UDF's or callback's exception, as
+// Pathway does with terminate_on_error (the default). Without it the rows the UDF failed on
+// keep their Error values and the exception is only printed, like other data errors.
 template <typename Body>
-auto WithoutGil(Body body) {
+auto WithoutGil(const RunOptions& options, Body body) {
   decltype(body()) result = [&] {
     py::gil_scoped_release release;
     return body();
   }();
-  RaisePendingCallbackError();
+  if (options.terminate_on_error) {
+    RaisePendingCallbackError();
+  } else if (PendingError()->has_value()) {
+    py::error_already_set error = std::move(**PendingError());
+    PendingError()->reset();
+    error.discard_as_unraisable("a Python function called by the run (terminate_on_error=False)");
+  }
   return result;
 }
 
@@ -287,7 +295,7 @@ void BindIo(py::module_& m) {
   // Runs the tables and returns their update streams: per table (columns, [(id, row, time,
   // diff), ...]).
   m.def("capture", [](const std::vector<Table>& tables, const RunOptions& options) {
-    auto captured = WithoutGil([&] { return debug::CaptureAll(tables, options); });
+    auto captured = WithoutGil(options, [&] { return debug::CaptureAll(tables, options); });
     RaiseIfError(captured.status());
     py::list out;
     for (const auto& c : *captured) {
@@ -303,7 +311,7 @@ void BindIo(py::module_& m) {
   m.def("format_table", [](const Table& table, bool include_id, bool short_pointers,
                            std::optional<size_t> n_rows, bool update_stream,
                            const RunOptions& options) {
-    auto captured = WithoutGil([&] { return debug::Capture(table, options); });
+    auto captured = WithoutGil(options, [&] { return debug::Capture(table, options); });
     RaiseIfError(captured.status());
     PrintOptions print;
     print.include_id = include_id;
@@ -313,7 +321,7 @@ void BindIo(py::module_& m) {
                          : FormatTable(captured->columns, captured->updates, print);
   });
   m.def("run", [](const RunOptions& options) {
-    Status status = WithoutGil([&] { return run(options); });
+    Status status = WithoutGil(options, [&] { return run(options); });
     RaiseIfError(status);
   });
   m.def("clear_outputs", &ClearOutputs);

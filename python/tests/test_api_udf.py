@@ -284,12 +284,6 @@ def test_after_a_udf_exception_the_next_run_is_clean():
     assert list(pw.debug.table_to_dicts(t.select(y=pw.this.a + 1))[1]["y"].values()) == [5]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "binding bind_io.cc: run()/capture() re-raise a UDF's exception (RaisePendingCallbackError "
-    "after WithoutGil) whatever RunOptions.terminate_on_error says; with "
-    "terminate_on_error=False Pathway keeps the run going, the row's value is Error (logged "
-    "as 'ZeroDivisionError: integer division or modulo by zero') and fill_error replaces it "
-    "(Pathway tests/test_errors.py test_udf)"))
 def test_udf_exception_with_terminate_on_error_false_gives_error_values():
     t = pw.debug.table_from_markdown("""
         a | b

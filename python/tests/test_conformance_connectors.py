@@ -18,12 +18,6 @@ GLOBAL_ERROR_LOG = (
     "...`); also table_from_markdown (vigil/debug.py) ignores split_on_whitespace=False, "
     "so the expected messages are split on spaces"
 )
-KEEP_BAD_ROWS = (
-    "run_options (vigil/_run.py) maps terminate_on_error=False to RunOptions."
-    "terminate_on_error only; RunOptions.on_bad_row is neither set nor bound "
-    "(python/src/bind_io.cc), so readers still skip bad rows (OnBadRow::kSkip) instead of "
-    "keeping them with Error values in the bad fields (OnBadRow::kKeepError)"
-)
 
 
 def write_bad_csv(path):
@@ -71,7 +65,6 @@ def read_with_errors_filled(path, schema):
     return table.with_columns(b=pw.fill_error(pw.this.b, 0), c=pw.fill_error(pw.this.c, 0))
 
 
-@pytest.mark.xfail(strict=True, reason=KEEP_BAD_ROWS)
 def test_C01_csv_reading(tmp_path):
     path = tmp_path / "input.csv"
     write_bad_csv(path)
@@ -87,7 +80,7 @@ def test_C01_csv_reading_default_skips_bad_rows(tmp_path):
     assert_table_equality_wo_index(result, T("a | b | c\n1 | 2 | 3"))
 
 
-@pytest.mark.xfail(strict=True, reason=f"{GLOBAL_ERROR_LOG}; and {KEEP_BAD_ROWS}")
+@pytest.mark.xfail(strict=True, reason=GLOBAL_ERROR_LOG)
 def test_C01_csv_reading_error_log(tmp_path):
     path = tmp_path / "input.csv"
     write_bad_csv(path)
@@ -109,7 +102,6 @@ def test_C01_csv_reading_error_log(tmp_path):
     )
 
 
-@pytest.mark.xfail(strict=True, reason=KEEP_BAD_ROWS)
 def test_C02_csv_reading_pk(tmp_path):
     path = tmp_path / "input.csv"
     write_bad_csv(path)
@@ -117,7 +109,7 @@ def test_C02_csv_reading_pk(tmp_path):
     assert_table_equality_wo_index(result, T(C02_ROWS), terminate_on_error=False)
 
 
-@pytest.mark.xfail(strict=True, reason=f"{GLOBAL_ERROR_LOG}; and {KEEP_BAD_ROWS}")
+@pytest.mark.xfail(strict=True, reason=GLOBAL_ERROR_LOG)
 def test_C02_csv_reading_pk_error_log(tmp_path):
     path = tmp_path / "input.csv"
     write_bad_csv(path)
@@ -157,14 +149,13 @@ def read_bad_jsonlines(tmp_path):
     return table.with_columns(b=pw.fill_error(pw.this.b, 0), c=pw.fill_error(pw.this.c, 0))
 
 
-@pytest.mark.xfail(strict=True, reason=KEEP_BAD_ROWS)
 def test_C03_jsonlines_reading(tmp_path):
     assert_table_equality_wo_index(
         read_bad_jsonlines(tmp_path), T(C03_ROWS), terminate_on_error=False
     )
 
 
-@pytest.mark.xfail(strict=True, reason=f"{GLOBAL_ERROR_LOG}; and {KEEP_BAD_ROWS}")
+@pytest.mark.xfail(strict=True, reason=GLOBAL_ERROR_LOG)
 def test_C03_jsonlines_reading_error_log(tmp_path):
     result = read_bad_jsonlines(tmp_path)
     expected_errors = T(

@@ -6,6 +6,7 @@ CASES.md unedited (tuples go through table_from_pandas, as in Pathway's tests).
 
 from __future__ import annotations
 
+import gc
 import typing
 
 import pandas as pd
@@ -65,12 +66,6 @@ def test_W24_intervals_over():
     assert_table_equality_wo_index(result, expected_tuples(*W24_EXPECTED))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vigil.temporal (vigil/temporal.py) has no windowby function: "
-    "pw.temporal.windowby(table, time_expr, window=..., instance=..., behavior=...) should "
-    "be table.windowby(time_expr, window=..., ...)",
-)
 def test_W24_intervals_over_with_temporal_windowby():
     t = data()
     at = probes()
@@ -80,6 +75,27 @@ def test_W24_intervals_over_with_temporal_windowby():
         window=pw.temporal.intervals_over(at=at.t, lower_bound=-2, upper_bound=1, is_outer=False),
     ).reduce(pw.this._pw_window_location, v=pw.reducers.tuple(pw.this.v))
     assert_table_equality_wo_index(result, expected_tuples(*W24_EXPECTED))
+
+
+def test_W24_intervals_over_at_a_table_nothing_else_holds():
+    # `at=probes().t`: only the expression refers to the probe table (expr._table keeps it)
+    t = data()
+    window = pw.temporal.intervals_over(
+        at=probes().t, lower_bound=-2, upper_bound=1, is_outer=False
+    )
+    gc.collect()
+    result = t.windowby(t.t, window=window).reduce(
+        pw.this._pw_window_location, v=pw.reducers.tuple(pw.this.v)
+    )
+    assert_table_equality_wo_index(result, expected_tuples(*W24_EXPECTED))
+
+
+def test_W24_column_expression_holds_its_table():
+    column = probes().t
+    gc.collect()
+    assert isinstance(column._table, pw.Table)
+    assert column._table.column_names() == ["t"]
+    assert probes()["t"]._table is not None
 
 
 def test_W25_intervals_over_with_instance():

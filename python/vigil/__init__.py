@@ -37,7 +37,22 @@ from vigil._schema import (
     schema_from_types,
 )
 from vigil._table import GroupedTable, JoinMode, JoinResult, Table
-from vigil import debug, internals, io, reducers, temporal  # noqa: E402
+
+# pw.debug, pw.internals, pw.io, pw.reducers and pw.temporal are imported on first use
+# (`import vigil` stays cheap: a program pays only for the submodules it uses).
+_SUBMODULES = frozenset({"debug", "internals", "io", "reducers", "temporal"})
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        __import__(f"vigil.{name}")  # which makes it an attribute of this module
+        return globals()[name]
+    raise AttributeError(f"module 'vigil' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)
+
 
 EngineError = _vigil.EngineError
 ERROR = _vigil.ERROR

@@ -5,11 +5,6 @@ same trees the C++ API builds, and names are resolved when the expression is use
 table, so `pw.this.x` works on any table that has a column `x`.
 """
 
-from __future__ import annotations
-
-import functools
-import typing
-
 from vigil import _vigil
 from vigil._schema import dtype_of
 
@@ -85,21 +80,39 @@ def fill_error(col, replacement) -> Expr:
     return _vigil.fill_error(col, replacement)
 
 
+_NO_ANNOTATION = object()
+
+
+def _return_annotation(fn):
+    """fn's return annotation (resolved when it is a string), or _NO_ANNOTATION.
+
+    typing (costly to import) is needed only for string annotations, as written under
+    `from __future__ import annotations`; an annotation that does not resolve (a forward
+    reference to a name the function's module lacks) counts as none, so that the function
+    stays usable, as does an unresolvable argument annotation next to a string return one."""
+    if not callable(fn):
+        return _NO_ANNOTATION
+    try:
+        annotations = fn.__annotations__
+    except AttributeError:
+        return _NO_ANNOTATION
+    returned = annotations.get("return", _NO_ANNOTATION)
+    if not isinstance(returned, str):
+        # typing.Annotated[T, ...] stands for T (as typing.get_type_hints gives it)
+        return returned.__origin__ if hasattr(returned, "__metadata__") else returned
+    import typing
+    try:
+        return typing.get_type_hints(fn).get("return", _NO_ANNOTATION)
+    except Exception:  # noqa: BLE001
+        return _NO_ANNOTATION
+
+
 def _return_type(fn, return_type):
     if return_type is not None:
         return dtype_of(return_type)
-    try:
-        hints = typing.get_type_hints(fn) if callable(fn) and hasattr(fn, "__annotations__") \
-            else {}
-    except Exception:  # noqa: BLE001 - an argument's annotation that does not resolve
-        # (a forward reference to a name the function's module lacks) must not make the
-        # function unusable: only the return annotation matters here
-        hints = {}
-        returned = getattr(fn, "__annotations__", {}).get("return")
-        if returned is not None and not isinstance(returned, str):
-            hints["return"] = returned
-    if "return" in hints:
-        return dtype_of(hints["return"])
+    returned = _return_annotation(fn)
+    if returned is not _NO_ANNOTATION:
+        return dtype_of(returned)
     return _vigil.DType(_vigil.TypeKind.ANY, True)
 
 
@@ -110,6 +123,8 @@ def _with_keywords(fun, args, kwargs):
     extra positional expressions and the callable puts them back under their names."""
     if not kwargs:
         return fun, list(args)
+    import functools
+
     names = list(kwargs)
     n = len(args)
 
@@ -119,13 +134,13 @@ def _with_keywords(fun, args, kwargs):
     return call, list(args) + [kwargs[name] for name in names]
 
 
-def apply(fun: typing.Callable, *args, **kwargs) -> Expr:
+def apply(fun, *args, **kwargs) -> Expr:
     """Calls fun on the values of args (and kwargs) for every row (Pathway's pw.apply)."""
     call, exprs = _with_keywords(fun, args, kwargs)
     return _vigil.apply(call, _return_type(fun, None), exprs, getattr(fun, "__name__", "apply"))
 
 
-def apply_with_type(fun: typing.Callable, ret_type, *args, **kwargs) -> Expr:
+def apply_with_type(fun, ret_type, *args, **kwargs) -> Expr:
     """pw.apply with the result type given."""
     call, exprs = _with_keywords(fun, args, kwargs)
     return _vigil.apply(call, dtype_of(ret_type), exprs, getattr(fun, "__name__", "apply"))
@@ -151,6 +166,7 @@ class UDF:
             if fun is None or not callable(fun):
                 raise TypeError("pw.UDF needs a function, or a subclass defining __wrapped__")
         else:
+            import functools
             functools.update_wrapper(self, fun)
         if propagate_none:
             fun = _propagating_none(fun, max_batch_size is not None)
@@ -159,10 +175,9 @@ class UDF:
         self._max_batch_size = max_batch_size
         if max_batch_size is not None and return_type is None:
             # The annotation of a batched function is list[T]: its rows are of type T.
-            hints = typing.get_type_hints(fun) if hasattr(fun, "__annotations__") else {}
-            ret = hints.get("return")
-            if typing.get_origin(ret) is list and typing.get_args(ret):
-                self._return_type = dtype_of(typing.get_args(ret)[0])
+            ret = _return_annotation(fun)
+            if getattr(ret, "__origin__", None) is list and getattr(ret, "__args__", ()):
+                self._return_type = dtype_of(ret.__args__[0])
             else:
                 self._return_type = _vigil.DType(_vigil.TypeKind.ANY, True)
         if propagate_none:
@@ -177,6 +192,8 @@ class UDF:
 
 def _propagating_none(inner, batched: bool):
     """inner, giving None without being called for rows where an argument is None."""
+    import functools
+
     if not batched:
         @functools.wraps(inner)
         def per_row(*values, **keywords):

@@ -1,13 +1,10 @@
 """pw.run(): computes every output registered by io.*.write and io.subscribe."""
 
-from __future__ import annotations
-
-import enum
-
 from vigil import _vigil
+from vigil._enum import Constants
 
 
-class MonitoringLevel(enum.Enum):
+class MonitoringLevel(Constants):
     """Pathway's pw.MonitoringLevel, for `pw.run(monitoring_level=pw.MonitoringLevel.NONE)`:
     accepted and ignored, as vigil has no monitoring dashboard."""
 
@@ -34,6 +31,10 @@ def run_options(*, terminate_on_error: bool = True, max_batch_rows: int | None =
         raise NotImplementedError("persistence is not in vigil yet")
     options = _vigil.RunOptions()
     options.terminate_on_error = terminate_on_error
+    if not terminate_on_error:
+        # Pathway's terminate_on_error=False: a row with an unparsable field is kept, with
+        # Error in that field, instead of being skipped.
+        options.on_bad_row = _vigil.OnBadRow.KEEP_ERROR
     if max_batch_rows is not None:
         options.max_batch_rows = max_batch_rows
     return options

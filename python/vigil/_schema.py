@@ -8,14 +8,13 @@ The class is never instantiated; its columns (name, engine type, primary key, de
 what readers and table_from_markdown take.
 """
 
-from __future__ import annotations
-
-import datetime
 import sys
-import types
-import typing
 
 from vigil import _vigil
+
+# typing, datetime and types are not imported here: they cost milliseconds at startup, and
+# an annotation that is one of their objects (typing.Any, Optional[int], datetime.datetime)
+# can only come from a program that has already imported them (see _kind_of and dtype_of).
 
 _NO_DEFAULT = object()
 
@@ -58,15 +57,53 @@ _SIMPLE_TYPES = {
     tuple: _vigil.TypeKind.TUPLE,
     list: _vigil.TypeKind.TUPLE,
     DateTimeNaive: _vigil.TypeKind.DATE_TIME_NAIVE,
-    datetime.datetime: _vigil.TypeKind.DATE_TIME_NAIVE,
     DateTimeUtc: _vigil.TypeKind.DATE_TIME_UTC,
     Duration: _vigil.TypeKind.DURATION,
-    datetime.timedelta: _vigil.TypeKind.DURATION,
     Pointer: _vigil.TypeKind.POINTER,
-    typing.Any: _vigil.TypeKind.ANY,
     object: _vigil.TypeKind.ANY,
     type(None): _vigil.TypeKind.NONE,
 }
+# datetime.datetime (DATE_TIME_NAIVE), datetime.timedelta (DURATION) and typing.Any (ANY)
+# are column types too; _kind_of finds them through sys.modules.
+
+_UnionType = type(int | None)       # types.UnionType: `int | None`
+_GenericAlias = type(list[int])     # types.GenericAlias: `list[int]`, `tuple[int, str]`
+_UNION = object()                   # the origin of both `int | None` and Optional[int]
+
+
+def _kind_of(annotation):
+    """The engine kind of a plain annotation (a class, typing.Any), or None."""
+    try:
+        kind = _SIMPLE_TYPES.get(annotation)
+    except TypeError:  # an unhashable annotation
+        return None
+    if kind is not None:
+        return kind
+    datetime = sys.modules.get("datetime")
+    if datetime is not None:
+        if annotation is datetime.datetime:
+            return _vigil.TypeKind.DATE_TIME_NAIVE
+        if annotation is datetime.timedelta:
+            return _vigil.TypeKind.DURATION
+    typing = sys.modules.get("typing")
+    if typing is not None and annotation is typing.Any:
+        return _vigil.TypeKind.ANY
+    return None
+
+
+def _origin_and_args(annotation):
+    """typing.get_origin and typing.get_args, with a Union's origin as _UNION."""
+    if isinstance(annotation, _UnionType):
+        return _UNION, annotation.__args__
+    if isinstance(annotation, _GenericAlias):
+        return annotation.__origin__, annotation.__args__
+    typing = sys.modules.get("typing")
+    if typing is None:  # then the annotation is no typing construct
+        return None, ()
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union:
+        origin = _UNION
+    return origin, typing.get_args(annotation)
 
 
 def dtype_of(annotation) -> _vigil.DType:
@@ -75,21 +112,21 @@ def dtype_of(annotation) -> _vigil.DType:
         return annotation
     if annotation is None:
         return _vigil.DType(_vigil.TypeKind.NONE, True)
-    origin = typing.get_origin(annotation)
-    if origin is typing.Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(annotation)) == 2:
-            inner = dtype_of(args[0])
+    kind = _kind_of(annotation)
+    if kind is not None:
+        return _vigil.DType(kind, kind == _vigil.TypeKind.NONE)
+    origin, args = _origin_and_args(annotation)
+    if origin is _UNION:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2:
+            inner = dtype_of(rest[0])
             return _vigil.DType(inner.kind, True)
         return _vigil.DType(_vigil.TypeKind.ANY, True)
     if origin in (tuple, list):
         return _vigil.DType(_vigil.TypeKind.TUPLE)
-    kind = _SIMPLE_TYPES.get(annotation)
-    if kind is None:
-        raise TypeError(f"unsupported column type {annotation!r}: expected str, int, float, bool, "
-                        "tuple, pw.DateTimeNaive, pw.DateTimeUtc, pw.Duration, pw.Pointer, "
-                        "typing.Any or an Optional of one of them")
-    return _vigil.DType(kind, kind == _vigil.TypeKind.NONE)
+    raise TypeError(f"unsupported column type {annotation!r}: expected str, int, float, bool, "
+                    "tuple, pw.DateTimeNaive, pw.DateTimeUtc, pw.Duration, pw.Pointer, "
+                    "typing.Any or an Optional of one of them")
 
 
 def python_type_of(dtype: _vigil.DType):
@@ -97,12 +134,15 @@ def python_type_of(dtype: _vigil.DType):
     if dtype.kind == _vigil.TypeKind.ANY:
         # Any already admits None: Optional[Any] would be a different, unequal annotation
         # (Pathway's typehints() give typing.Any for such columns)
+        import typing
         return typing.Any
     for annotation, kind in _SIMPLE_TYPES.items():
-        if kind == dtype.kind and annotation not in (list, datetime.datetime, datetime.timedelta,
-                                                     object):
-            return typing.Optional[annotation] if dtype.optional and annotation is not type(None) \
-                else annotation
+        if kind == dtype.kind and annotation not in (list, object):
+            if dtype.optional and annotation is not type(None):
+                import typing
+                return typing.Optional[annotation]
+            return annotation
+    import typing
     return typing.Any
 
 
@@ -121,7 +161,7 @@ class ColumnDefinition:
 
 
 def column_definition(*, primary_key: bool = False, default_value=_NO_DEFAULT, dtype=None,
-                      name=None) -> typing.Any:
+                      name=None):
     """A column's options: `time: int = pw.column_definition(primary_key=True)`."""
     return ColumnDefinition(primary_key, default_value, dtype, name)
 
@@ -220,9 +260,10 @@ def schema_builder(columns: dict, *, name: str | None = None, properties=None) -
     """A schema from {name: pw.column_definition(dtype=...)} (Pathway's pw.schema_builder)."""
     out = {}
     for column, definition in columns.items():
-        out[column] = ColumnSchema(column, dtype_of(definition.dtype if definition.dtype
-                                                    is not None else typing.Any),
-                                   definition.primary_key, definition.default_value)
+        dtype = (dtype_of(definition.dtype) if definition.dtype is not None
+                 else _vigil.DType(_vigil.TypeKind.ANY, False))  # dtype_of(typing.Any)
+        out[column] = ColumnSchema(column, dtype, definition.primary_key,
+                                   definition.default_value)
     return schema_from_columns(out, name or "Schema")
 
 

@@ -5,20 +5,51 @@ built: a misspelled column is an AttributeError (`t.colum`) or a KeyError (`pw.t
 inside a method), both naming the column and the table's columns.
 """
 
-from __future__ import annotations
-
-import enum
-import weakref
+import _weakref  # the C module behind weakref.ref: `import weakref` costs startup time
 
 from vigil import _vigil
+from vigil._enum import Constants
 from vigil._schema import schema_of_native
 
-# Tables by identity, so that an expression `t.x` (which knows only its table's identity)
-# finds its table again (intervals_over's `at=`).
-_tables_by_identity: "weakref.WeakValueDictionary[int, Table]" = weakref.WeakValueDictionary()
+
+class _TableRegistry:
+    """Tables by identity, held weakly, so that an expression whose table is gone from
+    `expr._table` (one built by the engine, as a reducer's argument) finds its table again
+    when something else still holds it (intervals_over's `at=`, ix without context=)."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def add(self, identity, table):
+        refs = self._refs
+
+        def forget(ref, identity=identity):
+            if refs.get(identity) is ref:
+                del refs[identity]
+
+        refs[identity] = _weakref.ref(table, forget)
+
+    def get(self, identity, default=None):
+        ref = self._refs.get(identity)
+        table = None if ref is None else ref()
+        return default if table is None else table
+
+    def __len__(self):
+        return len(self._refs)
 
 
-class JoinMode(enum.Enum):
+_tables_by_identity = _TableRegistry()
+
+
+def _table_of(expression):
+    """The Table an expression `t.x` was taken from, or None."""
+    table = getattr(expression, "_table", None)
+    if table is not None:
+        return table
+    return _tables_by_identity.get(getattr(expression, "table_identity", 0))
+
+
+class JoinMode(Constants):
     """How a join pads unmatched rows (Pathway's pw.JoinMode)."""
 
     INNER = "inner"
@@ -71,7 +102,7 @@ class Table:
 
     def __init__(self, native: _vigil.Table):
         self._native = native
-        _tables_by_identity[native.identity()] = self
+        _tables_by_identity.add(native.identity(), self)
 
     # -- columns --------------------------------------------------------------------------
     def __getattr__(self, name: str):
@@ -81,7 +112,10 @@ class Table:
         if native is None:
             raise AttributeError(name)
         if name in native.column_names():
-            return native.column(name)
+            column = native.column(name)
+            # held by the expression, so that `at=probes().t` keeps its table alive
+            column._table = self
+            return column
         raise AttributeError(f"Table has no column {name!r}; its columns are "
                              f"{', '.join(native.column_names()) or '(none)'}")
 
@@ -96,14 +130,18 @@ class Table:
         if name not in self._native.column_names():
             raise KeyError(f"Table has no column {name!r}; its columns are "
                            f"{', '.join(self._native.column_names()) or '(none)'}")
-        return self._native.column(name)
+        column = self._native.column(name)
+        column._table = self
+        return column
 
     def __iter__(self):
-        return iter([self._native.column(n) for n in self._native.column_names()])
+        return iter([self[n] for n in self._native.column_names()])
 
     @property
     def id(self):
-        return self._native.id()
+        column = self._native.id()
+        column._table = self
+        return column
 
     @property
     def schema(self):
@@ -124,55 +162,57 @@ class Table:
         return f"<vigil.Table schema={{{columns}}}>"
 
     def _warn(self):
-        import warnings
-        for message in self._native.warnings():
-            warnings.warn(message, stacklevel=3)
+        messages = self._native.warnings()
+        if messages:
+            import warnings  # not at startup: most tables have nothing to say
+            for message in messages:
+                warnings.warn(message, stacklevel=3)
         return self
 
     # -- row-wise -------------------------------------------------------------------------
-    def select(self, *args, **kwargs) -> Table:
+    def select(self, *args, **kwargs) -> "Table":
         return Table(self._native.select(_named(args, kwargs, "select")))
 
-    def with_columns(self, *args, **kwargs) -> Table:
+    def with_columns(self, *args, **kwargs) -> "Table":
         return Table(self._native.with_columns(_named(args, kwargs, "with_columns")))
 
-    def without(self, *columns) -> Table:
+    def without(self, *columns) -> "Table":
         return Table(self._native.without([_column_name(c) for c in columns]))
 
-    def rename_columns(self, **kwargs) -> Table:
+    def rename_columns(self, **kwargs) -> "Table":
         """new_name=pw.this.old_name (Pathway's rename_columns)."""
         return Table(self._native.rename([(_column_name(old), new) for new, old in kwargs.items()]))
 
-    def rename_by_dict(self, names_mapping: dict) -> Table:
+    def rename_by_dict(self, names_mapping: dict) -> "Table":
         """{old_name: new_name} (Pathway's rename_by_dict)."""
         return Table(self._native.rename([(_column_name(old), _column_name(new))
                                           for old, new in names_mapping.items()]))
 
-    def rename(self, names_mapping: dict | None = None, **kwargs) -> Table:
+    def rename(self, names_mapping: dict | None = None, **kwargs) -> "Table":
         if names_mapping is not None:
             return self.rename_by_dict(names_mapping)
         return self.rename_columns(**kwargs)
 
-    def filter(self, filter_expression) -> Table:
+    def filter(self, filter_expression) -> "Table":
         return Table(self._native.filter(filter_expression))
 
-    def copy(self) -> Table:
+    def copy(self) -> "Table":
         return Table(self._native.select([(n, self._native.column(n))
                                           for n in self._native.column_names()]))
 
-    def cast_to_types(self, **kwargs) -> Table:
+    def cast_to_types(self, **kwargs) -> "Table":
         from vigil._expression import cast
         return self.with_columns(**{name: cast(t, _vigil.this_column(name))
                                     for name, t in kwargs.items()})
 
-    def concat(self, *others: Table) -> Table:
+    def concat(self, *others: "Table") -> "Table":
         native = self._native
         for other in others:
             native = native.concat(other._native)
         return Table(native)
 
     # -- grouping -------------------------------------------------------------------------
-    def groupby(self, *args, id=None, sort_by=None, instance=None, **kwargs) -> GroupedTable:
+    def groupby(self, *args, id=None, sort_by=None, instance=None, **kwargs) -> "GroupedTable":
         if kwargs:
             raise ValueError("Table.groupby() received extra kwargs.\nYou probably want to use "
                              "Table.groupby(...).reduce(**kwargs) to compute output columns.")
@@ -183,11 +223,11 @@ class Table:
             keys.append(instance)
         return GroupedTable(_validated_grouping(self._native.groupby(keys)))
 
-    def reduce(self, *args, **kwargs) -> Table:
+    def reduce(self, *args, **kwargs) -> "Table":
         return Table(self._native.reduce(_named(args, kwargs, "reduce")))
 
     def windowby(self, time_expr, *args, window, behavior=None, instance=None,
-                 **kwargs) -> GroupedTable:
+                 **kwargs) -> "GroupedTable":
         if args:
             raise ValueError("Table.windowby() received extra args.\nIt handles grouping only "
                              "by a single column.")
@@ -200,18 +240,18 @@ class Table:
             None if behavior is None else behavior._native)))
 
     # -- time -----------------------------------------------------------------------------
-    def ignore_late(self, time_column, threshold) -> Table:
+    def ignore_late(self, time_column, threshold) -> "Table":
         return Table(self._native.ignore_late(time_column, threshold))
 
-    def buffer(self, time_column, threshold) -> Table:
+    def buffer(self, time_column, threshold) -> "Table":
         return Table(self._native.buffer(time_column, threshold))
 
-    def forget(self, time_column, threshold) -> Table:
+    def forget(self, time_column, threshold) -> "Table":
         return Table(self._native.forget(time_column, threshold))
 
     # -- joins ----------------------------------------------------------------------------
-    def join(self, other: Table, *on, id=None, how=JoinMode.INNER, left_instance=None,
-             right_instance=None, **kwargs) -> JoinResult:
+    def join(self, other: "Table", *on, id=None, how=JoinMode.INNER, left_instance=None,
+             right_instance=None, **kwargs) -> "JoinResult":
         if kwargs:
             raise ValueError("Join received extra kwargs.\nYou probably want to use "
                              "TableLike.join(...).select(**kwargs) to compute output columns.")
@@ -232,30 +272,29 @@ class Table:
         native.select([])
         return JoinResult(native)
 
-    def _join_as(self, how, other, on, kwargs) -> JoinResult:
+    def _join_as(self, how, other, on, kwargs) -> "JoinResult":
         if "how" in kwargs:
             raise ValueError("Received `how` argument but was not expecting any.\nConsider "
                              "using a generic join method that handles `how` to decide on a "
                              "type of a join to be used.")
         return self.join(other, *on, how=how, **kwargs)
 
-    def join_inner(self, other, *on, **kwargs) -> JoinResult:
+    def join_inner(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.INNER, other, on, kwargs)
 
-    def join_left(self, other, *on, **kwargs) -> JoinResult:
+    def join_left(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.LEFT, other, on, kwargs)
 
-    def join_right(self, other, *on, **kwargs) -> JoinResult:
+    def join_right(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.RIGHT, other, on, kwargs)
 
-    def join_outer(self, other, *on, **kwargs) -> JoinResult:
+    def join_outer(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.OUTER, other, on, kwargs)
 
-    def ix(self, expression, *, optional: bool = False, context: Table | None = None) -> Table:
+    def ix(self, expression, *, optional: bool = False, context: "Table | None" = None) -> "Table":
         """For every row of context, the row of this table whose id is expression."""
         if context is None:
-            identity = expression.table_identity if isinstance(expression, _vigil.Expr) else 0
-            context = _tables_by_identity.get(identity)
+            context = _table_of(expression) if isinstance(expression, _vigil.Expr) else None
             if context is None:
                 raise ValueError("ix: pass context= when the pointer expression does not come "
                                  "from a table (t.column)")
@@ -268,7 +307,7 @@ class GroupedTable:
     def __init__(self, native):
         self._native = native
 
-    def reduce(self, *args, **kwargs) -> Table:
+    def reduce(self, *args, **kwargs) -> "Table":
         return Table(self._native.reduce(_named(args, kwargs, "reduce")))._warn()
 
 
@@ -278,5 +317,5 @@ class JoinResult:
     def __init__(self, native):
         self._native = native
 
-    def select(self, *args, **kwargs) -> Table:
+    def select(self, *args, **kwargs) -> "Table":
         return Table(self._native.select(_named(args, kwargs, "select")))

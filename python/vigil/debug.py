@@ -1,9 +1,5 @@
 """Computing and printing tables (Pathway's pw.debug)."""
 
-from __future__ import annotations
-
-import datetime
-
 from vigil import _vigil
 from vigil._run import run_options
 from vigil._schema import DateTimeNaive, DateTimeUtc, Duration, dtype_of, schema_from_types
@@ -150,6 +146,8 @@ def table_from_pandas(df, id_from=None, unsafe_trusted_ids: bool = False, schema
 def _annotation_of_value(v):
     """The column type a DataFrame value stands for: pandas' Timestamp and Timedelta (what
     datetime64 and timedelta64 columns hold) are Pathway's DateTime and Duration types."""
+    import datetime  # loaded already (by pandas), but not at vigil's startup
+
     if isinstance(v, datetime.datetime):  # pandas.Timestamp is a datetime.datetime
         return DateTimeNaive if v.tzinfo is None else DateTimeUtc
     if isinstance(v, datetime.timedelta):  # and pandas.Timedelta a datetime.timedelta

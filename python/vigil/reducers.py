@@ -1,7 +1,5 @@
 """Reducers of groupby(...).reduce(...) and windowby(...).reduce(...) (pw.reducers)."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 
 _r = _vigil.reducers

@@ -1,8 +1,6 @@
 """Windows and behaviors of windowby (Pathway's pw.temporal). Durations are ints, floats,
 datetime.timedelta or pandas.Timedelta, matching the time column's type."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 
 
@@ -15,6 +13,12 @@ class Window:
 
     def __repr__(self):
         return self._description
+
+
+def windowby(table, time_expr, *, window, behavior=None, instance=None):
+    """Pathway's function form of Table.windowby: `pw.temporal.windowby(t, t.time,
+    window=pw.temporal.tumbling(60), instance=t.ip).reduce(...)`."""
+    return table.windowby(time_expr, window=window, behavior=behavior, instance=instance)
 
 
 def _native_window(window) -> _vigil.Window:
@@ -47,9 +51,9 @@ def session(*, predicate=None, max_gap=None) -> Window:
 
 def intervals_over(*, at, lower_bound, upper_bound, is_outer: bool = True) -> Window:
     """One window [at + lower_bound, at + upper_bound] per row of at's table."""
-    from vigil._table import _tables_by_identity
+    from vigil._table import _table_of
 
-    table = _tables_by_identity.get(getattr(at, "table_identity", 0))
+    table = _table_of(at)
     if table is None:
         raise ValueError("intervals_over: at= must be a column of a table (t.column), "
                          f"got {at!r}")

@@ -129,5 +129,36 @@ TEST(ApiSharpEdges, HopLongerThanDurationWarns) {
   EXPECT_THAT(with_ratio.warnings(), Not(::testing::Contains(HasSubstr("hop"))));
 }
 
+// `other["x"]` is read by name on the table it is used on. That is right when the table
+// carries other's column x unchanged, and must be an error otherwise (it used to read this
+// table's own column x silently).
+TEST(ApiSharpEdges, ColumnOfAnotherTableIsReadOnlyWhenInheritedUnchanged) {
+  Table people = debug::table_from_markdown(R"(
+name | age
+a    | 10
+b    | 20
+)");
+  Table scaled = people.select({this_["name"], {"age", this_["age"] * 100}});
+  Table wrong = people.select({{"a4", scaled["age"]}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_THAT(wrong.status().message(), HasSubstr("column 'age' of another table"));
+  EXPECT_FALSE(people.filter(scaled["age"] > 1).ok());
+  EXPECT_FALSE(people.select({{"i", scaled.id()}}).ok());
+
+  // Derived by filters and pass-through selects: the reference reads the same values.
+  Table adults = people.with_columns({{"flag", true}}).filter(this_["age"] > 15);
+  Table read_back = adults.select({{"from_people", people["age"]}, {"own", this_["age"]}});
+  ASSERT_TRUE(read_back.ok()) << read_back.status().ToString();
+  std::vector<Update> rows = FinalOf(read_back);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].row[0].get().as_int(), 20);
+  EXPECT_EQ(rows[0].row[1].get().as_int(), 20);
+  // A renamed or recomputed column is not inherited.
+  Table renamed = people.rename({{"age", "years"}}).with_columns({{"age", this_["years"] + 1}});
+  EXPECT_FALSE(renamed.select({{"x", people["age"]}}).ok());
+  // The ids of an ancestor are this table's ids.
+  EXPECT_TRUE(adults.select({{"i", people.id()}}).ok());
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1,10 +1,11 @@
 #include "golden.h"
 
 #include <algorithm>
-#include <random>
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "connectors/api/reshuffled_source.h"
 
 namespace vigil::testing {
 
@@ -25,63 +26,6 @@ std::string Trim(const std::string& s) {
   size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
 }
-
-/// Replays a source's commits with rows shuffled within each commit and, optionally, each
-/// commit split into several consecutive commits (new times 8t, 8t+1, ...; relative order
-/// of commits kept).
-class ReplaySource final : public Source {
- public:
-  ReplaySource(std::unique_ptr<Source> inner, uint64_t seed, bool split)
-      : inner_(std::move(inner)), rng_(seed), split_(split) {}
-  const Schema& schema() const override { return inner_->schema(); }
-  Status Open() override {
-    RETURN_NOT_OK(inner_->Open());
-    while (auto t = inner_->NextCommitTime()) {
-      std::vector<Update> commit;
-      RETURN_NOT_OK(inner_->ReadCommit([&](const Batch& b) { AppendUpdates(b, *t, commit); }));
-      std::shuffle(commit.begin(), commit.end(), rng_);
-      size_t parts = split_ ? 1 + rng_() % std::min<size_t>(3, std::max<size_t>(1, commit.size()))
-                            : 1;
-      std::vector<size_t> cuts = {0};
-      for (size_t p = 1; p < parts; ++p) cuts.push_back(rng_() % (commit.size() + 1));
-      cuts.push_back(commit.size());
-      std::sort(cuts.begin(), cuts.end());
-      for (size_t p = 0; p + 1 < cuts.size(); ++p) {
-        Commit c;
-        c.time = split_ ? *t * 8 + p : *t;
-        for (size_t i = cuts[p]; i < cuts[p + 1]; ++i) c.updates.push_back(commit[i]);
-        if (!c.updates.empty() || !split_) commits_.push_back(std::move(c));
-      }
-    }
-    return Status::OK();
-  }
-  std::optional<Time> NextCommitTime() override {
-    if (next_ >= commits_.size()) return std::nullopt;
-    return commits_[next_].time;
-  }
-  Status ReadCommit(const BatchConsumer& emit) override {
-    const Commit& c = commits_[next_++];
-    Batch batch(schema().size());
-    for (const auto& u : c.updates) {
-      for (size_t i = 0; i < u.row.size(); ++i) batch.columns[i].push_back(u.row[i].get());
-      batch.ids.push_back(u.id);
-      batch.diffs.push_back(u.diff);
-    }
-    emit(batch);
-    return Status::OK();
-  }
-
- private:
-  struct Commit {
-    Time time;
-    std::vector<Update> updates;
-  };
-  std::unique_ptr<Source> inner_;
-  std::mt19937_64 rng_;
-  bool split_;
-  std::vector<Commit> commits_;
-  size_t next_ = 0;
-};
 
 debug::Captured MustCapture(const Table& table, const RunOptions& options,
                             const std::string& variant) {
@@ -159,14 +103,14 @@ void ExpectMatrixStable(const Table& table, const MatrixOptions& options) {
     RunOptions shuffled = base;
     shuffled.max_batch_rows = 1 + static_cast<size_t>(seed % 5);
     shuffled.source_wrapper = [seed](std::unique_ptr<Source> s) -> std::unique_ptr<Source> {
-      return std::make_unique<ReplaySource>(std::move(s), seed, false);
+      return std::make_unique<ReshuffledSource>(std::move(s), seed, false);
     };
     std::string name = "rows shuffled within commits, seed " + std::to_string(seed);
     EXPECT_EQ(StreamText(MustCapture(table, shuffled, name).updates), reference_stream) << name;
     if (options.time_dependent) continue;
     RunOptions split = base;
     split.source_wrapper = [seed](std::unique_ptr<Source> s) -> std::unique_ptr<Source> {
-      return std::make_unique<ReplaySource>(std::move(s), seed, true);
+      return std::make_unique<ReshuffledSource>(std::move(s), seed, true);
     };
     name = "commits split at random, seed " + std::to_string(seed);
     EXPECT_EQ(RowsText(MustCapture(table, split, name).updates), reference_final) << name;

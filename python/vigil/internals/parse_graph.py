@@ -1,7 +1,5 @@
 """The global graph of outputs that pw.run() computes."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 
 

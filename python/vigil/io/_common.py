@@ -1,7 +1,5 @@
 """What every file reader shares: the mode argument and the schema check."""
 
-from __future__ import annotations
-
 _PATHWAY_ONLY = {"autocommit_duration_ms", "name", "persistent_id", "debug_data",
                  "value_columns", "id_columns", "with_metadata", "object_pattern",
                  "max_backlog_size", "_stacklevel"}

@@ -2,8 +2,6 @@
 files (traditional, RFC 3339, RFC 5424; gzip), `journalctl -o json` output, one row per
 authentication attempt or scan. See docs/DETECTION.md for the columns."""
 
-from __future__ import annotations
-
 import os
 
 from vigil import _vigil

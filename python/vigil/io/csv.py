@@ -1,7 +1,5 @@
 """CSV files (pw.io.csv): a header row, columns found by name, Pathway's value rules."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 from vigil._table import Table
 from vigil.io._common import check_kwargs, mode_name, native_schema

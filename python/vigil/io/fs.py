@@ -1,7 +1,5 @@
 """pw.io.fs.read(path, format=...): the csv, json and plaintext readers by format name."""
 
-from __future__ import annotations
-
 from vigil.io import csv, jsonlines, plaintext
 
 

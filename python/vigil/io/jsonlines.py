@@ -1,7 +1,5 @@
 """JSON Lines files (pw.io.jsonlines): one object per line, columns found by key."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 from vigil._table import Table
 from vigil.io._common import check_kwargs, mode_name, native_schema

@@ -1,7 +1,5 @@
 """Text files line by line (pw.io.plaintext): one row per line in the column `data`."""
 
-from __future__ import annotations
-
 from vigil import _vigil
 from vigil._table import Table
 from vigil.io._common import check_kwargs, mode_name

@@ -147,6 +147,10 @@ Result<BoundExpr> BindNode(const std::shared_ptr<const ExprNode>& node, const Sc
                            options.context, node->side == ColumnSide::kLeft ? "left" : "right",
                            node->op == ExprOp::kId ? ".id()" : "[\"" + node->name + "\"]");
   }
+  if ((node->op == ExprOp::kColumn || node->op == ExprOp::kId) && node->table != nullptr &&
+      node->table != options.bound_table && options.check_table_reference) {
+    RETURN_NOT_OK(options.check_table_reference(*node));
+  }
   switch (node->op) {
     case ExprOp::kColumn: {
       auto index = schema.Find(node->name);

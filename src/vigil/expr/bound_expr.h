@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,12 @@ struct BindOptions {
   std::string context = "expression";
   /// When set, `this_.id` reads this column (windowby rewrites ids to the original row ids).
   std::optional<size_t> id_column;
+  /// The table node bound against (compared with ExprNode::table), and the check a column
+  /// or id reference taken from another table (`t["x"]`, `t.id()`) must pass: such a
+  /// reference is read by name here, which is right only when this table carries that
+  /// table's column unchanged (see graph/table.cc, InheritsColumn).
+  const void* bound_table = nullptr;
+  std::function<Status(const ExprNode& reference)> check_table_reference;
 };
 
 /// Resolves `expr` against `schema`. Reducer calls are rejected here: reduce() extracts them

@@ -45,14 +45,77 @@ Status CheckNoInternalNameClash(const Schema& input, std::initializer_list<const
 
 }  // namespace
 
+namespace {
+
+/// Whether column `name` (the row id when `name` is null) of `current` holds, row for row,
+/// what the same column of the table node `referenced` holds: `current` is `referenced`, or
+/// derives from it through operations that keep each row's values (filter, the temporal
+/// operators, window assignment) and pass the column through unchanged (a select or
+/// with_columns of the plain column under its own name). A reference `t["x"]` is bound by
+/// name on the table it is used on, so only then does it read t's values; otherwise it
+/// would silently read another column that happens to share the name.
+bool InheritsColumn(const TableNode* current, const void* referenced, const std::string* name) {
+  while (current != nullptr) {
+    if (current == referenced) return true;
+    switch (current->kind) {
+      case NodeKind::kFilter:
+      case NodeKind::kCutoff:
+      case NodeKind::kDelay:
+      case NodeKind::kForget:
+      case NodeKind::kWindowAssign:
+      case NodeKind::kSessionAssign:
+      case NodeKind::kIntervalsOverAssign:
+        current = current->inputs[0].get();
+        break;
+      case NodeKind::kMap: {
+        if (name != nullptr) {
+          auto index = current->schema.Find(*name);
+          if (!index) return false;
+          const BoundExpr& e = current->exprs[*index];
+          if (e.op != ExprOp::kColumn || current->inputs[0]->schema[e.column].name != *name) {
+            return false;
+          }
+        }
+        current = current->inputs[0].get();
+        break;
+      }
+      default: return false;
+    }
+  }
+  return false;
+}
+
+/// BindOptions for expressions used on `table`: references taken from other tables must be
+/// columns `table` inherits unchanged (InheritsColumn); anything else is an error instead of
+/// a silently wrong column.
+BindOptions BindingOn(const NodePtr& table, std::string context) {
+  BindOptions options;
+  options.context = context;
+  options.bound_table = table.get();
+  const TableNode* current = table.get();
+  options.check_table_reference = [current, context](const ExprNode& reference) -> Status {
+    const std::string* name = reference.op == ExprOp::kColumn ? &reference.name : nullptr;
+    if (InheritsColumn(current, reference.table, name)) return Status::OK();
+    std::string what = name != nullptr ? fmt::format("column '{}'", *name) : "id";
+    return Status::Invalid(
+        "{}: the {} of another table is read here, but this table does not carry it "
+        "unchanged (it is not derived from that table by filters and selects that keep the "
+        "column); Vigil reads other tables' columns only through a join: "
+        "this.join(other, this.id() == other.id()).select(...)",
+        context, what);
+  };
+  return options;
+}
+
+}  // namespace
+
 Table Table::MapTo(std::string operation, std::vector<NamedExpr> columns) const {
   if (!ok()) return *this;
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kMap;
   node->operation = operation;
   node->inputs = {node_};
-  BindOptions options;
-  options.context = operation;
+  BindOptions options = BindingOn(node_, operation);
   std::set<std::string> seen;
   for (auto& c : columns) {
     if (c.name.empty()) {
@@ -124,8 +187,7 @@ Table Table::rename(const std::vector<std::pair<std::string, std::string>>& rena
 
 Table Table::filter(const Expr& predicate) const {
   if (!ok()) return *this;
-  BindOptions options;
-  options.context = "filter";
+  BindOptions options = BindingOn(node_, "filter");
   auto bound = BindExpr(predicate, schema(), options);
   if (!bound.ok()) return Failed(WithOperation("filter", bound.status()));
   if (bound->type.kind != TypeKind::kBool && bound->type.kind != TypeKind::kAny) {
@@ -379,8 +441,7 @@ Result<std::shared_ptr<TableNode>> TemporalNode(NodeKind kind, const std::string
                              const TimeExprSpec& threshold,
                              const std::vector<TimeExprSpec>& current_times,
                              const std::vector<Expr>& group_keys = {}, bool keep_results = true) {
-  BindOptions options;
-  options.context = operation;
+  BindOptions options = BindingOn(input, operation);
   auto node = std::make_shared<TableNode>();
   node->kind = kind;
   node->operation = operation;
@@ -544,8 +605,7 @@ GroupedTable Table::SessionWindowby(const NodePtr& input, BoundExpr bound_time,
   DType instance_type = dtype::NoneType;
   const Schema& in = input->schema;
   if (instance) {
-    BindOptions options;
-    options.context = "windowby";
+    BindOptions options = BindingOn(input, "windowby");
     auto bound_instance = BindExpr(*instance, in, options);
     RETURN_GROUPED_IF_ERROR(bound_instance.status());
     instance_type = bound_instance->type;
@@ -592,8 +652,7 @@ GroupedTable Table::IntervalsOverWindowby(const NodePtr& input, BoundExpr bound_
     RETURN_GROUPED_IF_ERROR(Status::Invalid(
         "intervals_over needs a probe table, `at`, lower_bound and upper_bound"));
   }
-  BindOptions options;
-  options.context = "windowby (intervals_over at)";
+  BindOptions options = BindingOn(window.at_table, "windowby (intervals_over at)");
   auto bound_at = BindExpr(*window.at, window.at_table->schema, options);
   RETURN_GROUPED_IF_ERROR(bound_at.status());
   auto node = std::make_shared<TableNode>();
@@ -608,7 +667,7 @@ GroupedTable Table::IntervalsOverWindowby(const NodePtr& input, BoundExpr bound_
   const Schema& in = input->schema;
   DType instance_type = dtype::NoneType;
   if (instance) {
-    options.context = "windowby";
+    options = BindingOn(input, "windowby");
     auto bound_instance = BindExpr(*instance, in, options);
     RETURN_GROUPED_IF_ERROR(bound_instance.status());
     instance_type = bound_instance->type;
@@ -664,8 +723,7 @@ GroupedTable Table::WindowbyImpl(const Expr& time, const Window& window,
   g.operation = "windowby";
   g.status_ = status();
   if (!g.status_.ok()) return g;
-  BindOptions options;
-  options.context = "windowby";
+  BindOptions options = BindingOn(node_, "windowby");
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kWindowAssign;
   node->operation = "windowby";
@@ -758,8 +816,7 @@ namespace {
 Table PlainTemporal(const Table& table, NodeKind kind, const std::string& operation,
                     const Expr& time, const TimeParam& threshold) {
   if (!table.ok()) return table;
-  BindOptions options;
-  options.context = operation;
+  BindOptions options = BindingOn(table.node(), operation);
   auto bound_time = BindExpr(time, table.schema(), options);
   if (!bound_time.ok()) return Failed(WithOperation(operation, bound_time.status()));
   const TypeKind t = bound_time->type.kind;
@@ -870,8 +927,7 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
   node->kind = NodeKind::kGroupBy;
   node->operation = operation + ".reduce";
   node->inputs = {input_};
-  BindOptions input_options;
-  input_options.context = "reduce";
+  BindOptions input_options = BindingOn(input_, "reduce");
   input_options.id_column = id_column;
   GroupBySpec& spec = node->groupby;
   Schema group_row;
@@ -927,8 +983,9 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     group_row.Add({fmt::format("{}{}", reducer_prefix, r), ReducerResultType(spec.reducers[r]), false,
                    std::nullopt});
   }
-  BindOptions output_options;
-  output_options.context = "reduce";
+  // The output row's columns are the grouping keys and reducers; references to the grouped
+  // table's columns (its keys) are checked against that table.
+  BindOptions output_options = BindingOn(input_, "reduce");
   for (size_t i = 0; i < planned.size(); ++i) {
     auto bound = BindExpr(planned[i], group_row, output_options);
     if (!bound.ok()) return Failed(WithOperation("reduce", bound.status()));

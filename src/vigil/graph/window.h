@@ -85,16 +85,18 @@ struct Window {
 /// sliding()'s parameters by name, so that hop and duration cannot be swapped unnoticed:
 /// `temporal::sliding({.hop = 10, .duration = 60})`. Exactly one of duration and ratio.
 struct SlidingParams {
-  std::optional<TimeParam> hop;
-  std::optional<TimeParam> duration;
-  std::optional<int64_t> ratio;
-  std::optional<TimeParam> origin;
+  // Default initializers: members left out of a designated initializer draw no
+  // -Wmissing-field-initializers warning.
+  std::optional<TimeParam> hop = std::nullopt;
+  std::optional<TimeParam> duration = std::nullopt;
+  std::optional<int64_t> ratio = std::nullopt;
+  std::optional<TimeParam> origin = std::nullopt;
 };
 
 /// tumbling()'s parameters by name: `temporal::tumbling({.duration = 60, .origin = 30})`.
 struct TumblingParams {
-  std::optional<TimeParam> duration;
-  std::optional<TimeParam> origin;
+  std::optional<TimeParam> duration = std::nullopt;
+  std::optional<TimeParam> origin = std::nullopt;
 };
 
 /// When a tumbling/sliding windowby emits results and when it stops updating (and forgets)
