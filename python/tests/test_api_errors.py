@@ -205,10 +205,6 @@ def test_markdown_with_schema_missing_a_column_is_a_key_error():
         """, schema=pw.schema_from_types(a=int, c=str))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "binding table_from_markdown (debug::table_from_markdown with a schema): a schema column "
-    "that the markdown lacks is silently dropped from the table even without a default; "
-    "Pathway raises ValueError('schema does not match given dataframe')"))
 def test_markdown_with_schema_having_an_extra_column_is_rejected():
     class S(pw.Schema):
         a: int

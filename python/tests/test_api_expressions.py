@@ -98,10 +98,9 @@ def test_int_binary_operators_match_python(seed):
     rows = random_rows(seed)
     t = pw.debug.table_from_rows(Numbers, rows)
     exprs = {name: op(pw.this.a, pw.this.b) for name, op in INT_OPS.items()}
-    # int ** int: a float for negative exponents, as in Python; 0 ** negative has no Python
-    # value (ZeroDivisionError) and is left out.
-    safe_b = pw.if_else(pw.this.a == 0, pw.cast(int, pw.this.b > 0) * 3, pw.this.b)
-    exprs["pow"] = pw.this.a ** pw.if_else(safe_b > 6, 6, safe_b)
+    # int ** int stays an int (Pathway's type rule): a negative exponent, which has no int
+    # result, is an Error value (Python would give a float), as is 0 ** negative.
+    exprs["pow"] = pw.this.a ** pw.if_else(pw.this.b > 6, 6, pw.this.b)
     result = t.select(pw.this.i, **exprs)
     schema = result.typehints()
     for name in ("add", "sub", "mul", "floordiv", "mod", "and", "or", "xor"):
@@ -114,16 +113,15 @@ def test_int_binary_operators_match_python(seed):
            for name, op in INT_OPS.items()}
 
     def py_pow(r):
-        a, b = r[COLUMN["a"]], r[COLUMN["b"]]
-        if a == 0:
-            b = 3 if b > 0 else 0
-        return a ** min(b, 6)
+        a, b = r[COLUMN["a"]], min(r[COLUMN["b"]], 6)
+        return pw.ERROR if b < 0 else a ** b
     fns["pow"] = py_pow
     results = by_row(result, terminate_on_error=False)
     assert_all_same(results, rows, list(fns), fns)
-    # the rows really exercise the error path and the float power
+    # the rows really exercise the error paths (division by zero, negative exponents)
     assert any(r[COLUMN["b"]] == 0 for r in rows)
-    assert any(isinstance(results[r[0]]["pow"], float) for r in rows)
+    assert any(r[COLUMN["b"]] < 0 for r in rows)
+    assert schema["pow"] is int
 
 
 FLOAT_OPS = {
@@ -178,7 +176,7 @@ def test_literal_on_either_side_matches_python(seed):
             exprs[f"r{li}_{name}"] = op(pw.this.a, lit)
             fns[f"r{li}_{name}"] = lambda r, op=op, lit=lit: python_result(op, r[COLUMN["a"]], lit)
     exprs["rpow"] = 2 ** pw.this.b
-    fns["rpow"] = lambda r: 2 ** r[COLUMN["b"]]
+    fns["rpow"] = lambda r: pw.ERROR if r[COLUMN["b"]] < 0 else 2 ** r[COLUMN["b"]]
     exprs["band"] = True & pw.this.p
     fns["band"] = lambda r: True & r[COLUMN["p"]]
     exprs["bor"] = False | pw.this.p
@@ -378,11 +376,6 @@ def test_this_getitem_and_id():
     assert [repr(e) for e in pw.this[["a", "b"]]] == ["pw.this.a", "pw.this.b"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (src/vigil/expr evaluation of if_else/coalesce): the result type is the common "
-    "type float, but a row taking the int branch keeps an int Value, so Python receives 1 "
-    "instead of 1.0 from a column whose schema says float; the branch should be cast to the "
-    "result type"))
 def test_if_else_with_int_and_float_branches_gives_floats():
     t = pw.debug.table_from_markdown("""
         a
@@ -396,21 +389,19 @@ def test_if_else_with_int_and_float_branches_gives_floats():
     assert all(type(v) is float for v in cols["w"].values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (src/vigil/expr typing of pow): `int ** int` is typed int, but a negative "
-    "exponent makes a float Value (Python semantics), so the column's schema says int while "
-    "it holds 0.25; the static type should be float (or the schema Any) when the exponent "
-    "is not known to be non-negative"))
-def test_int_pow_negative_exponent_schema_agrees_with_values():
+def test_int_pow_negative_exponent_is_an_error_and_the_type_stays_int():
     t = pw.debug.table_from_markdown("""
         a | b
         2 | -2
+        2 | 3
     """)
-    r = t.select(p=pw.this.a ** pw.this.b)
-    _, cols = pw.debug.table_to_dicts(r)
-    [value] = cols["p"].values()
-    assert value == 0.25
-    assert r.typehints()["p"] is type(value)
+    r = t.select(pw.this.b, p=pw.this.a ** pw.this.b)
+    assert r.typehints()["p"] is int
+    _, cols = pw.debug.table_to_dicts(r, terminate_on_error=False)
+    by_b = {cols["b"][k]: cols["p"][k] for k in cols["b"]}
+    assert by_b == {-2: pw.ERROR, 3: 8}
+    with pytest.raises(pw.EngineError, match="negative exponent"):
+        pw.debug.table_to_dicts(r)
 
 
 class Times(pw.Schema):
@@ -498,10 +489,6 @@ def test_optional_operands_propagate_none(seed):
     assert_all_same(by_row(result, terminate_on_error=False), rows, list(fns), fns)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine typing (src/vigil/expr, result type of < <= > >= with an optional operand): the "
-    "column is typed bool but rows where the operand is None hold None; the type should be "
-    "Optional[bool] (or the comparison a TypeError, as Pathway refuses ordering an Optional)"))
 def test_ordering_an_optional_column_has_a_type_that_admits_its_values():
     import typing
     rows = random_rows(19, n=20)

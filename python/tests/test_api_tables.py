@@ -255,10 +255,6 @@ def test_table_from_rows_ids_follow_the_primary_key():
     assert set(pw.debug.table_to_dicts(grouped)[0]) == set(keys)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "binding table_from_markdown (bind_io.cc -> debug::table_from_markdown): a schema= with "
-    "a primary_key column is ignored for ids (rows keep their position ids); Pathway derives "
-    "the ids from the primary key's values as it does for table_from_rows and the readers"))
 def test_table_from_markdown_ids_follow_the_primary_key():
     class S(pw.Schema):
         a: int = pw.column_definition(primary_key=True)
@@ -273,10 +269,6 @@ def test_table_from_markdown_ids_follow_the_primary_key():
     assert {cols["a"][k]: k for k in keys} == {5: pw.pointer_from(5), 7: pw.pointer_from(7)}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "markdown parser (debug::table_from_markdown): a row whose last cell is empty "
-    "(`3 |`) is rejected with 'line N has 1 cells, expected 2'; Pathway reads an empty "
-    "cell as None"))
 def test_table_from_markdown_empty_last_cell_is_none():
     t = pw.debug.table_from_markdown("""
         a | b
@@ -864,11 +856,11 @@ def test_compute_and_print_lone_column_without_ids_prints_none(capsys):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "engine binder (src/vigil/graph, expression binding of `table[\"x\"]` references): "
-    "outside a join, a column reference taken from another table is resolved by name on the "
-    "current table, so t1.select(a4=t4.age) with t4 = t1.select(age=age * 100) silently "
-    "returns t1.age; Pathway reads t4's column (same universe), and raises for a table of "
-    "another universe. The binder should resolve ExprNode::table (or reject it)"))
+    "engine (src/vigil/graph/table.cc): a column of another table is read only when the "
+    "table it is used on inherits it unchanged (filters, pass-through selects); "
+    "t1.select(a4=t4.age) with t4 = t1.select(age=age * 100) is now a ValueError instead of "
+    "silently reading t1.age, while Pathway reads t4's column (same universe): reading "
+    "another table of the same universe needs an id join the binder does not build yet"))
 def test_column_of_another_table_with_the_same_universe():
     t1 = pw.debug.table_from_markdown("""
         name | age

@@ -186,5 +186,131 @@ TEST(ExprEvaluator, ApplyBinaryPropagatesNoneAndError) {
   EXPECT_TRUE(error.empty()) << error;
 }
 
+
+/// The kinds of `values`, for checking that a float column holds floats.
+std::vector<ValueKind> Kinds(const std::vector<Value>& values) {
+  std::vector<ValueKind> out;
+  for (const Value& v : values) out.push_back(v.kind());
+  return out;
+}
+
+// Pathway types if_else(c, 1, 2.5), coalesce(optional int, 2.5) and fill_error(int, 2.5) as
+// float (the common type of int and float) and casts the int operand to float, so every
+// value of the column is a float: 1 becomes 1.0.
+TEST(ExprEvaluator, IntBranchesOfAFloatResultBecomeFloats) {
+  const Schema schema{{"c", dtype::Bool}, {"oi", dtype::Optional(dtype::Int)}, {"i", dtype::Int}};
+  Batch batch = MakeBatch({{Value::Bool(true), Value::Bool(false), Value::Bool(true)},
+                           {Value::Int(7), Value::None(), Value::Error()},
+                           {Value::Int(3), Value::Int(-2), Value::Error()}});
+  ValueArena arena;
+  BoundExpr chosen = MustBind(if_else(this_["c"], Expr(1), Expr(2.5)), schema);
+  EXPECT_EQ(chosen.type, dtype::Float);
+  ExprEvaluator chosen_evaluator(chosen);
+  const auto& chosen_values = chosen_evaluator.Evaluate(batch, arena);
+  EXPECT_THAT(Texts(chosen_values), ElementsAre("1.0", "2.5", "1.0"));
+  EXPECT_THAT(Kinds(chosen_values),
+              ElementsAre(ValueKind::kFloat, ValueKind::kFloat, ValueKind::kFloat));
+  // The int branch is a column: its values are cast too (Error stays Error).
+  BoundExpr column_branch = MustBind(if_else(this_["c"], this_["i"], Expr(0.5)), schema);
+  EXPECT_EQ(column_branch.type, dtype::Float);
+  ExprEvaluator column_evaluator(column_branch);
+  EXPECT_THAT(Texts(column_evaluator.Evaluate(batch, arena)), ElementsAre("3.0", "0.5", "Error"));
+  BoundExpr first = MustBind(coalesce({this_["oi"], Expr(2.5)}), schema);
+  EXPECT_EQ(first.type, dtype::Float);
+  ExprEvaluator first_evaluator(first);
+  EXPECT_THAT(Texts(first_evaluator.Evaluate(batch, arena)), ElementsAre("7.0", "2.5", "Error"));
+  BoundExpr filled = MustBind(fill_error(this_["i"], Expr(2.5)), schema);
+  EXPECT_EQ(filled.type, dtype::Float);
+  ExprEvaluator filled_evaluator(filled);
+  EXPECT_THAT(Texts(filled_evaluator.Evaluate(batch, arena)), ElementsAre("3.0", "-2.0", "2.5"));
+  // Branches of one type are left as they are.
+  BoundExpr ints = MustBind(if_else(this_["c"], Expr(1), Expr(2)), schema);
+  EXPECT_EQ(ints.type, dtype::Int);
+  ExprEvaluator ints_evaluator(ints);
+  EXPECT_THAT(Texts(ints_evaluator.Evaluate(batch, arena)), ElementsAre("1", "2", "1"));
+}
+
+// Pathway types `int ** int` as int (operator_mapping.py: (pow, INT, INT) -> INT) and has no
+// int for a negative exponent, so the row holds Error and the error is reported; 0 to a
+// negative power is a division by zero (Python's ZeroDivisionError), for floats too. Every
+// evaluation path (column ** column, column ** constant, constant ** column) agrees.
+TEST(ExprEvaluator, IntPowWithNegativeExponentIsAnError) {
+  const Schema schema{{"a", dtype::Int}, {"b", dtype::Int}};
+  ValueArena arena;
+  Batch batch = MakeBatch({{Value::Int(2), Value::Int(2), Value::Int(0), Value::Int(-3)},
+                           {Value::Int(3), Value::Int(-2), Value::Int(-1), Value::Int(0)}});
+  BoundExpr columns = MustBind(pow(this_["a"], this_["b"]), schema);
+  EXPECT_EQ(columns.type, dtype::Int);
+  ExprEvaluator columns_evaluator(columns);
+  EXPECT_THAT(Texts(columns_evaluator.Evaluate(batch, arena)),
+              ElementsAre("8", "Error", "Error", "1"));
+  ASSERT_THAT(columns_evaluator.errors(), SizeIs(2));
+  EXPECT_THAT(columns_evaluator.errors()[0], HasSubstr("negative exponent"));
+  EXPECT_THAT(columns_evaluator.errors()[1], HasSubstr("division by zero"));
+
+  BoundExpr constant_exponent = MustBind(pow(this_["a"], Expr(-1)), schema);
+  EXPECT_EQ(constant_exponent.type, dtype::Int);
+  ExprEvaluator constant_evaluator(constant_exponent);
+  EXPECT_THAT(Texts(constant_evaluator.Evaluate(batch, arena)),
+              ElementsAre("Error", "Error", "Error", "Error"));
+  EXPECT_THAT(constant_evaluator.errors(), SizeIs(4));
+
+  BoundExpr constant_base = MustBind(pow(Expr(2), this_["b"]), schema);
+  EXPECT_EQ(constant_base.type, dtype::Int);
+  ExprEvaluator base_evaluator(constant_base);
+  EXPECT_THAT(Texts(base_evaluator.Evaluate(batch, arena)),
+              ElementsAre("8", "Error", "Error", "1"));
+}
+
+TEST(ExprEvaluator, ZeroToANegativePowerIsDivisionByZero) {
+  const Schema schema{{"x", dtype::Float}, {"b", dtype::Int}};
+  ValueArena arena;
+  Batch batch = MakeBatch({{Value::Float(0.0), Value::Float(-0.0), Value::Float(2.0)},
+                           {Value::Int(-3), Value::Int(-1), Value::Int(-1)}});
+  BoundExpr mixed = MustBind(pow(this_["x"], this_["b"]), schema);
+  EXPECT_EQ(mixed.type, dtype::Float);
+  ExprEvaluator mixed_evaluator(mixed);
+  EXPECT_THAT(Texts(mixed_evaluator.Evaluate(batch, arena)), ElementsAre("Error", "Error", "0.5"));
+  ASSERT_THAT(mixed_evaluator.errors(), SizeIs(2));
+  EXPECT_THAT(mixed_evaluator.errors()[0], HasSubstr("division by zero"));
+  BoundExpr constant = MustBind(pow(this_["x"], Expr(-1.5)), schema);
+  ExprEvaluator constant_evaluator(constant);
+  const auto& values = constant_evaluator.Evaluate(batch, arena);
+  EXPECT_TRUE(values[0].is_error());
+  EXPECT_TRUE(values[1].is_error());
+  EXPECT_THAT(constant_evaluator.errors(), SizeIs(2));
+  // 0.0 ** 0 is 1.0 and 0.0 ** 2.5 is 0.0: no error.
+  std::string error;
+  EXPECT_EQ(FormatValue(ApplyBinary(ExprOp::kPow, Value::Float(0), Value::Int(0), arena, &error)),
+            "1.0");
+  EXPECT_EQ(
+      FormatValue(ApplyBinary(ExprOp::kPow, Value::Float(0), Value::Float(2.5), arena, &error)),
+      "0.0");
+  EXPECT_TRUE(error.empty()) << error;
+  EXPECT_TRUE(ApplyBinary(ExprOp::kPow, Value::Int(0), Value::Float(-3), arena, &error).is_error());
+  EXPECT_THAT(error, HasSubstr("division by zero"));
+}
+
+// `<`, `<=`, `>`, `>=` with a None operand give None, so their type is Optional[bool] when an
+// operand is optional (or None, or Any); `==` and `!=` compare None as a value and stay bool.
+TEST(ExprEvaluator, OrderingAnOptionalOperandIsOptionalBool) {
+  const Schema schema{{"oi", dtype::Optional(dtype::Int)}, {"i", dtype::Int}};
+  auto type_of = [&](const Expr& e) { return MustBind(e, schema).type; };
+  EXPECT_EQ(type_of(this_["oi"] < this_["i"]), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(type_of(this_["i"] >= this_["oi"]), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(type_of(this_["oi"] <= 2), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(type_of(this_["i"] > none()), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(type_of(this_["i"] < this_["i"]), dtype::Bool);
+  EXPECT_EQ(type_of(this_["oi"] == this_["i"]), dtype::Bool);
+  EXPECT_EQ(type_of(this_["oi"] != none()), dtype::Bool);
+  ValueArena arena;
+  Batch batch = MakeBatch({{Value::Int(1), Value::None()}, {Value::Int(2), Value::Int(2)}});
+  for (const Expr& e : {this_["oi"] < this_["i"], this_["oi"] < 2}) {
+    BoundExpr bound = MustBind(e, schema);
+    ExprEvaluator evaluator(bound);
+    EXPECT_THAT(Texts(evaluator.Evaluate(batch, arena)), ElementsAre("True", "None"));
+  }
+}
+
 }  // namespace
 }  // namespace vigil

@@ -661,5 +661,71 @@ id | a  | b | __time__ | __diff__
 )"));
 }
 
+
+// if_else and coalesce of an int and a float are typed float (the common type), and Pathway
+// casts the int operand to float: the rows taking the int hold 1.0, not 1.
+TEST(ExpressionSemantics, IfElseAndCoalesceOfIntAndFloatGiveFloats) {
+  auto t = Md(R"(
+a  | o
+1  | 4
+-1 | None
+)");
+  auto r = t.select({this_["a"],
+                     {"v", if_else(this_["a"] > 0, 1, 2.5)},
+                     {"w", coalesce({none(), this_["a"], 0.5})},
+                     {"x", coalesce({this_["o"], 0.5})}});
+  EXPECT_EQ(ColumnType(r, "v"), dtype::Float);
+  EXPECT_EQ(ColumnType(r, "w"), dtype::Float);
+  EXPECT_EQ(ColumnType(r, "x"), dtype::Float);
+  EXPECT_EQ(FinalRows(r), ExpectedRows(R"(
+1  | 1.0 | 1.0  | 4.0
+-1 | 2.5 | -1.0 | 0.5
+)"));
+}
+
+// `int ** int` is an int (as in Pathway); a negative exponent has no int result, so the row
+// holds Error and the run reports it, as for a division by zero.
+TEST(ExpressionSemantics, IntPowWithNegativeExponentIsAnError) {
+  auto t = Md(R"(
+a | b
+2 | -2
+2 | 3
+0 | -1
+)");
+  auto r = t.select({this_["a"], this_["b"], {"p", pow(this_["a"], this_["b"])}});
+  EXPECT_EQ(ColumnType(r, "p"), dtype::Int);
+  EXPECT_EQ(RowsKeepingErrors(r), ExpectedRows(R"(
+2 | -2 | Error
+2 | 3  | 8
+0 | -1 | Error
+)"));
+  Status status = RunStatus(r);
+  EXPECT_EQ(status.code(), StatusCode::kEngineError) << status.ToString();
+  auto zero = t.filter(this_["a"] == 0).select({{"p", pow(this_["a"], this_["b"])}});
+  EXPECT_THAT(RunStatus(zero).message(), HasSubstr("division by zero"));
+  auto zero_float = t.filter(this_["a"] == 0).select({{"p", pow(0.0, this_["b"] * 3)}});
+  EXPECT_THAT(RunStatus(zero_float).message(), HasSubstr("division by zero"));
+}
+
+// Ordering comparisons with a None operand give None (EqualityWithNoneIsBoolAndOrdering...),
+// so their column is Optional[bool]; a filter on it keeps only the True rows.
+TEST(ExpressionSemantics, OrderingAnOptionalColumnIsOptionalBool) {
+  auto t = Md(R"(
+a | b
+1 | None
+2 | 3
+3 | 1
+)");
+  auto r = t.select({this_["a"], {"lt", this_["a"] < this_["b"]}, {"ge", this_["b"] >= 2}});
+  EXPECT_EQ(ColumnType(r, "lt"), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(ColumnType(r, "ge"), dtype::Optional(dtype::Bool));
+  EXPECT_EQ(FinalRows(r), ExpectedRows(R"(
+1 | None  | None
+2 | True  | True
+3 | False | False
+)"));
+  EXPECT_EQ(FinalRows(t.filter(this_["a"] < this_["b"])), ExpectedRows("2 | 3"));
+}
+
 }  // namespace
 }  // namespace vigil

@@ -124,6 +124,22 @@ id | b | a | __time__ | __diff__
   EXPECT_EQ(FinalRows(n), ExpectedRows("2 | 6"));
 }
 
+// An int column concatenated with a float one is float, and so are its values.
+TEST(TableOpsStream, ConcatOfIntAndFloatColumnsGivesFloats) {
+  auto ints = debug::table_from_markdown("id | a\n1 | 1\n");
+  auto floats = debug::table_from_markdown("id | a\n2 | 2.5\n");
+  for (const Table& r : {ints.concat(floats), floats.concat(ints)}) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r.schema()[0].type, dtype::Float);
+    auto captured = debug::Capture(r);
+    ASSERT_TRUE(captured.ok());
+    for (const Update& u : captured->Final()) {
+      EXPECT_EQ(u.row[0].get().kind(), ValueKind::kFloat) << FormatValue(u.row[0].get());
+    }
+    EXPECT_EQ(FinalRows(r), ExpectedRows("1.0\n2.5"));
+  }
+}
+
 TEST(TableOpsStream, ConcatOfDifferentColumnsIsError) {
   auto left = debug::table_from_markdown("a | b\n1 | 2\n");
   auto right = debug::table_from_markdown("a | c\n1 | 2\n");

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "connectors/api/input_files.h"
+#include "connectors/api/primary_key.h"
 #include "connectors/csv/value_parser.h"
 #include "connectors/live/file_follower.h"
 #include "connectors/output/csv_writer.h"
@@ -166,8 +167,8 @@ Result<std::unique_ptr<CsvSource>> CsvSource::Make(std::string path, Schema sche
 
 CsvSource::CsvSource(std::string path, Schema schema, CsvSourceOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(options) {
+  primary_key_columns_ = PrimaryKeyColumns(schema_);
   for (size_t c = 0; c < schema_.size(); ++c) {
-    if (schema_[c].primary_key) primary_key_columns_.push_back(c);
     const TypeKind kind = schema_[c].type.kind;
     if (kind == TypeKind::kString || kind == TypeKind::kAny) string_columns_.push_back(c);
   }
@@ -698,9 +699,8 @@ void CsvSource::FinishDeferredIds() {
 
 Key CsvSource::RowId(const CsvRecord& record, size_t row) {
   if (primary_key_columns_.empty()) return row_id_hasher_.Id(record.end_offset);
-  hasher_.Reset();
-  for (size_t c : primary_key_columns_) plan_[c].out[row].HashInto(hasher_);
-  return hasher_.Finish();
+  return PrimaryKeyRowId(hasher_, primary_key_columns_,
+                         [&](size_t c) -> const Value& { return plan_[c].out[row]; });
 }
 
 void CsvSource::PrepareBatch() {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "connectors/api/primary_key.h"
+
 namespace vigil {
 
 namespace {
@@ -20,8 +22,8 @@ LineBatchBuilder::LineBatchBuilder(const Schema& schema, LineBatchOptions option
       batch_(schema.size()),
       small_batch_(schema.size()),
       slots_(schema.size()) {
+  primary_key_columns_ = PrimaryKeyColumns(schema_);
   for (size_t c = 0; c < schema_.size(); ++c) {
-    if (schema_[c].primary_key) primary_key_columns_.push_back(c);
     const TypeKind kind = schema_[c].type.kind;
     if (kind == TypeKind::kString || kind == TypeKind::kAny) string_columns_.push_back(c);
   }
@@ -65,9 +67,8 @@ void LineBatchBuilder::CommitRowAt(uint64_t end_offset, uint32_t sub) {
 }
 
 Key LineBatchBuilder::PrimaryKeyId() {
-  key_hasher_.Reset();
-  for (size_t c : primary_key_columns_) slots_[c][rows_].HashInto(key_hasher_);
-  return key_hasher_.Finish();
+  return PrimaryKeyRowId(key_hasher_, primary_key_columns_,
+                         [&](size_t c) -> const Value& { return slots_[c][rows_]; });
 }
 
 DataError LineBatchBuilder::LineError(const Line& line) const {

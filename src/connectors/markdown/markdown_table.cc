@@ -4,30 +4,52 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <string_view>
 
+#include <fmt/format.h>
+
+#include "connectors/api/primary_key.h"
 #include "vigil/types/datetime.h"
 
 namespace vigil {
 
 namespace {
 
-std::vector<std::string> SplitCells(const std::string& line) {
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/// The cells of one line as Pathway's `_markdown_to_pandas` splits it: the line is stripped,
+/// then split on `\s*\|\s*` or `\s+`. Every `|` separates two cells, so a line starting
+/// with `|` has an empty first cell, one ending with `|` an empty last cell, and `a | | b` an
+/// empty middle cell; runs of blanks between cells are one separator.
+std::vector<std::string> SplitCells(std::string_view line) {
+  while (!line.empty() && IsBlank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && IsBlank(line.back())) line.remove_suffix(1);
   std::vector<std::string> cells;
-  std::string current;
-  for (char c : line) {
-    if (c == '|' || c == ' ' || c == '\t' || c == '\r') {
-      if (!current.empty()) cells.push_back(std::move(current));
-      current.clear();
-    } else {
-      current.push_back(c);
+  if (line.empty()) return cells;
+  size_t cell_start = 0, i = 0;
+  while (i < line.size()) {
+    size_t j = i;
+    while (j < line.size() && IsBlank(line[j])) ++j;
+    if (j < line.size() && line[j] == '|') {
+      ++j;
+      while (j < line.size() && IsBlank(line[j])) ++j;
+    } else if (j == i) {
+      ++i;  // Part of a cell.
+      continue;
     }
+    cells.emplace_back(line.substr(cell_start, i - cell_start));
+    cell_start = i = j;
   }
-  if (!current.empty()) cells.push_back(std::move(current));
+  cells.emplace_back(line.substr(cell_start));
   return cells;
 }
 
+/// pandas' na_values of `_markdown_to_pandas` (and `null`): an empty cell is None too.
 bool IsNoneCell(const std::string& s) {
-  return s == "None" || s == "NaN" || s == "nan" || s == "NA" || s == "NULL" || s == "null";
+  return s.empty() || s == "None" || s == "NaN" || s == "nan" || s == "NA" || s == "NULL" ||
+         s == "null";
 }
 
 std::optional<int64_t> ParseInt(const std::string& s) {
@@ -65,10 +87,16 @@ DType InferType(const std::vector<std::vector<std::string>>& rows, size_t column
   return any_none ? t.AsOptional() : t;
 }
 
-Result<Value> ParseCell(const std::string& s, DType type, ValueArena& arena) {
+Result<Value> ParseCell(const std::string& s, const ColumnSchema& column, ValueArena& arena) {
+  const DType type = column.type;
   if (IsNoneCell(s)) {
     if (type.optional || type.kind == TypeKind::kNone || type.kind == TypeKind::kAny) {
       return Value::None();
+    }
+    if (s.empty()) {
+      return Status::ParseError(
+          "table_from_markdown: an empty cell is None, but column '{}' has type {}", column.name,
+          type.ToString());
     }
   }
   switch (type.kind) {
@@ -109,12 +137,19 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
   if (lines.empty()) return Status::Invalid("table_from_markdown: empty table");
   const std::string& header_line = lines[0];
   std::vector<std::string> header = SplitCells(header_line);
-  bool has_index = header_line[header_line.find_first_not_of(" \t")] == '|';
-  if (!has_index && !header.empty() && header[0] == "id") {
-    has_index = true;
-    header.erase(header.begin());
+  // The first column is the row index when it is unnamed (the line starts with `|`) or
+  // named `id`.
+  const bool has_index = !header.empty() && (header[0].empty() || header[0] == "id");
+  if (has_index) header.erase(header.begin());
+  for (const std::string& name : header) {
+    if (name.empty()) {
+      return Status::ParseError("table_from_markdown: the header has an empty column name "
+                                "(only the first column, the row index, may be unnamed): {}",
+                                header_line);
+    }
   }
   std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> row_lines;  // 1-based line (of the non-blank lines) of each row.
   for (size_t i = 1; i < lines.size(); ++i) {
     // A separator line such as `---|---` is skipped.
     if (lines[i].find_first_not_of("-|: \t\r") == std::string::npos) continue;
@@ -124,7 +159,15 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
           "table_from_markdown: line {} has {} cells, expected {} (header: {})", i + 1,
           cells.size(), header.size() + (has_index ? 1 : 0), header_line);
     }
+    if (has_index && cells[0].empty()) {
+      // pandas would make the index NaN (and every other index of the table a float):
+      // there is no id to give the row.
+      return Status::ParseError("table_from_markdown: line {} has an empty index cell (the "
+                                "first column is the row index: header: {})",
+                                i + 1, header_line);
+    }
     rows.push_back(std::move(cells));
+    row_lines.push_back(i + 1);
   }
   const size_t offset = has_index ? 1 : 0;
   std::optional<size_t> time_column, diff_column;
@@ -149,25 +192,49 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
       }
     }
   }
+  // Pathway's table_from_pandas requires the schema's columns to be exactly the table's
+  // (a default_value does not excuse a missing one): ValueError "schema does not match".
+  std::vector<size_t> key_columns;  // Indices into out.schema, in the schema's order.
+  if (schema) {
+    for (const ColumnSchema& column : schema->columns()) {
+      auto index = out.schema.Find(column.name);
+      if (!index) {
+        return Status::Invalid(
+            "table_from_markdown: schema column '{}' is not in the table (header: {})",
+            column.name, header_line);
+      }
+      if (column.primary_key) key_columns.push_back(*index);
+    }
+  }
   ValueArena arena;
+  KeyHasher key_hasher;
   for (size_t r = 0; r < rows.size(); ++r) {
     const auto& row = rows[r];
     Update u;
-    if (has_index) {
+    for (size_t k = 0; k < data_columns.size(); ++k) {
+      arena.Reset();
+      auto v = ParseCell(row[data_columns[k]], out.schema[k], arena);
+      if (!v.ok()) {
+        return Status(v.status().code(),
+                      fmt::format("{} (line {})", v.status().message(), row_lines[r]));
+      }
+      u.row.emplace_back(*v);
+    }
+    if (!key_columns.empty()) {
+      // As every reader with a primary key (and Pathway's table_from_pandas with a schema):
+      // the id is pointer_from(*key values), whatever the index column says.
+      u.id = PrimaryKeyRowId(key_hasher, key_columns,
+                             [&](size_t c) -> const Value& { return u.row[c].get(); });
+    } else if (has_index) {
       if (auto i = ParseInt(row[0])) {
         u.id = KeyForIndex(*i);
       } else {
-        KeyHasher h;
-        h.AddString(row[0]);
-        u.id = h.Finish();
+        key_hasher.Reset();
+        key_hasher.AddString(row[0]);
+        u.id = key_hasher.Finish();
       }
     } else {
       u.id = KeyForIndex(static_cast<int64_t>(r));
-    }
-    for (size_t k = 0; k < data_columns.size(); ++k) {
-      arena.Reset();
-      ASSIGN_OR_RAISE(Value v, ParseCell(row[data_columns[k]], out.schema[k].type, arena));
-      u.row.emplace_back(v);
     }
     if (time_column) {
       auto t = ParseInt(row[*time_column]);

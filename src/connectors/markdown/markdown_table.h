@@ -17,12 +17,18 @@ namespace vigil {
 ///     id | name  | age | __time__ | __diff__
 ///     1  | Alice | 30  | 2        | 1
 ///
-/// The first line is the header; cells are split on `|` and whitespace. A first header cell
-/// that is empty (line starts with `|`) or named `id` makes the first column the row index:
-/// row id = hash([index value]); otherwise rows are indexed 0, 1, ... in order. Column types
-/// are inferred (int, then float, then bool `True`/`False`, else str; `None`, `NaN`, `NULL`,
-/// `NA` cells are None and make the column optional) unless a schema is given. `__time__`
-/// (processing time, even, >= 0) groups rows into commits; `__diff__` is +1 or -1.
+/// The first line is the header. Each line is split as Pathway's `_markdown_to_pandas` does:
+/// stripped, then split on a `|` (with the blanks around it) or a run of blanks, so every `|`
+/// separates two cells and an empty cell (`3 |`, `| 1`, `a | | b`) is None. A first header
+/// cell that is empty (line starts with `|`) or named `id` makes the first column the row
+/// index: row id = hash([index value]) (an empty index cell is an error); otherwise rows are
+/// indexed 0, 1, ... in order. Column types are inferred (int, then float, then bool
+/// `True`/`False`, else str; empty, `None`, `NaN`, `NULL`, `NA` cells are None and make the
+/// column optional) unless a schema is given. A schema must have exactly the header's columns
+/// (as Pathway's table_from_pandas requires; a default_value does not excuse a missing one),
+/// and when it has primary-key columns they give the row ids (`pointer_from(*key values)`,
+/// connectors/api/primary_key.h), as in every reader. `__time__` (processing time, even,
+/// >= 0) groups rows into commits; `__diff__` is +1 or -1.
 struct ParsedMarkdown {
   Schema schema;
   std::vector<Update> updates;  ///< In commit order (by time, then input order).

@@ -43,6 +43,18 @@ namespace {
 bool IsKind(DType t, TypeKind k) { return t.kind == k; }
 bool IsAny(DType t) { return t.kind == TypeKind::kAny; }
 
+bool IsOrdering(ExprOp op) {
+  return op == ExprOp::kLt || op == ExprOp::kLe || op == ExprOp::kGt || op == ExprOp::kGe;
+}
+
+/// The type of a comparison. `==` and `!=` compare None as a value and always give a bool;
+/// `<`, `<=`, `>`, `>=` give None when an operand is None, so they are Optional[bool] when an
+/// operand may be None. (Pathway refuses to order an Optional; vigil lets None propagate
+/// through ordering as it does through arithmetic.)
+DType ComparisonType(ExprOp op, bool operand_may_be_none) {
+  return DType(TypeKind::kBool, operand_may_be_none && IsOrdering(op));
+}
+
 Status Unsupported(ExprOp op, DType l, DType r) {
   return Status::TypeError("unsupported operand types for {}: '{}' and '{}'", ExprOpName(op),
                            l.ToString(), r.ToString());
@@ -58,7 +70,8 @@ Result<DType> BinaryResultType(ExprOp op, DType l, DType r) {
     switch (op) {
       case ExprOp::kEq: case ExprOp::kNe: case ExprOp::kLt: case ExprOp::kLe:
       case ExprOp::kGt: case ExprOp::kGe:
-        return DType(TypeKind::kBool);
+        // A None literal, or an Any value that is None, makes an ordering None.
+        return ComparisonType(op, /*operand_may_be_none=*/true);
       default: {
         DType other = (IsAny(l) || l.kind == TypeKind::kNone) ? r : l;
         if (IsAny(other) || other.kind == TypeKind::kNone) return DType(TypeKind::kAny, true);
@@ -104,6 +117,8 @@ Result<DType> BinaryResultType(ExprOp op, DType l, DType r) {
       }
       return Unsupported(op, l, r);
     case ExprOp::kPow:
+      // int ** int is an int, as in Pathway ((pow, INT, INT) -> INT); a negative exponent
+      // makes the row an Error at run time (ApplyBinary), never a float in an int column.
       if (numeric) return result(both_int ? TypeKind::kInt : TypeKind::kFloat);
       return Unsupported(op, l, r);
     case ExprOp::kFloorDiv:
@@ -115,7 +130,7 @@ Result<DType> BinaryResultType(ExprOp op, DType l, DType r) {
       return Unsupported(op, l, r);
     case ExprOp::kEq: case ExprOp::kNe: case ExprOp::kLt: case ExprOp::kLe:
     case ExprOp::kGt: case ExprOp::kGe:
-      if (numeric || l.kind == r.kind) return DType(TypeKind::kBool);
+      if (numeric || l.kind == r.kind) return ComparisonType(op, optional);
       return Status::TypeError("cannot compare '{}' with '{}' using {}", l.ToString(),
                                r.ToString(), ExprOpName(op));
     case ExprOp::kAnd: case ExprOp::kOr: case ExprOp::kXor:

@@ -51,6 +51,17 @@ bool IsTimestampKind(ValueKind k) {
   return k == ValueKind::kDateTimeNaive || k == ValueKind::kDateTimeUtc;
 }
 
+/// An int as the float its column is typed as: if_else, coalesce and fill_error of an int
+/// and a float are float (UnifyTypes), and Pathway casts the int operand to float.
+Value WidenedToFloat(const Value& v) {
+  return v.kind() == ValueKind::kInt ? Value::Float(static_cast<double>(v.as_int())) : v;
+}
+
+/// WidenedToFloat over the first `n` values of a node's output, in place.
+void WidenIntsToFloat(std::vector<Value>& values, size_t n) {
+  for (size_t i = 0; i < n; ++i) values[i] = WidenedToFloat(values[i]);
+}
+
 Value Compare(ExprOp op, const Value& a, const Value& b) {
   if (op == ExprOp::kEq) return Value::Bool(ValuesEqual(a, b));
   if (op == ExprOp::kNe) return Value::Bool(!ValuesEqual(a, b));
@@ -97,7 +108,15 @@ Value ApplyBinary(ExprOp op, const Value& a, const Value& b, ValueArena& arena,
         return Value::Int(FloorModInt(x, y));
       case ExprOp::kPow: {
         if (y < 0) {
-          return Value::Float(std::pow(static_cast<double>(x), static_cast<double>(y)));
+          // int ** int is typed int (as in Pathway) and a negative exponent has no int
+          // result: the row is an Error. 0 ** -n is Python's ZeroDivisionError.
+          if (error) {
+            *error = x == 0 ? fmt::format("division by zero: 0 cannot be raised to a negative "
+                                          "power ({} ** {})", x, y)
+                            : fmt::format("negative exponent: {} ** {} has no int result; cast "
+                                          "an operand to float", x, y);
+          }
+          return Value::Error();
         }
         uint64_t result = 1, base = static_cast<uint64_t>(x);
         for (int64_t e = y; e > 0; e >>= 1) {  // Square-and-multiply, wrapping like i64.
@@ -129,7 +148,11 @@ Value ApplyBinary(ExprOp op, const Value& a, const Value& b, ValueArena& arena,
       case ExprOp::kMod:
         if (y == 0) break;
         return Value::Float(FloorModFloat(x, y));
-      case ExprOp::kPow: return Value::Float(std::pow(x, y));
+      case ExprOp::kPow:
+        // CPython's float_pow: 0.0 to a finite negative power is a ZeroDivisionError (to
+        // -inf it is inf).
+        if (x == 0 && y < 0 && std::isfinite(y)) break;
+        return Value::Float(std::pow(x, y));
       default:
         if (error) *error = fmt::format("unsupported operand types for {}: float", ExprOpName(op));
         return Value::Error();
@@ -456,6 +479,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
           out[i] = c[i];  // None or Error propagates.
         }
       }
+      if (e.type.kind == TypeKind::kFloat) WidenIntsToFloat(out, n);
       return out;
     }
     case ExprOp::kIsNone:
@@ -477,6 +501,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
           }
         }
       }
+      if (e.type.kind == TypeKind::kFloat) WidenIntsToFloat(out, n);
       return out;
     case ExprOp::kCast: {
       const auto& a = *args[0];
@@ -493,6 +518,7 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
       const auto& a = *args[0];
       const auto& r = *args[1];
       for (size_t i = 0; i < n; ++i) out[i] = a[i].is_error() ? r[i] : a[i];
+      if (e.type.kind == TypeKind::kFloat) WidenIntsToFloat(out, n);
       return out;
     }
     case ExprOp::kMakeTuple: {

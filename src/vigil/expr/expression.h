@@ -145,7 +145,9 @@ Expr operator/(const Expr& a, const Expr& b);
 Expr operator%(const Expr& a, const Expr& b);
 /// Floor division (Python's `//`), which C++ has no operator for.
 Expr floordiv(const Expr& a, const Expr& b);
-/// Power (Python's `**`): int ** non-negative int is an int, otherwise a float.
+/// Power (Python's `**`): int ** int is an int (Pathway's type rule), a negative exponent
+/// giving an Error value (no int result); with a float operand, a float. 0 to a negative
+/// power is a division by zero (Error).
 Expr pow(const Expr& a, const Expr& b);
 Expr operator==(const Expr& a, const Expr& b);
 Expr operator!=(const Expr& a, const Expr& b);

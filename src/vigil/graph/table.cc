@@ -206,6 +206,30 @@ Table Table::filter(const Expr& predicate) const {
 Table Table::concat(const Table& other) const {
   if (!ok()) return *this;
   if (!other.ok()) return other;
+  // An int column concatenated with a float one is a float column (UnifyTypes); its int
+  // values are cast first, so the values agree with the type (Pathway casts every input to
+  // the common schema).
+  std::vector<NamedExpr> left_casts, right_casts;
+  for (const auto& column : schema().columns()) {
+    auto j = other.schema().Find(column.name);
+    if (!j) continue;  // reported below
+    const DType theirs = other.schema()[*j].type;
+    const DType merged = UnifyTypes(column.type, theirs);
+    if (merged.kind != TypeKind::kFloat) continue;
+    if (column.type.kind == TypeKind::kInt) {
+      left_casts.emplace_back(column.name, cast(DType(TypeKind::kFloat, column.type.optional),
+                                                this_[column.name]));
+    }
+    if (theirs.kind == TypeKind::kInt) {
+      right_casts.emplace_back(column.name,
+                               cast(DType(TypeKind::kFloat, theirs.optional), this_[column.name]));
+    }
+  }
+  if (!left_casts.empty() || !right_casts.empty()) {
+    Table left_side = left_casts.empty() ? *this : with_columns(std::move(left_casts));
+    Table right_side = right_casts.empty() ? other : other.with_columns(std::move(right_casts));
+    return left_side.concat(right_side);
+  }
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kConcat;
   node->operation = "concat";
