@@ -24,6 +24,7 @@ done
 VIGIL="$REPO/build/bin/vigil"
 PY=/usr/bin/python3
 [[ -x "$VIGIL" && -d "$REPO/build/python/vigil" ]] || { echo "run make build first" >&2; exit 1; }
+MIMALLOC=$(ls /usr/lib/*/libmimalloc.so.2 2>/dev/null | head -1 || true)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 "$VIGIL" generate --rows "$ROWS" --seed "$SEED" -o "$TMP/logins.csv"
@@ -40,6 +41,17 @@ for ((i = 0; i < RUNS; i++)); do
   run_timed cli cli "$VIGIL" detect "$TMP/logins.csv"
   run_timed python python env PYTHONPATH="$REPO/build/python" "$PY" \
     "$HERE/seed_detect.py" "$TMP/logins.csv"
+  # The CLI allocates through mimalloc with 2 MiB pages (src/cli/heap.cc). A Python process
+  # can get huge pages from glibc's own malloc with a tunable read at startup...
+  run_timed python_thp python_thp env PYTHONPATH="$REPO/build/python" \
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$PY" "$HERE/seed_detect.py" "$TMP/logins.csv"
+  # ... or allocate through mimalloc too, by
+  # preloading Debian's libmimalloc with 2 MiB pages, as the CLI sets them (a process-wide
+  # choice the module cannot make itself).
+  if [[ -n "$MIMALLOC" ]]; then
+    run_timed python_mimalloc python_mimalloc env PYTHONPATH="$REPO/build/python" \
+      LD_PRELOAD="$MIMALLOC" MIMALLOC_LARGE_OS_PAGES=1 "$PY" "$HERE/seed_detect.py" "$TMP/logins.csv"
+  fi
 done
 cmp "$TMP/cli.out" "$TMP/python.out" || { echo "outputs differ" >&2; exit 1; }
 median() { sort -g "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -50,3 +62,13 @@ echo "rows: $ROWS (vigil generate --seed $SEED), runs: $RUNS alternating, identi
 printf 'vigil detect   median %.3f s  (%.1f M rows/s)\n' "$cli" "$(echo "$ROWS / $cli / 1000000" | bc -l)"
 printf 'python (pw)    median %.3f s  (%.1f M rows/s)\n' "$python" "$(echo "$ROWS / $python / 1000000" | bc -l)"
 printf 'python / cli:  %.3f\n' "$(echo "$python / $cli" | bc -l)"
+cmp "$TMP/cli.out" "$TMP/python_thp.out" || { echo "outputs differ" >&2; exit 1; }
+thp=$(median "$TMP/python_thp.times")
+printf 'python, GLIBC_TUNABLES=glibc.malloc.hugetlb=1  median %.3f s, / cli: %.3f\n' "$thp" \
+  "$(echo "$thp / $cli" | bc -l)"
+if [[ -n "$MIMALLOC" ]]; then
+  cmp "$TMP/cli.out" "$TMP/python_mimalloc.out" || { echo "outputs differ" >&2; exit 1; }
+  mi=$(median "$TMP/python_mimalloc.times")
+  printf 'python, LD_PRELOAD=%s MIMALLOC_LARGE_OS_PAGES=1  median %.3f s, / cli: %.3f\n' "$(basename "$MIMALLOC")" "$mi" \
+    "$(echo "$mi / $cli" | bc -l)"
+fi
