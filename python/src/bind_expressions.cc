@@ -99,16 +99,6 @@ std::string ExprRepr(const Expr& e) {
   return s + ")";
 }
 
-// A Python callable kept by a UDF. Its last reference may be dropped on an engine thread
-// without the GIL, so the deleter takes the GIL (or leaks once the interpreter is gone).
-std::shared_ptr<py::object> HoldCallable(py::object fn) {
-  return std::shared_ptr<py::object>(new py::object(std::move(fn)), [](py::object* o) {
-    if (Py_IsInitialized() == 0) return;
-    py::gil_scoped_acquire gil;
-    delete o;
-  });
-}
-
 // A Python UDF. The engine calls it once per batch (apply_batched): the GIL is taken once
 // per batch, not per row. Without max_batch_size the callable gets one row's values per
 // call; with it, lists of at most max_batch_size values per argument, and returns a list
@@ -116,7 +106,7 @@ std::shared_ptr<py::object> HoldCallable(py::object fn) {
 // and the rows it was computing become Error.
 Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::string name,
                  std::optional<size_t> max_batch_size) {
-  std::shared_ptr<py::object> callable = HoldCallable(std::move(fn));
+  std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
   BatchApplyFunction function = [callable, max_batch_size](
                                     std::span<const std::span<const Value>> columns,
                                     std::span<Value> out, ValueArena& arena) {
@@ -185,7 +175,7 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
 // bench/python/udf_bench.py measures batching against.
 Expr ApplyPythonPerRowGil(py::object fn, DType result_type, std::vector<Expr> args,
                           std::string name) {
-  std::shared_ptr<py::object> callable = HoldCallable(std::move(fn));
+  std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
   ApplyFunction function = [callable](std::span<const Value> values, ValueArena& arena) -> Value {
     py::gil_scoped_acquire gil;
     try {
@@ -201,6 +191,15 @@ Expr ApplyPythonPerRowGil(py::object fn, DType result_type, std::vector<Expr> ar
 }
 
 }  // namespace
+
+std::shared_ptr<py::object> HoldPython(py::object obj) {
+  if (obj.is_none()) return nullptr;
+  return std::shared_ptr<py::object>(new py::object(std::move(obj)), [](py::object* o) {
+    if (Py_IsInitialized() == 0) return;
+    py::gil_scoped_acquire gil;
+    delete o;
+  });
+}
 
 Expr AsExpr(py::handle obj) {
   if (py::isinstance<Expr>(obj)) return obj.cast<Expr>();

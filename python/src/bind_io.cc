@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "bindings.h"
+#include "connectors/api/primary_key.h"
 #include "connectors/api/reshuffled_source.h"
 #include "connectors/debug.h"
 #include "connectors/io.h"
-#include "connectors/markdown/markdown_table.h"
 #include "connectors/output/table_printer.h"
 #include "py_values.h"
 #include "vigil/exec/run.h"
@@ -54,15 +54,6 @@ py::tuple RowToPython(const std::vector<StoredValue>& row) {
   py::tuple t(row.size());
   for (size_t i = 0; i < row.size(); ++i) t[i] = ToPython(row[i].get());
   return t;
-}
-
-std::shared_ptr<py::object> Hold(py::object fn) {
-  if (fn.is_none()) return nullptr;
-  return std::shared_ptr<py::object>(new py::object(std::move(fn)), [](py::object* o) {
-    if (Py_IsInitialized() == 0) return;
-    py::gil_scoped_acquire gil;
-    delete o;
-  });
 }
 
 template <typename... Args>
@@ -151,7 +142,7 @@ void BindIo(py::module_& m) {
       // on_data_error(dict) for every bad row and engine error of the run (file, line,
       // column, field, value, expected, message, row_skipped, warning).
       .def("set_on_data_error", [](RunOptions& o, py::object fn) {
-        auto callable = Hold(std::move(fn));
+        auto callable = HoldPython(std::move(fn));
         if (!callable) {
           o.on_data_error = nullptr;
           return;
@@ -180,34 +171,26 @@ void BindIo(py::module_& m) {
 
   m.def("csv_read", [](const std::string& path, const std::vector<py::tuple>& schema,
                        const std::string& mode) {
-    Table t = io::csv::read(path, ToSchema(schema), ToMode(mode));
-    RaiseIfError(t.status());
-    return t;
+    return Checked(io::csv::read(path, ToSchema(schema), ToMode(mode)));
   });
   m.def("jsonlines_read", [](const std::string& path, const std::vector<py::tuple>& schema,
                              const std::string& mode) {
-    Table t = io::jsonlines::read(path, ToSchema(schema), ToMode(mode));
-    RaiseIfError(t.status());
-    return t;
+    return Checked(io::jsonlines::read(path, ToSchema(schema), ToMode(mode)));
   });
   m.def("plaintext_read", [](const std::string& path, const std::string& mode) {
-    Table t = io::plaintext::read(path, ToMode(mode));
-    RaiseIfError(t.status());
-    return t;
+    return Checked(io::plaintext::read(path, ToMode(mode)));
   });
   m.def("authlog_read", [](const std::vector<std::string>& paths, const std::string& mode) {
-    Table t = io::authlog::read(paths, ToMode(mode));
-    RaiseIfError(t.status());
-    return t;
+    return Checked(io::authlog::read(paths, ToMode(mode)));
   });
   m.def("csv_write", [](const Table& t, const std::string& path) { io::csv::write(t, path); });
   m.def("jsonlines_write",
         [](const Table& t, const std::string& path) { io::jsonlines::write(t, path); });
   m.def("subscribe", [](const Table& t, py::object on_change, py::object on_time_end,
                         py::object on_end) {
-    auto change = Hold(std::move(on_change));
-    auto time_end = Hold(std::move(on_time_end));
-    auto end = Hold(std::move(on_end));
+    auto change = HoldPython(std::move(on_change));
+    auto time_end = HoldPython(std::move(on_time_end));
+    auto end = HoldPython(std::move(on_end));
     std::vector<std::string> names = t.column_names();
     std::function<void(const Key&, std::span<const Value>, Time, bool)> change_fn;
     if (change) {
@@ -240,49 +223,49 @@ void BindIo(py::module_& m) {
                                   std::optional<std::vector<py::tuple>> schema) {
     std::optional<Schema> s;
     if (schema) s = ToSchema(*schema);
-    Table t = debug::table_from_markdown(text, s);
-    RaiseIfError(t.status());
-    return t;
+    return Checked(debug::table_from_markdown(text, s));
   });
-  // A static table from Python rows: (id or None, values, time, diff) each; rows without an
-  // id take the id of their position, as table_from_markdown's rows do.
-  m.def("table_from_rows", [](const std::vector<py::tuple>& schema,
-                              const std::vector<py::tuple>& rows) {
-    auto parsed = std::make_shared<ParsedMarkdown>();
-    parsed->schema = ToSchema(schema);
+  // A static table from Python rows: (id or None, values, time, diff) each. A row without an
+  // id takes the hash of its key columns' values when `key_columns` is given (the readers'
+  // primary-key recipe), else the id of its position, as table_from_markdown's rows do; an
+  // int id is an index id, as markdown's `id` column.
+  m.def("table_from_rows", [](const std::vector<py::tuple>& schema_columns,
+                              const std::vector<py::tuple>& rows,
+                              std::optional<std::vector<size_t>> key_columns) {
+    Schema schema = ToSchema(schema_columns);
+    if (key_columns) {
+      for (size_t c : *key_columns) {
+        if (c >= schema.size()) throw py::index_error("key column out of the schema");
+      }
+    }
+    KeyHasher hasher;
+    std::vector<Update> updates;
+    updates.reserve(rows.size());
     for (size_t r = 0; r < rows.size(); ++r) {
       const py::tuple& row = rows[r];
       Update u;
-      if (row[0].is_none()) {
-        u.id = KeyForIndex(static_cast<int64_t>(r));
-      } else if (py::isinstance<PyPointer>(row[0])) {
-        u.id = row[0].cast<PyPointer>().key;
-      } else {
-        u.id = KeyForIndex(row[0].cast<int64_t>());
-      }
       py::sequence values = row[1].cast<py::sequence>();
-      if (values.size() != parsed->schema.size()) {
+      if (values.size() != schema.size()) {
         throw py::value_error("row " + std::to_string(r) + " has " +
                               std::to_string(values.size()) + " values, the schema " +
-                              std::to_string(parsed->schema.size()) + " columns");
+                              std::to_string(schema.size()) + " columns");
       }
       for (py::handle v : values) u.row.push_back(StoredFromPython(v));
+      if (!row[0].is_none()) {
+        u.id = py::isinstance<PyPointer>(row[0]) ? row[0].cast<PyPointer>().key
+                                                 : KeyForIndex(row[0].cast<int64_t>());
+      } else if (key_columns) {
+        u.id = PrimaryKeyRowId(hasher, *key_columns,
+                               [&](size_t c) -> const Value& { return u.row[c].get(); });
+      } else {
+        u.id = KeyForIndex(static_cast<int64_t>(r));
+      }
       u.time = row[2].cast<Time>();
       u.diff = row[3].cast<Diff>();
-      parsed->updates.push_back(std::move(u));
+      updates.push_back(std::move(u));
     }
-    std::stable_sort(parsed->updates.begin(), parsed->updates.end(),
-                     [](const Update& a, const Update& b) { return a.time < b.time; });
-    auto node = std::make_shared<TableNode>();
-    node->kind = NodeKind::kSource;
-    node->operation = "table_from_rows";
-    node->schema = parsed->schema;
-    std::shared_ptr<const ParsedMarkdown> shared = std::move(parsed);
-    node->source_factory = [shared](const SourceContext&) -> Result<std::unique_ptr<Source>> {
-      return std::unique_ptr<Source>(std::make_unique<MarkdownSource>(shared));
-    };
-    return Table(std::move(node));
-  });
+    return debug::table_from_updates(std::move(schema), std::move(updates), "table_from_rows");
+  }, py::arg("schema"), py::arg("rows"), py::arg("key_columns") = py::none());
   m.def("pointer_from", [](const py::args& args) {
     KeyHasher h;
     ValueArena arena;

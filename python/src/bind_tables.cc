@@ -62,11 +62,7 @@ std::optional<TimeParam> OptionalTimeParam(const py::object& obj) {
 
 // The callable of a session predicate, called by the engine with the GIL taken.
 std::function<bool(const Value&, const Value&)> PythonPredicate(py::object fn) {
-  auto callable = std::shared_ptr<py::object>(new py::object(std::move(fn)), [](py::object* o) {
-    if (Py_IsInitialized() == 0) return;
-    py::gil_scoped_acquire gil;
-    delete o;
-  });
+  std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
   return [callable](const Value& a, const Value& b) {
     py::gil_scoped_acquire gil;
     try {
@@ -78,12 +74,12 @@ std::function<bool(const Value&, const Value&)> PythonPredicate(py::object fn) {
   };
 }
 
-Table Checked(Table t) {
-  RaiseIfError(t.status());
-  return t;
-}
-
 }  // namespace
+
+Table Checked(Table table) {
+  RaiseIfError(table.status());
+  return table;
+}
 
 void BindTables(py::module_& m) {
   py::class_<Window>(m, "Window")

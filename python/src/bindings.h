@@ -4,8 +4,11 @@
 
 #include <pybind11/pybind11.h>
 
+#include <memory>
+
 #include "vigil/common/status.h"
 #include "vigil/expr/expression.h"
+#include "vigil/graph/table.h"
 
 namespace vigil::python {
 
@@ -17,6 +20,14 @@ void BindExpressions(py::module_& m);
 void BindTables(py::module_& m);
 /// Inputs, outputs, debug capture and printing, run().
 void BindIo(py::module_& m);
+
+/// A Python object kept by the C++ graph (a UDF, a callback, a session predicate). Its last
+/// reference may be dropped without the GIL (when a run's operators are destroyed), so the
+/// deleter takes the GIL, or leaks once the interpreter has finalized. Null for None.
+std::shared_ptr<py::object> HoldPython(py::object obj);
+
+/// `table`, or the Python exception of its failed status (see RaiseIfError).
+Table Checked(Table table);
 
 /// An expression from a Python object: an Expr as is, any other value as a literal.
 Expr AsExpr(py::handle obj);

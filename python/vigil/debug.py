@@ -41,13 +41,13 @@ def table_from_rows(schema, rows, unsafe_trusted_ids: bool = False,
     Row ids are those of the schema's primary key values (pw.pointer_from(*key)), as in
     Pathway, so that a retraction in a stream finds its insertion; without a primary key,
     the row's position."""
-    key_positions = _primary_key_positions(schema)
     native_rows = []
     for row in rows:
         row = tuple(row)
         values, time, diff = (row[:-2], row[-2], row[-1]) if is_stream else (row, 0, 1)
-        native_rows.append((_row_id(values, key_positions), values, time, diff))
-    return Table(_vigil.table_from_rows(schema._native(), native_rows))
+        native_rows.append((None, values, time, diff))
+    return Table(_vigil.table_from_rows(schema._native(), native_rows,
+                                        _primary_key_positions(schema)))
 
 
 def _primary_key_positions(schema) -> list[int] | None:
@@ -56,13 +56,6 @@ def _primary_key_positions(schema) -> list[int] | None:
         return None
     names = schema.column_names()
     return [names.index(k) for k in keys]
-
-
-def _row_id(values, key_positions):
-    """The id of a row: the pointer of its primary key values, or None (its position)."""
-    if key_positions is None:
-        return None
-    return _vigil.pointer_from(*[values[i] for i in key_positions])
 
 
 def _capture(table: Table, **kwargs):
@@ -138,9 +131,10 @@ def table_from_pandas(df, id_from=None, unsafe_trusted_ids: bool = False, schema
     records = df[data_columns].itertuples(index=False, name=None)
     for index, values, time, diff in zip(df.index.tolist(), records, times, diffs):
         values = tuple(_plain(v) for v in values)
-        row_id = _row_id(values, key_positions)
-        rows.append((index if row_id is None else row_id, values, int(time), int(diff)))
-    return Table(_vigil.table_from_rows(schema._native(), rows))
+        # The engine hashes the key columns into ids (key_positions); else the index is the id.
+        row_id = None if key_positions is not None else index
+        rows.append((row_id, values, int(time), int(diff)))
+    return Table(_vigil.table_from_rows(schema._native(), rows, key_positions))
 
 
 def _annotation_of_value(v):

@@ -1,5 +1,6 @@
 #include "connectors/debug.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "connectors/markdown/markdown_table.h"
@@ -9,10 +10,18 @@ namespace vigil::debug {
 Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema) {
   auto parsed = ParseMarkdownTable(text, schema);
   if (!parsed.ok()) return Table(ErrorNode(parsed.status()));
-  auto shared = std::make_shared<const ParsedMarkdown>(std::move(*parsed));
+  return table_from_updates(std::move(parsed->schema), std::move(parsed->updates),
+                            "table_from_markdown");
+}
+
+Table table_from_updates(Schema schema, std::vector<Update> updates, std::string operation) {
+  std::stable_sort(updates.begin(), updates.end(),
+                   [](const Update& a, const Update& b) { return a.time < b.time; });
+  auto shared = std::make_shared<const ParsedMarkdown>(
+      ParsedMarkdown{std::move(schema), std::move(updates)});
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kSource;
-  node->operation = "table_from_markdown";
+  node->operation = std::move(operation);
   node->schema = shared->schema;
   node->source_factory =
       [shared](const SourceContext&) -> Result<std::unique_ptr<Source>> {

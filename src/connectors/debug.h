@@ -23,6 +23,13 @@ struct Captured {
   std::vector<Update> Final() const { return FinalState(updates); }
 };
 
+/// A static table of the given updates (ids, rows, processing times, diffs), replayed one
+/// commit per distinct time (the updates are ordered by time here, stably). What
+/// table_from_markdown builds once the text is parsed; fronts use it for rows they hold in
+/// memory (the Python module's table_from_rows and table_from_pandas).
+Table table_from_updates(Schema schema, std::vector<Update> updates,
+                         std::string operation = "table_from_updates");
+
 /// Computes `tables` in one run (shared inputs are read once) and returns their streams.
 Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,
                                          const RunOptions& options = {});
