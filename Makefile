@@ -16,16 +16,27 @@ UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 .PHONY: deps build python demo test test-asan fuzz bench clean format
 
+# $(call configure,PRESET,DIR): configures a CMake preset. The presets build with Ninja (it
+# compiles a test's files while the library it links is still being built, which Make's
+# per-directory recursion does not): a directory configured by an older checkout with
+# another generator is configured afresh, as CMake refuses to switch generators in place.
+define configure
+	@if [ -f $(2)/CMakeCache.txt ] && ! grep -qx 'CMAKE_GENERATOR:INTERNAL=Ninja' $(2)/CMakeCache.txt; then \
+	  echo "$(2): configured with another generator; reconfiguring with Ninja" >&2; \
+	  rm -rf $(2)/CMakeCache.txt $(2)/CMakeFiles; fi
+	@cmake --preset $(1) >/dev/null
+endef
+
 deps:
 	@scripts/install-deps.sh
 
 build: deps
-	@cmake --preset release >/dev/null
+	$(call configure,release,$(BUILD_DIR))
 	@cmake --build --preset release -j $(JOBS)
 
 # Only the Python package: build/python/vigil (PYTHONPATH=build/python /usr/bin/python3).
 python: deps
-	@cmake --preset release >/dev/null
+	$(call configure,release,$(BUILD_DIR))
 	@cmake --build --preset release -j $(JOBS) --target _vigil
 
 demo: build
@@ -44,13 +55,13 @@ ifneq ($(SANITIZE),0)
 endif
 
 test-asan: deps
-	@cmake --preset asan-ubsan >/dev/null
+	$(call configure,asan-ubsan,build-asan)
 	@cmake --build --preset asan-ubsan -j $(JOBS)
 	@ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) ctest --preset asan-ubsan -j $(JOBS)
 
 # libFuzzer targets (clang) for the CSV reader, value parser and markdown tables; fails on a crash.
 fuzz: deps
-	@cmake --preset fuzz >/dev/null
+	$(call configure,fuzz,build-fuzz)
 	@cmake --build --preset fuzz -j $(JOBS)
 	@fuzz/run_fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(JOBS)
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ninja-build
   libxxhash-dev      # XXH3-128: row ids follow Pathway's recipe
   libfmt-dev         # formatting of messages and output
   libabsl-dev        # flat hash maps, btree maps for operator state
