@@ -12,13 +12,21 @@ enum class EmitMode {
   /// Live: each windowed alert once, when its window closes (exactly_once_behavior);
   /// success_after_failures at once.
   kFinal,
-  /// Live: windowed alerts as they grow (common_behavior with a cutoff); windows longer than
-  /// kMaxUpdatingWindowSeconds once, when they close (README.md, "Emission").
+  /// Live: windowed alerts as they grow (common_behavior with a cutoff; big alerts in
+  /// steps of growth); windows longer than kMaxUpdatingWindowSeconds once, when they close
+  /// (README.md, "Emission").
   kUpdates,
 };
 
 /// The longest window updated as it grows under EmitMode::kUpdates (10 minutes).
 inline constexpr int64_t kMaxUpdatingWindowSeconds = 600;
+
+/// Under EmitMode::kUpdates, an alert of fewer sources than this is updated on every change;
+/// a bigger one each time its source count has grown by kUpdateGrowthFactor, and when its
+/// window closes (Behavior::growth_steps; README.md, "Emission"): O(sources) recomputed
+/// O(log sources) times, not in every live commit.
+inline constexpr int64_t kUpdateEveryChangeBelow = 64;
+inline constexpr double kUpdateGrowthFactor = 1.5;
 
 struct DetectionOptions {
   EmitMode emit = EmitMode::kStatic;

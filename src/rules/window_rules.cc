@@ -64,10 +64,19 @@ std::optional<Behavior> Level2Behavior(const DetectionOptions& options, int64_t 
       return std::nullopt;
     case EmitMode::kFinal:
       return temporal::exactly_once_behavior(cutoff);
-    case EmitMode::kUpdates:
-      return window_seconds > kMaxUpdatingWindowSeconds
-                 ? temporal::exactly_once_behavior(cutoff)
-                 : temporal::common_behavior(std::nullopt, cutoff);
+    case EmitMode::kUpdates: {
+      if (window_seconds > kMaxUpdatingWindowSeconds) {
+        return temporal::exactly_once_behavior(cutoff);
+      }
+      // An alert lists every source, so recomputing it costs O(sources): a campaign of
+      // thousands of sources (a botnet against one user) updated in every small live
+      // commit would fall behind and delay every other alert. Past kUpdateEveryChangeBelow
+      // sources an alert is updated each time it has grown by half, and exactly when
+      // its window closes.
+      Behavior b = temporal::common_behavior(std::nullopt, cutoff);
+      b.growth_steps = GrowthSteps{kUpdateEveryChangeBelow, kUpdateGrowthFactor};
+      return b;
+    }
   }
   return std::nullopt;
 }

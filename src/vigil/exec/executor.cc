@@ -8,6 +8,7 @@
 #include "vigil/ops/temporal/cutoff_op.h"
 #include "vigil/ops/temporal/delay_op.h"
 #include "vigil/ops/temporal/forget_op.h"
+#include "vigil/ops/temporal/growth_gate_op.h"
 #include "vigil/ops/window/session_assign_op.h"
 #include "vigil/ops/window/window_assign_op.h"
 
@@ -130,6 +131,10 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       break;
     case NodeKind::kForget:
       op = std::make_unique<ForgetOperator>(node->operation, node->temporal, node->schema.size());
+      break;
+    case NodeKind::kGrowthGate:
+      op = std::make_unique<GrowthGateOperator>(node->operation, node->temporal,
+                                                node->schema.size());
       break;
     case NodeKind::kJoin:  // Port 0: the left table; port 1: the right.
       op = std::make_unique<JoinOperator>(node->operation, node->join);

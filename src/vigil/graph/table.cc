@@ -62,6 +62,7 @@ bool InheritsColumn(const TableNode* current, const void* referenced, const std:
       case NodeKind::kCutoff:
       case NodeKind::kDelay:
       case NodeKind::kForget:
+      case NodeKind::kGrowthGate:
       case NodeKind::kWindowAssign:
       case NodeKind::kSessionAssign:
       case NodeKind::kIntervalsOverAssign:
@@ -491,6 +492,7 @@ struct ResolvedBehavior {
   std::optional<Value> delay, cutoff;
   bool keep_results = true;
   Behavior::CutoffClock cutoff_clock = Behavior::CutoffClock::kPerCommit;
+  std::optional<GrowthSteps> growth_steps;
 };
 
 Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window& window,
@@ -506,7 +508,29 @@ Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window&
     if (behavior.delay) r.delay = behavior.delay->value();
     if (behavior.cutoff) r.cutoff = behavior.cutoff->value();
     r.keep_results = behavior.keep_results;
+    if (behavior.growth_steps) {
+      const GrowthSteps& g = *behavior.growth_steps;
+      // Held changes are released when their window closes: without a cutoff a window
+      // never closes, and its last changes would wait for the end of input.
+      if (!behavior.cutoff) {
+        return Status::Invalid(
+            "behavior.growth_steps needs a cutoff (a window's held changes are released "
+            "when it closes at end + cutoff)");
+      }
+      if (!(g.factor > 1.0) || !std::isfinite(g.factor) || g.min_rows < 1) {
+        return Status::Invalid(
+            "behavior.growth_steps: factor must be a finite number > 1 and min_rows >= 1, "
+            "got factor {} and min_rows {}",
+            g.factor, g.min_rows);
+      }
+      r.growth_steps = g;
+    }
     return r;
+  }
+  if (behavior.growth_steps) {
+    return Status::Invalid(
+        "behavior.growth_steps is for common_behavior (exactly_once_behavior emits each "
+        "window once)");
   }
   if (behavior.shift) {
     RETURN_NOT_OK(CheckIntervalTypes(time_type, {{"behavior.shift", behavior.shift->value()}}));
@@ -559,6 +583,17 @@ Result<NodePtr> AddBehaviorNodes(const NodePtr& assigned, const Expr& time,
   if (b.delay) {
     ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kDelay, "windowby", last, {start, *b.delay},
                                        {{time, std::nullopt}}));
+  }
+  if (b.growth_steps) {
+    // Between delay and forget: it holds pairs cutoff let through and releases them no
+    // later than the commit in which now reaches end + cutoff, before forget drops the window.
+    std::vector<TimeExprSpec> current = {{time, std::nullopt}};
+    if (b.delay) current.push_back({start, *b.delay});
+    ASSIGN_OR_RAISE(std::shared_ptr<TableNode> gate,
+                    TemporalNode(NodeKind::kGrowthGate, "windowby", last, {end, *b.cutoff},
+                                 current, {start, end, col("_pw_instance")}));
+    gate->temporal.growth = *b.growth_steps;
+    last = std::move(gate);
   }
   if (b.cutoff) {
     // Pathway rewrites a released pair's time to max(t, start + delay) before forgetting,

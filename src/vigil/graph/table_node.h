@@ -34,6 +34,7 @@ enum class NodeKind {
   kCutoff,
   kDelay,
   kForget,
+  kGrowthGate,  ///< windowby's Behavior::growth_steps (ops/temporal/growth_gate_op.h)
   kJoin
 };
 
@@ -67,7 +68,7 @@ struct TableNode {
   SessionAssignSpec session;                       ///< kSessionAssign
   IntervalsOverSpec intervals;                     ///< kIntervalsOverAssign
   GroupBySpec groupby;                             ///< kGroupBy
-  TemporalSpec temporal;                           ///< kCutoff, kDelay, kForget
+  TemporalSpec temporal;                           ///< kCutoff, kDelay, kForget, kGrowthGate
   JoinSpec join;                                   ///< kJoin
 };
 

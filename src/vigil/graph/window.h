@@ -10,6 +10,7 @@
 
 #include "vigil/common/status.h"
 #include "vigil/expr/expression.h"
+#include "vigil/ops/temporal/growth_steps.h"
 #include "vigil/types/value.h"
 
 namespace vigil {
@@ -133,6 +134,13 @@ struct Behavior {
   /// Both kinds: see CutoffClock. Set it on the value the builders return:
   /// `auto b = temporal::exactly_once_behavior(5); b.cutoff_clock = ...kReadingOrder;`.
   CutoffClock cutoff_clock = CutoffClock::kPerCommit;
+  /// kCommon with a cutoff, a Vigil extension: a big window's result is updated in steps
+  /// (each time its row count has grown by `factor`, from `min_rows` rows on) instead of in
+  /// every commit that changes it, and exactly when it closes (now >= end + cutoff) or at
+  /// the end of input. For results that cost O(rows) to recompute (a sorted_tuple of every
+  /// row) in live runs with small commits: O(log rows) recomputations instead of one per
+  /// commit. Final results are the same as without it. See ops/temporal/growth_gate_op.h.
+  std::optional<GrowthSteps> growth_steps;
   Status status;  ///< A behavior built with inconsistent arguments carries the error here.
 };
 

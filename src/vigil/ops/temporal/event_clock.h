@@ -13,6 +13,20 @@ namespace vigil {
 /// value without owning memory. None and Error times carry no information and are ignored.
 class EventClock {
  public:
+  /// Whether `t` is an event time (None and Error are not).
+  static bool IsEventTime(const Value& t) {
+    switch (t.kind()) {
+      case ValueKind::kInt:
+      case ValueKind::kFloat:
+      case ValueKind::kDateTimeNaive:
+      case ValueKind::kDateTimeUtc:
+      case ValueKind::kDuration:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   bool has_now() const { return now_.has_value(); }
   const Value& now() const { return *now_; }
 
@@ -32,19 +46,6 @@ class EventClock {
   void Reset() { now_.reset(); }
 
  private:
-  static bool IsEventTime(const Value& t) {
-    switch (t.kind()) {
-      case ValueKind::kInt:
-      case ValueKind::kFloat:
-      case ValueKind::kDateTimeNaive:
-      case ValueKind::kDateTimeUtc:
-      case ValueKind::kDuration:
-        return true;
-      default:
-        return false;
-    }
-  }
-
   std::optional<Value> now_;
 };
 

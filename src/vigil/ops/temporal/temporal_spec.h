@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "vigil/expr/bound_expr.h"
+#include "vigil/ops/temporal/growth_steps.h"
 #include "vigil/types/value.h"
 
 namespace vigil {
@@ -48,6 +49,8 @@ struct TemporalSpec {
   /// every row is its own.
   bool reading_order = false;
   std::optional<BoundExpr> row_identity;
+  /// Growth gate only (windowby with Behavior::growth_steps; group_keys name the windows).
+  GrowthSteps growth;
 };
 
 }  // namespace vigil

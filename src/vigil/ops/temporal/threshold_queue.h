@@ -2,9 +2,11 @@
 
 #include <compare>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include <absl/container/btree_map.h>
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include "vigil/batch/batch.h"
@@ -14,7 +16,7 @@
 namespace vigil {
 
 /// Rows held by a temporal operator until "now" reaches their threshold: the delay buffer's
-/// waiting rows and the rows forget remembers. Ordered by threshold, so releasing everything
+/// waiting rows and the rows forget remembers. Bucketed by threshold, so releasing everything
 /// up to "now" touches only the released rows.
 ///
 /// Rows are consolidated like a differential arrangement: two updates of the same row (same
@@ -22,6 +24,13 @@ namespace vigil {
 /// retraction meeting its held insertion frees the memory, and the queue's size is the number
 /// of distinct live rows it holds. Values are copied (packed) on Add: batches are only valid
 /// during the call that delivers them.
+///
+/// Why buckets: the rows of a window share one threshold (its end + cutoff), so a queue
+/// holds few distinct thresholds and many rows each. One ordered map over (threshold, id)
+/// put every insertion of a fresh row at a random place of a big tree, a cache miss per
+/// level (a quarter of a live auth-log run's time); a hash map per threshold makes it one
+/// probe. Rows are sorted by (id, version) when taken, so the output order is the same as an
+/// ordered queue's.
 class ThresholdQueue {
  public:
   explicit ThresholdQueue(size_t num_columns) : num_columns_(num_columns) {}
@@ -42,38 +51,51 @@ class ThresholdQueue {
   /// Drops the rows handed out by the last Take().
   void EraseTaken();
 
-  size_t size() const { return rows_.size(); }
-  bool empty() const { return rows_.empty(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
 
  private:
   struct RowKey {
-    Value threshold;  // An event time: a scalar, never a view.
     Key id;
     Key version;  // Hash of all values: updates of one id with other values are other rows.
-                  // Zero for AddKeyOnce's groups.
-  };
-  struct Less {
-    bool operator()(const RowKey& a, const RowKey& b) const;
-    static std::strong_ordering CompareThresholds(const Value& a, const Value& b);
-    static bool ThresholdAfter(const Value& a, const Value& limit) {
-      return CompareThresholds(a, limit) == std::strong_ordering::greater;
+    bool operator==(const RowKey&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const RowKey& k) {
+      return H::combine(std::move(h), k.id, k.version);
     }
   };
   struct HeldRow {
     PackedValues values;
     Diff diff = 0;
   };
-  using Map = absl::btree_map<RowKey, HeldRow, Less>;
+  struct ThresholdLess {
+    bool operator()(const Value& a, const Value& b) const {
+      return CompareThresholds(a, b) == std::strong_ordering::less;
+    }
+  };
+  /// The rows (Add) or group keys (AddKeyOnce) of one threshold.
+  struct Bucket {
+    absl::flat_hash_map<RowKey, HeldRow> rows;
+    std::vector<Key> keys;
+  };
+  // Thresholds are event times (scalars, never views), so a Value is kept by value.
+  using Buckets = absl::btree_map<Value, Bucket, ThresholdLess>;
 
+  static std::strong_ordering CompareThresholds(const Value& a, const Value& b);
+  static bool ThresholdAfter(const Value& a, const Value& limit) {
+    return CompareThresholds(a, limit) == std::strong_ordering::greater;
+  }
   void Pack(HeldRow& held, const Batch& batch, size_t row);
 
   size_t num_columns_;
-  Map rows_;
-  Map::iterator taken_end_ = rows_.begin();
+  Buckets buckets_;
+  size_t size_ = 0;
+  Buckets::iterator taken_end_ = buckets_.begin();
   bool has_taken_ = false;
   KeyHasher hasher_;
   std::vector<Value> scratch_;
-  absl::flat_hash_set<Key> held_groups_;  ///< AddKeyOnce's groups in rows_.
+  std::vector<std::pair<RowKey, const HeldRow*>> sorted_;  ///< Take's scratch.
+  absl::flat_hash_set<Key> held_groups_;  ///< AddKeyOnce's groups in buckets_.
 };
 
 }  // namespace vigil
