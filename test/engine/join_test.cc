@@ -535,7 +535,9 @@ TEST(JoinTest, InvalidJoinsNameTheProblem) {
   EXPECT_THAT(message(t.join(u, left["s"] == right["a"]).select({left["a"]})),
               HasSubstr("Incompatible types in a join condition. The types are: str and int"));
   EXPECT_THAT(message(t.join(t, left["a"] == right["a"]).select({left["a"]})),
-              HasSubstr("Cannot join table with itself"));
+              HasSubstr("Cannot join table with itself. Join it with a copy of itself instead: "
+                        "t.join(t.with_columns({}), ...) in C++, t.join(t.copy(), ...) in "
+                        "Python"));
   // select(): names of both sides need a side; unknown names and foreign tables are errors.
   EXPECT_THAT(message(t.join(u, left["a"] == right["b"]).select({this_["a"]})),
               HasSubstr("Column a appears on both left and right inputs of join"));

@@ -232,8 +232,8 @@ Result<JoinPlan> PlanJoin(const NodePtr& left_input, const NodePtr& right_input,
   if (left_input.get() == right_input.get()) {
     // Pathway refuses too: `t["x"]` could not tell the sides apart.
     return Status::Invalid(
-        "Cannot join table with itself. Join it with a copy of itself instead, e.g. "
-        "t.join(t.with_columns({{}}), ...)");
+        "Cannot join table with itself. Join it with a copy of itself instead: "
+        "t.join(t.with_columns({{}}), ...) in C++, t.join(t.copy(), ...) in Python");
   }
   for (const Expr& condition : on) {
     const ExprNode& node = condition.node();
