@@ -45,7 +45,8 @@ void GrowthGateOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time)
       e.errors().clear();
     }
   }
-  Batch pass(num_columns_);
+  Batch& pass = out_;  // Rows of windows below min_rows, passed on at once.
+  pass.Clear();
   for (size_t i = 0; i < batch.num_rows(); ++i) {
     hasher_.Reset();
     hasher_.BeginTuple(key_columns_.size());
