@@ -15,8 +15,11 @@ Table table_from_markdown(const std::string& text, const std::optional<Schema>& 
 }
 
 Table table_from_updates(Schema schema, std::vector<Update> updates, std::string operation) {
-  std::stable_sort(updates.begin(), updates.end(),
-                   [](const Update& a, const Update& b) { return a.time < b.time; });
+  // Parsed markdown comes in commit order already; rows from a front may not.
+  const auto by_time = [](const Update& a, const Update& b) { return a.time < b.time; };
+  if (!std::is_sorted(updates.begin(), updates.end(), by_time)) {
+    std::stable_sort(updates.begin(), updates.end(), by_time);
+  }
   auto shared = std::make_shared<const ParsedMarkdown>(
       ParsedMarkdown{std::move(schema), std::move(updates)});
   auto node = std::make_shared<TableNode>();

@@ -17,12 +17,6 @@ GrowthGateOperator::GrowthGateOperator(std::string name, const TemporalSpec& spe
   for (const BoundExpr& e : spec.group_keys) key_evaluators_.emplace_back(e);
 }
 
-size_t GrowthGateOperator::num_held() const {
-  size_t n = 0;
-  for (const auto& [key, w] : windows_) n += w.held ? w.held->size() : 0;
-  return n;
-}
-
 void GrowthGateOperator::Release(Window& w, Time time) {
   if (!w.held || w.held->empty()) return;
   out_.Clear();
@@ -48,16 +42,16 @@ void GrowthGateOperator::OnBatch(size_t /*port*/, const Batch& batch, Time time)
   Batch& pass = out_;  // Rows of windows below min_rows, passed on at once.
   pass.Clear();
   for (size_t i = 0; i < batch.num_rows(); ++i) {
-    hasher_.Reset();
-    hasher_.BeginTuple(key_columns_.size());
-    for (const std::vector<Value>* column : key_columns_) (*column)[i].HashInto(hasher_);
-    const Key key = hasher_.Finish();
     if (!EventClock::IsEventTime(thresholds[i])) {
       // No time to close the window by (a None or Error end): nothing is held for it, so
       // no state is kept that could never be freed.
       pass.AppendRowFrom(batch, i);
       continue;
     }
+    hasher_.Reset();
+    hasher_.BeginTuple(key_columns_.size());
+    for (const std::vector<Value>* column : key_columns_) (*column)[i].HashInto(hasher_);
+    const Key key = hasher_.Finish();
     auto [it, inserted] = windows_.try_emplace(key);
     Window& w = it->second;
     if (inserted) closing_.AddKeyOnce(thresholds[i], key);

@@ -51,11 +51,6 @@ class GrowthGateOperator final : public Operator {
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 
-  /// Windows with state (not closed yet).
-  size_t num_windows() const { return windows_.size(); }
-  /// Rows held, over all windows.
-  size_t num_held() const;
-
  private:
   struct Window {
     int64_t rows = 0;  ///< Net rows, held ones included.
