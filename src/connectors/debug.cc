@@ -7,21 +7,10 @@
 
 namespace vigil::debug {
 
-Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema) {
-  auto parsed = ParseMarkdownTable(text, schema);
-  if (!parsed.ok()) return Table(ErrorNode(parsed.status()));
-  return table_from_updates(std::move(parsed->schema), std::move(parsed->updates),
-                            "table_from_markdown");
-}
-
-Table table_from_updates(Schema schema, std::vector<Update> updates, std::string operation) {
-  // Parsed markdown comes in commit order already; rows from a front may not.
-  const auto by_time = [](const Update& a, const Update& b) { return a.time < b.time; };
-  if (!std::is_sorted(updates.begin(), updates.end(), by_time)) {
-    std::stable_sort(updates.begin(), updates.end(), by_time);
-  }
-  auto shared = std::make_shared<const ParsedMarkdown>(
-      ParsedMarkdown{std::move(schema), std::move(updates)});
+namespace {
+/// The source node replaying `table`, whose updates are in commit order.
+Table TableOfUpdates(ParsedMarkdown table, std::string operation) {
+  auto shared = std::make_shared<const ParsedMarkdown>(std::move(table));
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kSource;
   node->operation = std::move(operation);
@@ -31,6 +20,23 @@ Table table_from_updates(Schema schema, std::vector<Update> updates, std::string
     return std::unique_ptr<Source>(std::make_unique<MarkdownSource>(shared));
   };
   return Table(std::move(node));
+}
+}  // namespace
+
+Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema) {
+  auto parsed = ParseMarkdownTable(text, schema);
+  if (!parsed.ok()) return Table(ErrorNode(parsed.status()));
+  return TableOfUpdates(std::move(*parsed), "table_from_markdown");
+}
+
+Table table_from_updates(Schema schema, std::vector<Update> updates, std::string operation) {
+  // Rows from a front may come out of time order.
+  const auto by_time = [](const Update& a, const Update& b) { return a.time < b.time; };
+  if (!std::is_sorted(updates.begin(), updates.end(), by_time)) {
+    std::stable_sort(updates.begin(), updates.end(), by_time);
+  }
+  return TableOfUpdates(ParsedMarkdown{std::move(schema), std::move(updates)},
+                        std::move(operation));
 }
 
 Result<std::vector<Captured>> CaptureAll(const std::vector<Table>& tables,

@@ -26,6 +26,7 @@ class ReshuffledSource final : public Source {
   Status Open() override;
   std::optional<Time> NextCommitTime() override;
   Status ReadCommit(const BatchConsumer& emit) override;
+  bool insert_only() const override { return inner_->insert_only(); }  // Reorders, splits.
 
  private:
   struct Commit {

@@ -51,6 +51,14 @@ class Source {
     return false;
   }
 
+  /// Whether every batch this source emits holds insertions only (diff > 0): a log or a CSV
+  /// file read once or followed, never a replayed update stream. The executor checks it on
+  /// every batch (a retraction from such a source fails the run) and lets stateful operators
+  /// downstream keep less state when their whole input is insert-only (min/max keep one value
+  /// per group instead of a multiset: ops/reduce/insert_only_reducers.cc). False is always
+  /// correct.
+  virtual bool insert_only() const { return false; }
+
   /// Live sources (mode=streaming) are not pulled commit by commit: the executor calls
   /// ReadAvailable() on each in turn and closes a commit after every such pass (see
   /// exec/live_run.cc). NextCommitTime()/ReadCommit() are not called on them.

@@ -37,6 +37,7 @@ class JournalSource final : public Source {
   std::optional<Time> NextCommitTime() override { return std::nullopt; }
   Status ReadCommit(const BatchConsumer&) override { return Status::OK(); }
   bool is_live() const override { return true; }
+  bool insert_only() const override { return true; }  // Journal entries are only added.
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
   Status FinishAtStop(const BatchConsumer& emit) override;

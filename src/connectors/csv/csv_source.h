@@ -174,6 +174,9 @@ class CsvSource : public Source {
 
   // Live mode (options.live); see Source.
   bool is_live() const override { return options_.live; }
+  /// Rows are only added, read once or followed (a followed directory retracts the rows of a
+  /// deleted file itself: LiveDirectorySource is not insert-only).
+  bool insert_only() const override { return true; }
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
   void ReportUnfinished(UnfinishedLineEnd why) override;

@@ -91,6 +91,7 @@ class LineSource final : public Source {
   std::optional<Time> NextCommitTime() override;
   /// Reads every file and emits all rows as one commit.
   Status ReadCommit(const BatchConsumer& emit) override;
+  bool insert_only() const override { return true; }  // Lines read once, each a row.
 
   // File-level calls (static mode uses them too; a streaming driver calls them itself).
   /// Starts reading `path`: errors name it, row ids hash it, lines and offsets restart. An

@@ -41,6 +41,7 @@ class LiveLineSource final : public Source {
   std::optional<Time> NextCommitTime() override { return std::nullopt; }
   Status ReadCommit(const BatchConsumer&) override { return Status::OK(); }
   bool is_live() const override { return true; }
+  bool insert_only() const override { return true; }  // A followed file only grows.
   Result<LiveRead> ReadAvailable(const BatchConsumer& emit, size_t max_rows) override;
   int wait_fd() const override;
   void ReportUnfinished(UnfinishedLineEnd why) override;

@@ -178,6 +178,7 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
       time_column = c + offset;
     } else if (header[c] == "__diff__") {
       diff_column = c + offset;
+      out.has_diff_column = true;
     } else {
       data_columns.push_back(c + offset);
       if (schema) {
@@ -261,7 +262,10 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
 }
 
 MarkdownSource::MarkdownSource(std::shared_ptr<const ParsedMarkdown> table)
-    : table_(std::move(table)) {}
+    : table_(std::move(table)),
+      insert_only_(!table_->has_diff_column &&
+                   std::all_of(table_->updates.begin(), table_->updates.end(),
+                               [](const Update& u) { return u.diff > 0; })) {}
 
 std::optional<Time> MarkdownSource::NextCommitTime() {
   if (next_ >= table_->updates.size()) return std::nullopt;

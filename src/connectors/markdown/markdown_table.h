@@ -32,6 +32,9 @@ namespace vigil {
 struct ParsedMarkdown {
   Schema schema;
   std::vector<Update> updates;  ///< In commit order (by time, then input order).
+  /// The text had a `__diff__` column: the table is an update stream, never insert-only
+  /// (even when every diff is +1), so a test can run the same rows both ways.
+  bool has_diff_column = false;
 };
 
 Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
@@ -45,10 +48,13 @@ class MarkdownSource final : public Source {
   Status Open() override { return Status::OK(); }
   std::optional<Time> NextCommitTime() override;
   Status ReadCommit(const BatchConsumer& emit) override;
+  /// Without a `__diff__` column and with only insertions.
+  bool insert_only() const override { return insert_only_; }
 
  private:
   std::shared_ptr<const ParsedMarkdown> table_;
   size_t next_ = 0;
+  bool insert_only_;
 };
 
 }  // namespace vigil

@@ -1,5 +1,7 @@
 #include "vigil/exec/executor.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "vigil/ops/groupby_reduce_op.h"
@@ -16,12 +18,22 @@ namespace vigil {
 
 namespace {
 /// Where a source's batches enter the graph: forwards them, cut to at most
-/// `max_batch_rows` rows when set.
+/// `max_batch_rows` rows when set. For a source that declared itself insert-only it checks
+/// the promise, which operators downstream rely on (Source::insert_only).
 class SourceOperator final : public Operator {
  public:
-  SourceOperator(std::string name, size_t max_batch_rows)
-      : Operator(std::move(name)), max_batch_rows_(max_batch_rows) {}
+  SourceOperator(std::string name, size_t max_batch_rows, bool insert_only)
+      : Operator(std::move(name)), max_batch_rows_(max_batch_rows), insert_only_(insert_only) {}
   void OnBatch(size_t /*port*/, const Batch& batch, Time time) override {
+    if (insert_only_ && !std::all_of(batch.diffs.begin(), batch.diffs.end(),
+                                     [](Diff d) { return d > 0; })) {
+      // An engine bug, not bad data: fails the run whatever terminate_on_error says.
+      if (context().engine_error.ok()) {
+        context().engine_error = Status::EngineError(
+            "{}: internal error: an insert-only source emitted a retraction", name());
+      }
+      return;
+    }
     if (max_batch_rows_ == 0 || batch.num_rows() <= max_batch_rows_) {
       Emit(batch, time);
       return;
@@ -37,6 +49,7 @@ class SourceOperator final : public Operator {
 
  private:
   size_t max_batch_rows_;
+  bool insert_only_;
   Batch chunk_;
 };
 }  // namespace
@@ -85,8 +98,10 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       SourceContext source_context{&errors_, options_.on_bad_row};
       ASSIGN_OR_RAISE(auto source, node->source_factory(source_context));
       if (options_.source_wrapper) source = options_.source_wrapper(std::move(source));
-      op = std::make_unique<SourceOperator>("source", options_.max_batch_rows);
+      const bool insert_only = source->insert_only();
+      op = std::make_unique<SourceOperator>("source", options_.max_batch_rows, insert_only);
       sources_.push_back({std::move(source), op.get(), node.get()});
+      insert_only_[node.get()] = insert_only;
       break;
     }
     case NodeKind::kMap: op = std::make_unique<MapOperator>(node->operation, node->exprs); break;
@@ -110,7 +125,8 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
                                                    node->inputs[0]->schema.size());
       break;
     case NodeKind::kGroupBy:
-      op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby);
+      op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby,
+                                                   insert_only_[node->inputs[0].get()]);
       if (node->inputs[0]->kind == NodeKind::kForget &&
           !node->inputs[0]->temporal.group_keys.empty()) {
         // windowby with a cutoff: forgetting drops whole windows from this groupby.
@@ -140,12 +156,44 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       op = std::make_unique<JoinOperator>(node->operation, node->join);
       break;
   }
+  if (node->kind != NodeKind::kSource) insert_only_[node.get()] = OutputIsInsertOnly(*node);
   op->set_context(&context_);
   for (size_t port = 0; port < inputs.size(); ++port) inputs[port]->ConnectTo(op.get(), port);
   Operator* raw = op.get();
   operators_.push_back(std::move(op));
   compiled_[node.get()] = raw;
   return raw;
+}
+
+bool Executor::OutputIsInsertOnly(const TableNode& node) const {
+  const auto input_insert_only = [this](const NodePtr& input) {
+    auto it = insert_only_.find(input.get());
+    return it != insert_only_.end() && it->second;
+  };
+  switch (node.kind) {
+    case NodeKind::kSource: return false;  // Set from the source itself in Compile.
+    // One output row per input row (or none), with the input row's diff.
+    case NodeKind::kMap:
+    case NodeKind::kFilter:
+    case NodeKind::kWindowAssign:
+    case NodeKind::kCutoff:
+    // Hold rows and release them consolidated: insertions stay insertions.
+    case NodeKind::kDelay:
+    case NodeKind::kGrowthGate:
+    case NodeKind::kConcat:
+      return std::all_of(node.inputs.begin(), node.inputs.end(), input_insert_only);
+    case NodeKind::kForget:
+      // Windowby's forget drops whole groups from its groupby without a retraction;
+      // Table::forget retracts rows.
+      return !node.temporal.group_keys.empty() && input_insert_only(node.inputs[0]);
+    // Outputs that change: a session merges, a group's or a match's result is replaced.
+    case NodeKind::kSessionAssign:
+    case NodeKind::kIntervalsOverAssign:
+    case NodeKind::kGroupBy:
+    case NodeKind::kJoin:
+      return false;
+  }
+  return false;
 }
 
 void Executor::PushFilterToSource(const TableNode& filter) {

@@ -94,6 +94,9 @@ class Executor {
   /// Offers `filter`'s predicate to the source it reads from (through maps), if that chain
   /// feeds nothing else.
   void PushFilterToSource(const TableNode& filter);
+  /// Whether `node` (its inputs compiled) emits insertions only: from insert-only sources
+  /// through operators that never turn an insertion into a retraction (Source::insert_only).
+  bool OutputIsInsertOnly(const TableNode& node) const;
   /// Run() when some source is live.
   Status RunLive();
   /// Closes commit `time` in every operator and sink, in topological order.
@@ -105,6 +108,7 @@ class Executor {
   std::vector<SinkBinding> sinks_;
   std::vector<std::unique_ptr<Operator>> operators_;  // Topological order.
   std::unordered_map<const TableNode*, Operator*> compiled_;
+  std::unordered_map<const TableNode*, bool> insert_only_;  ///< Per compiled node.
   struct SourceEntry {
     std::unique_ptr<Source> source;
     Operator* op;

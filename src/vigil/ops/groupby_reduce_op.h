@@ -57,7 +57,11 @@ struct GroupBySpec {
 ///    time just after the commit and filters that time's results out of the windowby.
 class GroupByReduceOperator final : public Operator {
  public:
-  GroupByReduceOperator(std::string name, const GroupBySpec& spec);
+  /// `insert_only_input`: every row reaching this operator is an insertion (the executor
+  /// knows it from the sources and the operators in between), so reducers may keep less
+  /// state (MakeReducerState).
+  GroupByReduceOperator(std::string name, const GroupBySpec& spec,
+                        bool insert_only_input = false);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 

@@ -31,9 +31,6 @@ Value TimeOrderValue(Time time) {
                                                          : static_cast<int64_t>(time));
 }
 
-/// Salt of Pathway's any(): the row with the smallest `row id XOR salt` is chosen.
-constexpr Key kAnySalt{0xDEADBEEFDEADBEEFull, 0xDEADBEEFDEADBEEFull};
-
 /// Values per entry, at most (earliest/latest and tuple with a sort key use three).
 constexpr size_t kMaxParts = 3;
 

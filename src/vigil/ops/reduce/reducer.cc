@@ -25,7 +25,10 @@ DType ReducerResultType(const ReducerSpec& spec) {
   return dtype::Any;
 }
 
-std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec) {
+std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec, bool insert_only_input) {
+  if (insert_only_input) {
+    if (auto extreme = MakeInsertOnlyReducer(spec)) return extreme;
+  }
   if (spec.kind == ReducerKind::kSum && spec.strict && spec.arg_types[0].kind != TypeKind::kInt) {
     return MakeMultisetReducer(spec);  // Keeps every value; the sum is recomputed exactly.
   }

@@ -70,6 +70,9 @@ struct ReducerSpec {
 /// The result type of a reducer over arguments of these types.
 DType ReducerResultType(const ReducerSpec& spec);
 
-std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec);
+/// `insert_only_input`: the groupby's input never retracts (Source::insert_only), so min,
+/// max, argmin, argmax and any keep one entry per group instead of a multiset.
+std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec,
+                                               bool insert_only_input = false);
 
 }  // namespace vigil

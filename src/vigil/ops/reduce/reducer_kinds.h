@@ -8,9 +8,15 @@
 
 namespace vigil {
 
+/// Salt of Pathway's any(): the row with the smallest `row id XOR salt` is chosen.
+inline constexpr Key kAnySalt{0xDEADBEEFDEADBEEFull, 0xDEADBEEFDEADBEEFull};
+
 /// count, sum, avg.
 std::unique_ptr<ReducerState> MakeAccumulableReducer(const ReducerSpec& spec);
 /// min, max, argmin, argmax and the general reducers (multiset per group).
 std::unique_ptr<ReducerState> MakeMultisetReducer(const ReducerSpec& spec);
+/// min, max, argmin, argmax, any over an input without retractions (one entry per group);
+/// nullptr for the other reducers.
+std::unique_ptr<ReducerState> MakeInsertOnlyReducer(const ReducerSpec& spec);
 
 }  // namespace vigil
