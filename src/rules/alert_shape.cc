@@ -38,7 +38,8 @@ Expr DistinctPartsCapped(const Expr& events, uint32_t part, int64_t limit) {
         const size_t n = std::min<size_t>(parts.size(), static_cast<size_t>(limit));
         thread_local std::vector<Value> values;
         values.clear();
-        for (size_t i = 0; i < n; ++i) values.push_back(arena.CopyString(parts[i]));
+        // Views of the argument's strings (valid while the batch is processed).
+        for (size_t i = 0; i < n; ++i) values.push_back(Value::String(parts[i]));
         return arena.MakeTuple(values.data(), static_cast<uint32_t>(values.size()));
       },
       {events}, "distinct_parts");

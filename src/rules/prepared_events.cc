@@ -20,9 +20,7 @@ Expr AggregationKey(const AddressConfig& addresses) {
         // The key text is built in a reused thread-local buffer, then copied once into the
         // batch's arena: no heap allocation per row.
         thread_local std::string key;
-        if (args[1].kind() == ValueKind::kBool && args[1].as_bool()) {
-          return arena.CopyString(args[0].as_string());
-        }
+        if (args[1].kind() == ValueKind::kBool && args[1].as_bool()) return args[0];
         AppendAggregationKey(args[0].as_string(), v4, v6, key);
         return arena.CopyString(key);
       },

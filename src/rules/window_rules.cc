@@ -83,7 +83,8 @@ std::optional<Behavior> Level2Behavior(const DetectionOptions& options, int64_t 
 
 /// The event tuples `(ip, user, time, key, failed)` of failures whose source key has no
 /// success among the events: an office user's typo followed by their login is not part of a
-/// campaign. Deep-copied into the arena; once per group update.
+/// campaign. Once per group update; the kept tuples are views of the argument's (a group's
+/// sorted_tuple, valid while the batch is processed), not copies.
 Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
   return apply(
       dtype::Tuple,
@@ -121,7 +122,7 @@ Expr FailuresOfSourcesWithoutSuccess(const Expr& events) {
           const Value& event = all.tuple_at(i);
           if (!failed(event)) continue;
           if (succeeded.contains(key_of(event))) continue;
-          kept.push_back(arena.Copy(event));
+          kept.push_back(event);
         }
         return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));
       },
@@ -176,7 +177,7 @@ Expr FailuresWithoutTypos(const Expr& events, int64_t max_typos) {
             for (; it != failures.end() && it->first == ku; ++it) total += it->second;
             if (total <= max_typos) continue;
           }
-          kept.push_back(arena.Copy(e));
+          kept.push_back(e);
         }
         return arena.MakeTuple(kept.data(), static_cast<uint32_t>(kept.size()));
       },
@@ -221,15 +222,16 @@ Expr RuleInstance(const char* rule, int64_t window_index, Grouping grouping) {
 
 /// The per-source tuple (event_parts) of a level-1 row. Without `with_key` the rule neither
 /// skips sources that logged in nor forgives typos: key "" and failed true, as documented.
+/// Its strings are views of the row's (level 2's sorted_tuple copies what it keeps).
 Expr SourceTuple(bool with_key) {
   return apply(
       dtype::Tuple,
       [with_key](std::span<const Value> args, ValueArena& arena) {
         const Value parts[event_parts::kSize] = {
-            arena.Copy(args[0]),
-            arena.Copy(args[1]),
+            args[0],
+            args[1],
             args[2],
-            with_key ? arena.Copy(args[3]) : Value::String(""),
+            with_key ? args[3] : Value::String(""),
             with_key ? args[4] : Value::Bool(true),
             args[5],
             args[6]};

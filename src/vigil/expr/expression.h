@@ -43,7 +43,9 @@ enum class ReducerKind : uint8_t {
 const char* ReducerName(ReducerKind kind);
 
 /// A user function for apply(): gets one row's argument values, returns the result value.
-/// Strings or tuples it returns must live in `arena` (or be static).
+/// Strings or tuples it returns must live in `arena`, be static, or be (parts of) its
+/// arguments, which stay valid while the batch is processed; never in the function's own
+/// scratch memory.
 using ApplyFunction = std::function<Value(std::span<const Value> args, ValueArena& arena)>;
 
 /// A user function for apply_batched(): called once per batch with the argument columns

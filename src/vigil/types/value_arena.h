@@ -58,6 +58,9 @@ class StoredValue {
   StoredValue& operator=(StoredValue&&) noexcept = default;
 
   const Value& get() const { return value_; }
+  /// Whether the value lives in storage of its own (a string or tuple), which views of it
+  /// point into; a scalar is copied whole by whoever reads it.
+  bool has_storage() const { return storage_ != nullptr; }
 
  private:
   Value value_;

@@ -42,7 +42,7 @@ class InsertOnlyExtremeReducer final : public ReducerState {
       if (!MakeEntry(in, i, view)) continue;
       std::optional<StoredEntry<N>>& best = best_[in.slots[i]];
       if (best && !Better(view, *best)) continue;
-      if (best) retired_.push_back(std::move(*best));  // Its views live until commit end.
+      if (best) Retire(*best);
       best.emplace(view);
     }
   }
@@ -59,7 +59,7 @@ class InsertOnlyExtremeReducer final : public ReducerState {
   }
 
   void Clear(uint32_t slot) override {
-    if (best_[slot]) retired_.push_back(std::move(*best_[slot]));
+    if (best_[slot]) Retire(*best_[slot]);
     best_[slot].reset();
   }
 
@@ -80,6 +80,18 @@ class InsertOnlyExtremeReducer final : public ReducerState {
     }
     for (size_t p = 0; p < N; ++p) view[p] = (*in.args[p])[i];
     return true;
+  }
+
+  /// Keeps a replaced entry until the commit ends if views of it may be out there (a
+  /// string's or tuple's storage); a scalar entry is simply dropped, so a commit of a
+  /// million rows raising one group's max a million times keeps nothing.
+  void Retire(StoredEntry<N>& entry) {
+    for (size_t p = 0; p < N; ++p) {
+      if (entry.parts[p].has_storage()) {
+        retired_.push_back(std::move(entry));
+        return;
+      }
+    }
   }
 
   /// Whether `candidate` replaces the current extreme `best`.
