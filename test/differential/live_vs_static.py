@@ -461,10 +461,13 @@ def run_cases(run_one, default_cases, prefix):
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiplies the input sizes (smaller under sanitizers)")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--first-case", type=int, default=0,
+                        help="skip this many cases: ctest runs the cases in parallel parts")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     # Fixed by default so CI is reproducible; VIGIL_DIFF_SEED explores other inputs.
     base = args.seed if args.seed is not None else int(os.environ.get("VIGIL_DIFF_SEED", 1))
+    base += args.first_case
     print(f"seeds {base}..{base + args.cases - 1} (rerun one: --seed S --cases 1)", flush=True)
     failures = 0
     for i in range(args.cases):
