@@ -172,15 +172,16 @@ bool Executor::OutputIsInsertOnly(const TableNode& node) const {
   };
   switch (node.kind) {
     case NodeKind::kSource: return false;  // Set from the source itself in Compile.
-    // One output row per input row (or none), with the input row's diff.
+    // Every output row carries the diff of the input row it came from (one per window for
+    // window assignment; none for a filtered or late row).
     case NodeKind::kMap:
     case NodeKind::kFilter:
     case NodeKind::kWindowAssign:
     case NodeKind::kCutoff:
+    case NodeKind::kConcat:
     // Hold rows and release them consolidated: insertions stay insertions.
     case NodeKind::kDelay:
     case NodeKind::kGrowthGate:
-    case NodeKind::kConcat:
       return std::all_of(node.inputs.begin(), node.inputs.end(), input_insert_only);
     case NodeKind::kForget:
       // Windowby's forget drops whole groups from its groupby without a retraction;
