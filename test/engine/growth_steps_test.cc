@@ -208,7 +208,8 @@ TEST(GrowthSteps, RandomStreamsEndAsWithoutTheGateAndEmitOnlyVersionsOfIt) {
     const int max_commit = seed % 2 == 0 ? 3 : 40;
     auto t = debug::table_from_markdown(RandomStream(seed, 3000, max_commit));
     const Behavior plain = temporal::common_behavior(std::nullopt, /*cutoff=*/60);
-    const Behavior gated = Gated(60, static_cast<int64_t>(4 + seed), 1.25 + 0.25 * static_cast<double>(seed));
+    const Behavior gated =
+        Gated(60, static_cast<int64_t>(4 + seed), 1.25 + 0.25 * static_cast<double>(seed));
     const auto plain_stream = StreamRows(Summary(t, plain), kPerCommit);
     const auto gated_stream = StreamRows(Summary(t, gated), kPerCommit);
     EXPECT_EQ(FinalRows(Summary(t, gated), kPerCommit), FinalRows(Summary(t, plain), kPerCommit));

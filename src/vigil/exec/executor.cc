@@ -126,7 +126,7 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       break;
     case NodeKind::kGroupBy:
       op = std::make_unique<GroupByReduceOperator>(node->operation, node->groupby,
-                                                   insert_only_[node->inputs[0].get()]);
+                                                   IsInsertOnly(*node->inputs[0]));
       if (node->inputs[0]->kind == NodeKind::kForget &&
           !node->inputs[0]->temporal.group_keys.empty()) {
         // windowby with a cutoff: forgetting drops whole windows from this groupby.
@@ -165,11 +165,13 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
   return raw;
 }
 
+bool Executor::IsInsertOnly(const TableNode& node) const {
+  auto it = insert_only_.find(&node);
+  return it != insert_only_.end() && it->second;
+}
+
 bool Executor::OutputIsInsertOnly(const TableNode& node) const {
-  const auto input_insert_only = [this](const NodePtr& input) {
-    auto it = insert_only_.find(input.get());
-    return it != insert_only_.end() && it->second;
-  };
+  const auto input_insert_only = [this](const NodePtr& input) { return IsInsertOnly(*input); };
   switch (node.kind) {
     case NodeKind::kSource: return false;  // Set from the source itself in Compile.
     // Every output row carries the diff of the input row it came from (one per window for

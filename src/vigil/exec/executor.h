@@ -97,6 +97,8 @@ class Executor {
   /// Whether `node` (its inputs compiled) emits insertions only: from insert-only sources
   /// through operators that never turn an insertion into a retraction (Source::insert_only).
   bool OutputIsInsertOnly(const TableNode& node) const;
+  /// What OutputIsInsertOnly (or the source) said of a compiled node.
+  bool IsInsertOnly(const TableNode& node) const;
   /// Run() when some source is live.
   Status RunLive();
   /// Closes commit `time` in every operator and sink, in topological order.

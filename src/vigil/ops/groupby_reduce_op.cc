@@ -22,7 +22,8 @@ GroupByReduceOperator::GroupByReduceOperator(std::string name, const GroupBySpec
     const bool row_count =
         spec_.reducers[r].kind == ReducerKind::kCount && spec_.reducer_args[r].empty();
     // count() is the sum of the diffs of the group's rows: the group's own count.
-    reducers_.push_back(row_count ? nullptr : MakeReducerState(spec_.reducers[r], insert_only_input));
+    reducers_.push_back(row_count ? nullptr
+                                  : MakeReducerState(spec_.reducers[r], insert_only_input));
     needs_row_versions_ =
         needs_row_versions_ || (reducers_.back() && reducers_.back()->NeedsRowVersions());
     arg_evaluators_.emplace_back();

@@ -87,7 +87,8 @@ void GrowthGateOperator::OnCommitEnd(Time time, bool end_of_input) {
       w.next = 0;
     } else if (w.rows >= w.next) {
       Release(w, time);
-      const auto grown = static_cast<int64_t>(std::ceil(static_cast<double>(w.rows) * steps_.factor));
+      const auto grown =
+          static_cast<int64_t>(std::ceil(static_cast<double>(w.rows) * steps_.factor));
       w.next = std::max(w.rows + 1, grown);
     }
   }
