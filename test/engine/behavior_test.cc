@@ -433,6 +433,10 @@ struct WiredWindowby {
           if (forget != nullptr && forget->forgets_groups()) {
             forget->ConnectGroupsTo(g.get(), /*drop_results=*/!forget->keeps_results());
           }
+          if (delay != nullptr && delay->holds_results()) {  // exactly_once (as the executor)
+            g->HoldResults();
+            delay->HoldResultsOf(g.get());
+          }
           op = std::move(g);
           break;
         }
@@ -512,8 +516,23 @@ TEST(BehaviorState, CutoffKeepsGroupsBoundedAndResultsKept) {
 }
 
 TEST(BehaviorState, ExactlyOnceKeepsBufferAndGroupsBounded) {
+  // exactly_once holds the groupby's results (the delay holds one key per window).
   WiredWindowby w(WindowCounts(temporal::exactly_once_behavior()));
   ASSERT_NE(w.delay, nullptr);
+  EXPECT_TRUE(w.delay->holds_results());
+  auto final_rows = RunEndless(w, /*max_state=*/4);
+  ASSERT_EQ(final_rows.size(), 600u);
+  for (const auto& [start, counts] : final_rows) {
+    EXPECT_EQ(counts, (std::map<int64_t, Diff>{{10, 1}})) << "window " << start;
+  }
+}
+
+TEST(BehaviorState, DelayEqualToDurationKeepsBufferAndGroupsBounded) {
+  // The same emission as exactly_once through the row-holding delay: common_behavior with
+  // delay = duration and cutoff = 0.
+  WiredWindowby w(WindowCounts(temporal::common_behavior(10, 0)));
+  ASSERT_NE(w.delay, nullptr);
+  EXPECT_FALSE(w.delay->holds_results());
   auto final_rows = RunEndless(w, /*max_state=*/4);
   ASSERT_EQ(final_rows.size(), 600u);
   for (const auto& [start, counts] : final_rows) {

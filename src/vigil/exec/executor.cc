@@ -137,6 +137,15 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
               static_cast<GroupByReduceOperator*>(op.get()),
               /*drop_results=*/!node->inputs[0]->temporal.keep_results);
         }
+        // An exactly_once windowby holding results (GroupedTable::reduce made the delay
+        // before the forget one): the delay tells this groupby when to emit each window.
+        const TableNode& delay = *node->inputs[0]->inputs[0];
+        if (delay.kind == NodeKind::kDelay && delay.temporal.hold_results &&
+            consumers_[node->inputs[0].get()] == 1 && consumers_[&delay] == 1) {
+          auto* groupby = static_cast<GroupByReduceOperator*>(op.get());
+          groupby->HoldResults();
+          static_cast<DelayOperator*>(compiled_.at(&delay))->HoldResultsOf(groupby);
+        }
       }
       break;
     case NodeKind::kCutoff:

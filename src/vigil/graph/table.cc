@@ -493,6 +493,7 @@ struct ResolvedBehavior {
   bool keep_results = true;
   Behavior::CutoffClock cutoff_clock = Behavior::CutoffClock::kPerCommit;
   std::optional<GrowthSteps> growth_steps;
+  bool exactly_once = false;  ///< From exactly_once_behavior (TemporalSpec::exactly_once_window).
 };
 
 Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window& window,
@@ -555,6 +556,7 @@ Result<ResolvedBehavior> ResolveBehavior(const Behavior& behavior, const Window&
   r.delay = AddIntervals(duration, shift);
   r.cutoff = shift;
   r.keep_results = true;
+  r.exactly_once = true;
   return r;
 }
 
@@ -581,8 +583,11 @@ Result<NodePtr> AddBehaviorNodes(const NodePtr& assigned, const Expr& time,
     last = std::move(cutoff);
   }
   if (b.delay) {
-    ASSIGN_OR_RAISE(last, TemporalNode(NodeKind::kDelay, "windowby", last, {start, *b.delay},
-                                       {{time, std::nullopt}}));
+    ASSIGN_OR_RAISE(std::shared_ptr<TableNode> delay,
+                    TemporalNode(NodeKind::kDelay, "windowby", last, {start, *b.delay},
+                                 {{time, std::nullopt}}));
+    delay->temporal.exactly_once_window = b.exactly_once;
+    last = std::move(delay);
   }
   if (b.growth_steps) {
     // Between delay and forget: it holds pairs cutoff let through and releases them no
@@ -980,6 +985,37 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
 
 }  // namespace
 
+namespace {
+
+/// earliest/latest choose by the processing time a row reached the groupby.
+bool ReadsProcessingTime(const ReducerSpec& reducer) {
+  return reducer.kind == ReducerKind::kEarliest || reducer.kind == ReducerKind::kLatest;
+}
+
+/// An exactly_once windowby's `delay → forget` (AddBehaviorNodes) rebuilt so that the groupby
+/// holds its results instead of the delay holding its rows (TemporalSpec::hold_results);
+/// any other input is returned as it is. Only for reducers that do not read processing
+/// time: held rows reach the groupby when released, held results were computed from rows
+/// that came earlier.
+NodePtr HoldResultsOfExactlyOnceWindows(const NodePtr& input) {
+  if (input->kind != NodeKind::kForget || input->temporal.group_keys.empty()) return input;
+  const NodePtr& delay = input->inputs[0];
+  if (delay->kind != NodeKind::kDelay || !delay->temporal.exactly_once_window) return input;
+  auto holding = std::make_shared<TableNode>(*delay);
+  holding->temporal.hold_results = true;
+  auto forget = std::make_shared<TableNode>(*input);
+  forget->inputs = {std::move(holding)};
+  // Forget's "now" follows `t` alone: rows now reach it as they come, and a row's
+  // max(t, start + delay) is its own window's closing time, which would make forget drop the
+  // window before it is released. A released window's rows all came before, so `t` moves
+  // "now" past the window exactly when the delay released it, as max(t, start + delay) of
+  // the released rows did.
+  forget->temporal.current_times.resize(1);
+  return forget;
+}
+
+}  // namespace
+
 Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
   if (!status_.ok()) return Failed(status_);
   auto node = std::make_shared<TableNode>();
@@ -1028,15 +1064,16 @@ Table GroupedTable::reduce(std::vector<NamedExpr> columns) const {
     }
   }
   for (const auto& reducer : spec.reducers) {
-    const bool by_processing_time =
-        reducer.kind == ReducerKind::kEarliest || reducer.kind == ReducerKind::kLatest;
-    if (by_processing_time && operation == "windowby") {
+    if (ReadsProcessingTime(reducer) && operation == "windowby") {
       node->warnings.push_back(fmt::format(
           "{} reducer uses processing time to choose elements while windowby uses data time "
           "to assign entries to windows. Maybe it is not the behavior you want. To choose "
           "elements according to their data time, you may use {} reducer.",
           ReducerName(reducer.kind), reducer.kind == ReducerKind::kEarliest ? "min" : "max"));
     }
+  }
+  if (std::none_of(spec.reducers.begin(), spec.reducers.end(), ReadsProcessingTime)) {
+    node->inputs = {HoldResultsOfExactlyOnceWindows(input_)};
   }
   for (size_t r = 0; r < spec.reducers.size(); ++r) {
     group_row.Add({fmt::format("{}{}", reducer_prefix, r), ReducerResultType(spec.reducers[r]), false,

@@ -66,6 +66,7 @@ uint32_t GroupByReduceOperator::SlotFor(const Key& key, size_t row) {
     construct(s);
   });
   if (!inserted) return slot;
+  if (hold_results_) flags(slot) = kHeld;
   Group& g = group(slot);
   for (size_t i = 0; i < stored_key_columns_.size(); ++i) {
     key_scratch_[i] = (*key_columns_[stored_key_columns_[i]])[row];
@@ -169,12 +170,7 @@ void GroupByReduceOperator::DropGroups(const std::vector<Key>& keys) {
     auto it = slots_.find(key);
     if (it == slots_.end()) continue;  // Already gone.
     const uint32_t slot = *it;
-    uint8_t& f = flags(slot);
-    if (!(f & kDirty)) {
-      f |= kDirty;
-      dirty_slots_.push_back(slot);
-      if (f & kEmitted) to_snapshot_.push_back(slot);
-    }
+    MarkDirty(slot);
     dropped.push_back(slot);
   }
   SnapshotOldOutputs();
@@ -184,6 +180,25 @@ void GroupByReduceOperator::DropGroups(const std::vector<Key>& keys) {
     for (auto& reducer : reducers_) {
       if (reducer) reducer->Clear(slot);
     }
+  }
+}
+
+void GroupByReduceOperator::MarkDirty(uint32_t slot) {
+  uint8_t& f = flags(slot);
+  if (f & (kDirty | kHeld)) return;  // Already listed, or emitted only when released.
+  f |= kDirty;
+  dirty_slots_.push_back(slot);
+  if (f & kEmitted) to_snapshot_.push_back(slot);
+}
+
+void GroupByReduceOperator::ReleaseGroups(const std::vector<Key>& keys) {
+  for (const Key& key : keys) {
+    auto it = slots_.find(key);
+    if (it == slots_.end()) continue;  // Its rows all cancelled, or already released.
+    uint8_t& f = flags(*it);
+    if (!(f & kHeld)) continue;
+    f &= static_cast<uint8_t>(~kHeld);
+    MarkDirty(*it);  // Never emitted: nothing to snapshot.
   }
 }
 
@@ -221,12 +236,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
     }
     uint32_t slot = SlotFor(row_keys_[i], i);
     row_slots_[i] = slot;
-    uint8_t& f = flags(slot);
-    if (!(f & kDirty)) {
-      f |= kDirty;
-      dirty_slots_.push_back(slot);
-      if (f & kEmitted) to_snapshot_.push_back(slot);
-    }
+    MarkDirty(slot);
   }
   if (skipped > 0) {
     context().ReportEngineError(name(), fmt::format("{} row(s) with an Error value in a grouping "
@@ -281,6 +291,10 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   if (!groups_to_drop_.empty()) {
     DropGroups(groups_to_drop_);
     groups_to_drop_.clear();
+  }
+  if (!groups_to_release_.empty()) {
+    ReleaseGroups(groups_to_release_);
+    groups_to_release_.clear();
   }
   // Changed groups are finished in chunks, so the batches built here stay small however many
   // groups one commit touched (a static input is a single commit over every group).

@@ -55,6 +55,11 @@ struct GroupBySpec {
 ///  - ForgetGroupsAtCommitEnd (keep_results=True): after the commit's output, silently: the
 ///    group's memory is freed and its result stays. Pathway applies these retractions at the
 ///    time just after the commit and filters that time's results out of the windowby.
+///
+/// Holding results (HoldResults, an exactly_once windowby: ops/temporal/delay_op.h): a new
+/// group is *held*: its rows are aggregated as they come but nothing is emitted until the
+/// delay step names it in ReleaseGroupsAtCommitEnd; from then on it is an ordinary group
+/// (its result is emitted in that commit; forget frees it later).
 class GroupByReduceOperator final : public Operator {
  public:
   /// `insert_only_input`: every row reaching this operator is an insertion (the executor
@@ -76,6 +81,11 @@ class GroupByReduceOperator final : public Operator {
   void ForgetGroupsAtCommitEnd(const std::vector<Key>& keys) {
     groups_to_forget_.insert(groups_to_forget_.end(), keys.begin(), keys.end());
   }
+  /// See the class comment: from now on new groups are held until released.
+  void HoldResults() { hold_results_ = true; }
+  void ReleaseGroupsAtCommitEnd(const std::vector<Key>& keys) {
+    groups_to_release_.insert(groups_to_release_.end(), keys.begin(), keys.end());
+  }
 
   /// Live groups (each holds its key values and reducer state).
   size_t num_groups() const { return slots_.size(); }
@@ -88,7 +98,7 @@ class GroupByReduceOperator final : public Operator {
   };
   static_assert(sizeof(Group) == 32, "a group's fixed state is 32 bytes");
   /// Per-group flags, beside the groups (a byte each rather than 8 bytes of padding).
-  static constexpr uint8_t kDirty = 1, kEmitted = 2;
+  static constexpr uint8_t kDirty = 1, kEmitted = 2, kHeld = 4;
   /// Groups in chunks of kChunkGroups: slot s is chunks_[s / kChunkGroups][s % kChunkGroups].
   static constexpr uint32_t kChunkGroups = 4096;
   struct Chunk {
@@ -129,6 +139,10 @@ class GroupByReduceOperator final : public Operator {
   void DropGroups(const std::vector<Key>& keys);
   /// Frees the groups named by `keys`, emitting nothing.
   void ForgetGroups(const std::vector<Key>& keys);
+  /// Ends the hold of the groups named by `keys`: they are emitted in this commit.
+  void ReleaseGroups(const std::vector<Key>& keys);
+  /// Marks `slot` changed in this commit (unless held), to be snapshotted if it had emitted.
+  void MarkDirty(uint32_t slot);
   void RecycleSlot(uint32_t slot);
   /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
   /// output expressions over them; returns the output columns. Without `reset_arena`, values
@@ -167,6 +181,8 @@ class GroupByReduceOperator final : public Operator {
   /// Groups to drop / forget at the end of this commit.
   std::vector<Key> groups_to_drop_;
   std::vector<Key> groups_to_forget_;
+  std::vector<Key> groups_to_release_;
+  bool hold_results_ = false;
   std::vector<const std::vector<Value>*> arg_columns_;
   std::vector<Value> key_scratch_;
   std::vector<Key> row_versions_;

@@ -63,7 +63,7 @@ void ForgetOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   const bool has_rows = commit_times_.Finish(commit_max);
   if (has_rows && now_.has_now() && !remembered_.empty()) {
     if (forgets_groups()) {
-      remembered_.TakeKeys(now_.now(), forgotten_keys_);
+      remembered_.TakeKeys(&now_.now(), forgotten_keys_);
       remembered_.EraseTaken();
       ForgetKeys();
     } else {

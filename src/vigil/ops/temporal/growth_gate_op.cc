@@ -102,7 +102,7 @@ void GrowthGateOperator::OnCommitEnd(Time time, bool end_of_input) {
   }
   if (!now_.has_now() || closing_.empty()) return;
   closed_.clear();
-  closing_.TakeKeys(now_.now(), closed_);
+  closing_.TakeKeys(&now_.now(), closed_);
   closing_.EraseTaken();
   for (const Key& key : closed_) {
     auto it = windows_.find(key);

@@ -51,6 +51,18 @@ struct TemporalSpec {
   std::optional<BoundExpr> row_identity;
   /// Growth gate only (windowby with Behavior::growth_steps; group_keys name the windows).
   GrowthSteps growth;
+  /// Delay only, set by windowby for exactly_once_behavior: its delay releases a window
+  /// exactly when its cutoff closes it (`start + duration + shift = end + shift`), so no row
+  /// of a released window follows, and GroupedTable::reduce may turn the delay into
+  /// `hold_results` when no reducer reads processing time.
+  bool exactly_once_window = false;
+  /// Delay only: hold the downstream groupby's *results* instead of its input rows. Rows pass
+  /// at once; the groupby (behind windowby's forget) aggregates them as they come and emits a
+  /// window's groups when "now" reaches the window's threshold, in the commit where the delay
+  /// would have released the window's rows (DelayOperator's class comment). Same update stream
+  /// as holding the rows, for reducers that do not read processing time (not earliest/latest);
+  /// state is one group per (window, instance) instead of every distinct row.
+  bool hold_results = false;
 };
 
 }  // namespace vigil

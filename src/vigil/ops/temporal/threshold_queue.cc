@@ -37,10 +37,10 @@ void ThresholdQueue::AddKeyOnce(const Value& threshold, const Key& group) {
   ++size_;
 }
 
-void ThresholdQueue::TakeKeys(const Value& limit, std::vector<Key>& out) {
+void ThresholdQueue::TakeKeys(const Value* limit, std::vector<Key>& out) {
   auto it = buckets_.begin();
   for (; it != buckets_.end(); ++it) {
-    if (ThresholdAfter(it->first, limit)) break;
+    if (limit != nullptr && ThresholdAfter(it->first, *limit)) break;
     out.insert(out.end(), it->second.keys.begin(), it->second.keys.end());
   }
   taken_end_ = it;

@@ -41,8 +41,9 @@ class ThresholdQueue {
   /// held. Callers give each group one threshold (a window's groups: its end + cutoff), so
   /// "already held" needs no threshold. Do not mix with Add() in one queue.
   void AddKeyOnce(const Value& threshold, const Key& group);
-  /// Appends to `out` the keys held with threshold <= `limit`; call EraseTaken() after.
-  void TakeKeys(const Value& limit, std::vector<Key>& out);
+  /// Appends to `out` the keys held with threshold <= `limit` (every key when `limit` is
+  /// null); call EraseTaken() after.
+  void TakeKeys(const Value* limit, std::vector<Key>& out);
 
   /// Appends to `out` every held row whose threshold is <= `limit` (every row when `limit` is
   /// null), with diff negated when `negate`. The appended values are views into the queue:
