@@ -35,4 +35,13 @@ struct DetectionOptions {
   int64_t cutoff_seconds = 60;
 };
 
+/// Whether the alerts of windows of `window_seconds` are emitted once, when the window
+/// closes (EmitMode::kFinal; kUpdates past kMaxUpdatingWindowSeconds). Then level 1 counts
+/// each window's sources without emitting and hands level 2 the final counts when the
+/// window closes (README.md, "Emission").
+inline bool EmitsOnceWhenClosed(const DetectionOptions& options, int64_t window_seconds) {
+  return options.emit == EmitMode::kFinal ||
+         (options.emit == EmitMode::kUpdates && window_seconds > kMaxUpdatingWindowSeconds);
+}
+
 }  // namespace vigil::rules

@@ -20,14 +20,19 @@ Expr InstancePart(uint32_t i, DType type) {
       {this_["_pw_instance"]}, "source_part");
 }
 
-/// Level 1's live behavior: counts change as events come (no delay: holding every event of a
-/// day window until it closes would cost memory per event), events later than the cutoff are
-/// dropped on the reading-order clock (a replay and a follower of the same log agree), and a
-/// window is forgotten at its end + cutoff. Static runs keep every window (nullopt).
-std::optional<Behavior> Level1Behavior(const DetectionOptions& options) {
+/// Level 1's live behavior. Events later than the cutoff are dropped on the reading-order
+/// clock (a replay and a follower of the same log agree) and a window is forgotten at its
+/// end + cutoff. Where the window's alerts are emitted once (EmitsOnceWhenClosed), the counts
+/// are too: exactly_once, which holds each (window, source) group's result, not its events
+/// (ops/temporal/README.md), and hands level 2 one final row per source when the window
+/// closes; otherwise the counts change as events come (each change reaching level 2 as a
+/// retraction and an insertion). Static runs keep every window (nullopt).
+std::optional<Behavior> Level1Behavior(const DetectionOptions& options, int64_t window_seconds) {
   if (options.emit == EmitMode::kStatic) return std::nullopt;
-  Behavior behavior =
-      temporal::common_behavior(std::nullopt, std::chrono::seconds(options.cutoff_seconds));
+  const std::chrono::seconds cutoff(options.cutoff_seconds);
+  Behavior behavior = EmitsOnceWhenClosed(options, window_seconds)
+                          ? temporal::exactly_once_behavior(cutoff)
+                          : temporal::common_behavior(std::nullopt, cutoff);
   behavior.cutoff_clock = Behavior::CutoffClock::kReadingOrder;
   return behavior;
 }
@@ -50,7 +55,8 @@ const Table& SourceCounts::ForWindow(int64_t window_seconds) {
   Table counts =
       events_
           .windowby(this_["time"], temporal::tumbling(std::chrono::seconds(window_seconds)),
-                    make_tuple(std::move(source)), Level1Behavior(options_))
+                    make_tuple(std::move(source)),
+                    Level1Behavior(options_, window_seconds))
           .reduce({{"host", InstancePart(0, dtype::Str)},
                    {"key", InstancePart(1, dtype::Str)},
                    {"ip", InstancePart(2, dtype::Str)},

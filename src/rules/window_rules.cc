@@ -49,36 +49,34 @@ struct WindowedRule {
 };
 
 /// Level 2 groups a window's sources into alerts, windowed on each source's last event time
-/// (in the source's window, so in the same window). Under --emit final it holds its input
-/// until the window's end + cutoff and emits each alert once: the held rows are level 1's
-/// current counts, one per source (a count's update replaces the one held), not the events.
-/// Under --emit updates, windows longer than kMaxUpdatingWindowSeconds are emitted once, when
-/// they close, as under --emit final: an updated alert carries its whole source list, so a day
-/// window updated on every commit of a long attack would cost O(sources so far) per commit.
-/// Its "now" is the per-commit one: level 1 emits a commit's changes in no particular order,
-/// and none of them is late for level 2 unless level 1 had dropped its event already.
+/// (in the source's window, so in the same window). Its "now" is the per-commit one: level 1
+/// emits a commit's changes in no particular order, and none of them is late for level 2
+/// unless level 1 had dropped its event already.
+///
+/// Where the window's alerts are emitted once (EmitsOnceWhenClosed: --emit final, and under
+/// --emit updates windows longer than kMaxUpdatingWindowSeconds, since an updated alert
+/// carries its whole source list and a day window updated on every commit of a long attack
+/// would cost O(sources so far) per commit), level 1 is exactly_once: a window's final
+/// per-source counts all arrive in the one commit in which level 1 closes it, and nothing
+/// for that window after. Level 2 then only groups them, at once (a delay here would wait
+/// for a later window's sources to move level 2's "now", which follows their last event
+/// times, past this one), and forgets the window once a later window's sources have moved
+/// "now" past its end + cutoff. No earlier commit can make them late: level 1 closes
+/// windows in the order of their ends, so the sources of earlier commits' windows have last
+/// event times before this window's end.
 std::optional<Behavior> Level2Behavior(const DetectionOptions& options, int64_t window_seconds) {
   const std::chrono::seconds cutoff(options.cutoff_seconds);
-  switch (options.emit) {
-    case EmitMode::kStatic:
-      return std::nullopt;
-    case EmitMode::kFinal:
-      return temporal::exactly_once_behavior(cutoff);
-    case EmitMode::kUpdates: {
-      if (window_seconds > kMaxUpdatingWindowSeconds) {
-        return temporal::exactly_once_behavior(cutoff);
-      }
-      // An alert lists every source, so recomputing it costs O(sources): a campaign of
-      // thousands of sources (a botnet against one user) updated in every small live
-      // commit would fall behind and delay every other alert. Past kUpdateEveryChangeBelow
-      // sources an alert is updated each time it has grown by half, and exactly when
-      // its window closes.
-      Behavior b = temporal::common_behavior(std::nullopt, cutoff);
-      b.growth_steps = GrowthSteps{kUpdateEveryChangeBelow, kUpdateGrowthFactor};
-      return b;
-    }
+  if (options.emit == EmitMode::kStatic) return std::nullopt;
+  if (EmitsOnceWhenClosed(options, window_seconds)) {
+    return temporal::common_behavior(std::nullopt, cutoff);
   }
-  return std::nullopt;
+  // An alert lists every source, so recomputing it costs O(sources): a campaign of
+  // thousands of sources (a botnet against one user) updated in every small live commit
+  // would fall behind and delay every other alert. Past kUpdateEveryChangeBelow sources an
+  // alert is updated each time it has grown by half, and exactly when its window closes.
+  Behavior b = temporal::common_behavior(std::nullopt, cutoff);
+  b.growth_steps = GrowthSteps{kUpdateEveryChangeBelow, kUpdateGrowthFactor};
+  return b;
 }
 
 /// The event tuples `(ip, user, time, key, failed)` of failures whose source key has no
