@@ -128,10 +128,6 @@ def test_concat_of_tables_with_different_columns_is_a_value_error():
         t1.concat(t2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (Table::concat in src/vigil/graph/table.cc): rows of both tables with the same "
-    "id are both kept, so the result has duplicate ids and no error is reported; Pathway "
-    "reports 'duplicate key: ^...' (the run fails with terminate_on_error=True)"))
 def test_concat_with_colliding_ids_is_reported():
     t = pw.debug.table_from_markdown("""
         k | a

@@ -1,5 +1,9 @@
 #include "vigil/ops/map_op.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace vigil {
 
 MapOperator::MapOperator(std::string name, const std::vector<BoundExpr>& outputs)
@@ -64,7 +68,32 @@ void ConcatOperator::OnBatch(size_t port, const Batch& batch, Time time) {
   }
   out_.ids.assign(batch.ids.begin(), batch.ids.end());
   out_.diffs.assign(batch.diffs.begin(), batch.diffs.end());
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    auto [it, inserted] =
+        live_.try_emplace(IdInInput{batch.ids[i], static_cast<uint32_t>(port)}, 0);
+    it->second += batch.diffs[i];
+    if (it->second == 0) live_.erase(it);
+    changed_.push_back(batch.ids[i]);
+  }
   Emit(out_, time);
+}
+
+void ConcatOperator::OnCommitEnd(Time /*time*/, bool /*end_of_input*/) {
+  std::sort(changed_.begin(), changed_.end());
+  changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
+  for (const Key& id : changed_) {
+    uint32_t inputs_holding = 0;
+    for (uint32_t port = 0; port < column_maps_.size(); ++port) {
+      auto it = live_.find(IdInInput{id, port});
+      inputs_holding += it != live_.end() && it->second > 0 ? 1 : 0;
+    }
+    if (inputs_holding < 2) {
+      reported_.erase(id);
+    } else if (reported_.insert(id).second) {  // Once per collision, not per commit.
+      context().ReportEngineError(name(), fmt::format("duplicate key: {}", id.ToString()));
+    }
+  }
+  changed_.clear();
 }
 
 }  // namespace vigil

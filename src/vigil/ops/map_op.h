@@ -3,6 +3,9 @@
 #include <memory>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
 #include "vigil/expr/evaluator.h"
 #include "vigil/ops/operator.h"
 
@@ -36,15 +39,33 @@ class FilterOperator final : public Operator {
 };
 
 /// concat: the union of several inputs with the same columns (`column_maps[port][i]` is the
-/// input column feeding output column i). Ids are kept, so inputs must have disjoint ids.
+/// input column feeding output column i). Ids are kept, so the inputs' ids must be disjoint,
+/// as Pathway requires: an id live in two inputs at once is reported as Pathway reports it,
+/// `duplicate key: <id>`, an engine error (the run fails, unless terminate_on_error=False:
+/// then both rows are kept, as the join does with its duplicates). The check is made at the
+/// end of each commit, over the ids the commit changed, so an id that moves from one input to
+/// the other within one commit is no collision. State: the live (id, input) pairs.
 class ConcatOperator final : public Operator {
  public:
   ConcatOperator(std::string name, std::vector<std::vector<size_t>> column_maps);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
+  void OnCommitEnd(Time time, bool end_of_input) override;
 
  private:
+  struct IdInInput {
+    Key id;
+    uint32_t port;
+    bool operator==(const IdInInput&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const IdInInput& k) {
+      return H::combine(std::move(h), k.id, k.port);
+    }
+  };
   std::vector<std::vector<size_t>> column_maps_;
   Batch out_;
+  absl::flat_hash_map<IdInInput, Diff> live_;  ///< Rows per (id, input), zero ones erased.
+  std::vector<Key> changed_;                    ///< Ids changed in this commit.
+  absl::flat_hash_set<Key> reported_;           ///< Collisions reported and still live.
 };
 
 }  // namespace vigil
