@@ -258,3 +258,49 @@ def test_reader_options_that_would_change_the_table_are_refused(tmp_path):
     t = pw.io.csv.read(path, schema=schema, mode="static", with_metadata=False,
                        autocommit_duration_ms=50, name="input")
     assert list(pw.debug.table_to_dicts(t)[1]["a"].values()) == [1]
+
+
+# -- table_from_markdown(id_from=...) ----------------------------------------------------------
+
+def ids_by(table, column):
+    """{value of `column`: row id} of the table's final state."""
+    keys, columns = pw.debug.table_to_dicts(table)
+    return {columns[column][k]: k for k in keys}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_markdown_id_from_gives_the_ids_groupby_gives(seed):
+    # Pathway's id_from keys rows by pointer_from(*values), the id of the groupby's group of
+    # the same values: random keys of both types, one column and two in either order.
+    rng = random.Random(seed)
+    rows = sorted({(rng.randint(-50, 50), rng.choice("abcdefgh") * rng.randint(1, 3))
+                   for _ in range(40)})
+    text = "k | s | v\n" + "".join(f"{k} | {s} | {i}\n" for i, (k, s) in enumerate(rows))
+    for id_from in (["k", "s"], ["s", "k"]):
+        keyed = pw.debug.table_from_markdown(text, id_from=id_from)
+        grouped = pw.debug.table_from_markdown(text).groupby(
+            *[pw.this[c] for c in id_from]).reduce(pw.this.k, pw.this.s)
+        keyed_ids = {(r, ids) for r, ids in ids_by(keyed.select(ks=pw.make_tuple(
+            pw.this.k, pw.this.s)), "ks").items()}
+        grouped_ids = {(r, ids) for r, ids in ids_by(grouped.select(ks=pw.make_tuple(
+            pw.this.k, pw.this.s)), "ks").items()}
+        assert keyed_ids == grouped_ids
+        assert len(keyed_ids) == len(rows)
+    # One column: a string is accepted for a list of one.
+    single = sorted({k for k, _ in rows})
+    text1 = "k\n" + "".join(f"{k}\n" for k in single)
+    assert ids_by(pw.debug.table_from_markdown(text1, id_from="k"), "k") == ids_by(
+        pw.debug.table_from_markdown(text1).groupby(pw.this.k).reduce(pw.this.k), "k")
+
+
+def test_markdown_id_from_keys_an_update_stream_and_names_a_missing_column():
+    t = pw.debug.table_from_markdown("""
+        k | v | __time__ | __diff__
+        1 | a | 2        | 1
+        2 | b | 2        | 1
+        1 | a | 4        | -1
+        """, id_from=["k"])
+    keys, columns = pw.debug.table_to_dicts(t)
+    assert sorted(columns["v"].values()) == ["b"]  # The retraction found its insertion.
+    with pytest.raises(KeyError, match="'nope'.*columns: k, v"):
+        pw.debug.table_from_markdown("k | v\n1 | a\n", id_from=["nope"])

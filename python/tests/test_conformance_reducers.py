@@ -21,10 +21,6 @@ IX_IN_REDUCE = (
     "t.ix(pw.reducers.argmin(...)) inside reduce raises ValueError 'pass context='; it "
     "should look the argmin/argmax ids up in t for every group"
 )
-ID_FROM = (
-    "pw.debug.table_from_markdown(id_from=[...]) raises NotImplementedError "
-    "(vigil/debug.py); it should key the rows by the hash of those columns"
-)
 
 
 def looked_up(result, source, **lookups):
@@ -70,7 +66,7 @@ R01_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason=f"{IX_IN_REDUCE}; and {ID_FROM}")
+@pytest.mark.xfail(strict=True, reason=IX_IN_REDUCE)
 def test_R01_non_append_only_reducers():
     t = T(R01_INPUT)
     result = t.groupby(pw.this.instance).reduce(
@@ -133,7 +129,7 @@ R02_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason=f"{IX_IN_REDUCE}; and {ID_FROM}")
+@pytest.mark.xfail(strict=True, reason=IX_IN_REDUCE)
 def test_R02_append_only_reducers():
     t = T(R02_INPUT)
     result = t.groupby(pw.this.instance).reduce(

@@ -2,7 +2,8 @@
 
 from vigil import _vigil
 from vigil._run import run_options
-from vigil._schema import DateTimeNaive, DateTimeUtc, Duration, dtype_of, schema_from_types
+from vigil._schema import (ColumnSchema, DateTimeNaive, DateTimeUtc, Duration, dtype_of,
+                           schema_from_columns, schema_from_types)
 from vigil._table import Table
 
 
@@ -28,10 +29,35 @@ def table_from_markdown(table_def: str, id_from=None, unsafe_trusted_ids: bool =
                         schema=None, **kwargs) -> Table:
     """A table from Pathway's markdown format; an `id` column gives row ids, `__time__` and
     `__diff__` columns make an update stream."""
-    if id_from is not None:
-        raise NotImplementedError("table_from_markdown(id_from=...) is not in vigil yet")
     native_schema = None if schema is None else schema._native()
+    if id_from is not None:
+        native_schema = _keyed_by(table_def, schema, native_schema, id_from)
     return Table(_vigil.table_from_markdown(table_def, native_schema))
+
+
+def _keyed_by(table_def: str, schema, native_schema, id_from) -> list:
+    """The schema of `table_def` (given, or inferred as without id_from) with the `id_from`
+    columns as its primary key: row ids are pw.pointer_from(*their values), as Pathway's
+    id_from gives (and as groupby gives its groups)."""
+    if isinstance(id_from, str):
+        id_from = [id_from]
+    if schema is None:
+        schema = Table(_vigil.table_from_markdown(table_def, native_schema)).schema
+    columns = schema.__columns__
+    missing = [name for name in id_from if name not in columns]
+    if missing:
+        raise KeyError(f"id_from: no column {missing[0]!r} in the table (columns: "
+                       f"{', '.join(columns)})")
+    keyed = {}
+    for name, c in columns.items():
+        copy = ColumnSchema(c.name, c.dtype, name in id_from, c.default_value) \
+            if c.has_default_value() else ColumnSchema(c.name, c.dtype, name in id_from)
+        keyed[name] = copy
+    # Key values are hashed in the schema's column order: put the id_from columns first, in
+    # id_from's order (the reader matches the header's columns by name).
+    ordered = {name: keyed[name] for name in id_from}
+    ordered.update({n: c for n, c in keyed.items() if n not in ordered})
+    return schema_from_columns(ordered)._native()
 
 
 def table_from_rows(schema, rows, unsafe_trusted_ids: bool = False,
