@@ -800,6 +800,45 @@ def test_ix_optional_gives_none_for_missing_rows():
     assert list(pw.debug.table_to_dicts(r)[1]["a"].values()) == [None]
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ix_of_a_reducer_inside_reduce_matches_python(seed):
+    # Pathway's idiom: the row of the group's argmax, read inside reduce (and in a reduce of
+    # the whole table); compared with the same lookup done in plain Python.
+    rng = random.Random(seed)
+    rows = [(rng.randint(0, 4), rng.sample(range(1000), 1)[0], f"n{i}") for i in range(60)]
+
+    class R(pw.Schema):
+        k: int
+        v: int
+        name: str
+
+    t = pw.debug.table_from_rows(R, rows)
+    r = t.groupby(pw.this.k).reduce(
+        pw.this.k, top=t.ix(pw.reducers.argmax(pw.this.v)).name,
+        n=pw.reducers.count(), low=t.ix(pw.reducers.argmin(pw.this.v))["name"])
+    assert r.column_names() == ["k", "top", "n", "low"]
+    got = {row["k"]: (row["top"], row["n"], row["low"]) for row in final_rows(r)}
+    want = {}
+    for k in {k for k, _, _ in rows}:
+        group = [row for row in rows if row[0] == k]
+        want[k] = (max(group, key=lambda x: x[1])[2], len(group),
+                   min(group, key=lambda x: x[1])[2])
+    assert got == want
+    whole = t.reduce(top=t.ix(pw.reducers.argmax(pw.this.v)).name)
+    assert final_rows(whole) == [{"top": max(rows, key=lambda x: x[1])[2]}]
+    # The result keeps the groups' ids (those of a reduce without the lookup).
+    plain = t.groupby(pw.this.k).reduce(pw.this.k)
+    assert set(pw.debug.table_to_dicts(r)[0]) == set(pw.debug.table_to_dicts(plain)[0])
+
+
+def test_ix_of_a_reducer_is_a_reduce_value_only():
+    t = pw.debug.table_from_markdown("k | v\n1 | 2\n")
+    with pytest.raises(TypeError, match="only usable as a whole reduce"):
+        t.groupby(pw.this.k).reduce(x=t.ix(pw.reducers.argmax(pw.this.v)).v + 1)
+    with pytest.raises(KeyError, match="'nope'"):
+        t.ix(pw.reducers.argmax(pw.this.v)).nope
+
+
 # -- printing -----------------------------------------------------------------------------------
 
 def pathway_layout(columns, rows, include_id=True, short_pointers=True, n_rows=None):

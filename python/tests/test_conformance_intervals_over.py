@@ -288,12 +288,6 @@ W32_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Table.ix (vigil/_table.py) needs a pointer expression taken from a table: "
-    "t.ix(pw.reducers.argmin(...)) inside an intervals_over reduce raises ValueError 'pass "
-    "context='; it should look the returned input ids up in t",
-)
 def test_W32_intervals_over_argmin_argmax():
     t = data()
     at = probes()

@@ -16,19 +16,13 @@ from vigil.tests.utils import (
     assert_table_equality_wo_index,
 )
 
-IX_IN_REDUCE = (
-    "Table.ix (vigil/_table.py) needs a pointer expression taken from a table: "
-    "t.ix(pw.reducers.argmin(...)) inside reduce raises ValueError 'pass context='; it "
-    "should look the argmin/argmax ids up in t for every group"
-)
-
 
 def looked_up(result, source, **lookups):
     """`result` with every pointer column `ptr` of lookups (`ptr=column`) replaced by
     `source.ix(result.ptr).column`, brought back onto result's rows (same ids) by a join.
 
-    Pathway reads `source.ix(...)` directly inside reduce; vigil cannot (see the xfail tests
-    of that form), so the companion tests look ids up this way."""
+    Pathway reads `source.ix(...)` directly inside reduce, as vigil now does too (it reduces
+    the pointers, then joins the same way); the companion tests check the explicit form."""
     for ptr, column in lookups.items():
         found = source.ix(result[ptr])
         result = result.join(found, result.id == found.id, id=result.id).select(
@@ -66,7 +60,6 @@ R01_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason=IX_IN_REDUCE)
 def test_R01_non_append_only_reducers():
     t = T(R01_INPUT)
     result = t.groupby(pw.this.instance).reduce(
@@ -129,7 +122,6 @@ R02_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason=IX_IN_REDUCE)
 def test_R02_append_only_reducers():
     t = T(R02_INPUT)
     result = t.groupby(pw.this.instance).reduce(

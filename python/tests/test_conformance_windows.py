@@ -104,12 +104,6 @@ W01_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Table.ix (vigil/_table.py) needs a pointer expression taken from a table: "
-    "t.ix(pw.reducers.argmin(...)) inside reduce raises ValueError 'pass context='; it "
-    "should look the argmin ids up in t for every group",
-)
 def test_W01_session_simple():
     t = session_simple_input()
     result = t.windowby(
@@ -763,12 +757,6 @@ W31_EXPECTED = """
     """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Table.ix (vigil/_table.py) needs a pointer expression taken from a table: "
-    "t.ix(pw.reducers.argmin(...)) inside a windowby reduce raises ValueError 'pass "
-    "context='; it should look the returned input ids up in t",
-)
 def test_W31_sliding_argmin_argmax():
     t = three_rows()
     result = t.windowby(t.t, window=pw.temporal.sliding(hop=1, duration=2)).reduce(

@@ -224,7 +224,8 @@ class Table:
         return GroupedTable(_validated_grouping(self._native.groupby(keys)))
 
     def reduce(self, *args, **kwargs) -> "Table":
-        return Table(self._native.reduce(_named(args, kwargs, "reduce")))
+        return _reduce_with_lookups(lambda columns: Table(self._native.reduce(columns)),
+                                    _named(args, kwargs, "reduce"))
 
     def windowby(self, time_expr, *args, window, behavior=None, instance=None,
                  **kwargs) -> "GroupedTable":
@@ -291,14 +292,85 @@ class Table:
     def join_outer(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.OUTER, other, on, kwargs)
 
-    def ix(self, expression, *, optional: bool = False, context: "Table | None" = None) -> "Table":
-        """For every row of context, the row of this table whose id is expression."""
+    def ix(self, expression, *, optional: bool = False, context: "Table | None" = None):
+        """For every row of context, the row of this table whose id is expression.
+
+        Without a context and with a pointer that comes from no table (a reducer such as
+        `pw.reducers.argmin(pw.this.v)`, or `pw.this.ptr`), the lookup is deferred: its
+        columns (`t.ix(...).v`) are values of a later reduce() (Pathway's idiom
+        `t.ix(pw.reducers.argmax(pw.this.v)).name`), looked up in this table once the
+        reduce has computed the pointers."""
         if context is None:
             context = _table_of(expression) if isinstance(expression, _vigil.Expr) else None
             if context is None:
+                if isinstance(expression, _vigil.Expr):
+                    return _DeferredIx(self, expression, optional)
                 raise ValueError("ix: pass context= when the pointer expression does not come "
                                  "from a table (t.column)")
         return Table(self._native.ix(expression, context._native, optional))
+
+
+class _DeferredIx:
+    """`table.ix(pointer)` with a pointer computed by the reduce it is used in."""
+
+    def __init__(self, table: Table, pointer, optional: bool):
+        self._table, self._pointer, self._optional = table, pointer, optional
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name):
+        name = _column_name(name)
+        if name not in self._table.column_names():
+            raise KeyError(f"Table has no column {name!r}; its columns are "
+                           f"{', '.join(self._table.column_names()) or '(none)'}")
+        return _IxColumn(self, name)
+
+
+class _IxColumn:
+    """Column `name` of a deferred ix: a value of reduce(), nothing else (it is not an
+    expression: arithmetic on it would need the lookup inside the engine's expression)."""
+
+    def __init__(self, ix: _DeferredIx, name: str):
+        self.ix, self.name = ix, name
+
+    def __repr__(self):
+        return f"<ix>.{self.name}"
+
+    def _refuse(self, *_args, **_kwargs):
+        raise TypeError(f"{self!r}: a column of table.ix(<reducer>) is only usable as a whole "
+                        "reduce() value (name=t.ix(pw.reducers.argmax(pw.this.v)).column); "
+                        "compute on it after the reduce")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __and__ = __or__ = _refuse
+    __hash__ = object.__hash__
+
+
+def _reduce_with_lookups(reduce, columns):
+    """reduce() whose values may be columns of deferred ix lookups (_IxColumn): each pointer
+    is reduced into a hidden column, then the looked-up rows are brought back onto the
+    reduce's rows by an id join (same ids), in the columns' order."""
+    plain, lookups = [], []
+    for name, value in columns:
+        if isinstance(value, _IxColumn):
+            hidden = f"_pw_ix_pointer_{len(lookups)}"
+            lookups.append((name, hidden, value))
+            plain.append((hidden, value.ix._pointer))
+        else:
+            plain.append((name, value))
+    result = reduce(plain)
+    if not lookups:
+        return result
+    for name, hidden, value in lookups:
+        found = value.ix._table.ix(result[hidden], optional=value.ix._optional)
+        kept = {c: (found[value.name] if c == hidden else result[c])
+                for c in result.column_names()}
+        result = result.join(found, result.id == found.id, id=result.id).select(**kept)
+    renamed = {hidden: name for name, hidden, _ in lookups}
+    return result.select(**{renamed.get(c, c): result[c] for c in result.column_names()})
 
 
 class GroupedTable:
@@ -308,7 +380,8 @@ class GroupedTable:
         self._native = native
 
     def reduce(self, *args, **kwargs) -> "Table":
-        return Table(self._native.reduce(_named(args, kwargs, "reduce")))._warn()
+        return _reduce_with_lookups(lambda columns: Table(self._native.reduce(columns))._warn(),
+                                    _named(args, kwargs, "reduce"))
 
 
 class JoinResult:
