@@ -161,12 +161,14 @@ class Table:
                             zip(self._native.column_names(), self._native.column_types()))
         return f"<vigil.Table schema={{{columns}}}>"
 
-    def _warn(self):
+    def _warn(self, stacklevel: int = 3):
+        """Issues the engine's remarks on how this table was built, at the caller's line
+        (`stacklevel` frames up: 3 when called from the public method itself)."""
         messages = self._native.warnings()
         if messages:
             import warnings  # not at startup: most tables have nothing to say
             for message in messages:
-                warnings.warn(message, stacklevel=3)
+                warnings.warn(message, stacklevel=stacklevel)
         return self
 
     # -- row-wise -------------------------------------------------------------------------
@@ -380,8 +382,10 @@ class GroupedTable:
         self._native = native
 
     def reduce(self, *args, **kwargs) -> "Table":
-        return _reduce_with_lookups(lambda columns: Table(self._native.reduce(columns))._warn(),
-                                    _named(args, kwargs, "reduce"))
+        # _warn <- the lambda <- _reduce_with_lookups <- reduce <- the caller's line.
+        return _reduce_with_lookups(
+            lambda columns: Table(self._native.reduce(columns))._warn(stacklevel=5),
+            _named(args, kwargs, "reduce"))
 
 
 class JoinResult:
