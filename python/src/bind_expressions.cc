@@ -8,9 +8,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bindings.h"
+#include "vigil/expr/datetime_functions.h"
+#include "vigil/expr/string_functions.h"
 #include "py_values.h"
 
 namespace vigil::python {
@@ -333,6 +336,37 @@ void BindExpressions(py::module_& m) {
                        max_batch_size);
   }, py::arg("fn"), py::arg("result_type"), py::arg("args"), py::arg("name") = "apply",
      py::arg("max_batch_size") = py::none());
+
+  // The .dt and .str namespaces (vigil/_expression.py attaches them to Expr).
+  py::module_ d = m.def_submodule("dt", "Datetime functions (vigil/expr/datetime_functions.h).");
+  d.def("strptime", [](py::object e, std::string format) { return dt::strptime(AsExpr(e), format); });
+  d.def("strftime", [](py::object e, std::string format) { return dt::strftime(AsExpr(e), format); });
+  for (auto [name, field] : {std::pair{"year", &dt::year}, {"month", &dt::month},
+                             {"day", &dt::day}, {"hour", &dt::hour}, {"minute", &dt::minute},
+                             {"second", &dt::second}, {"millisecond", &dt::millisecond},
+                             {"microsecond", &dt::microsecond}, {"nanosecond", &dt::nanosecond},
+                             {"weekday", &dt::weekday}}) {
+    d.def(name, [field = field](py::object e) { return field(AsExpr(e)); });
+  }
+  py::module_ s = m.def_submodule("str", "String functions (vigil/expr/string_functions.h).");
+  for (auto [name, fn] : {std::pair{"lower", &str::lower}, {"upper", &str::upper},
+                          {"len", &str::len}}) {
+    s.def(name, [fn = fn](py::object e) { return fn(AsExpr(e)); });
+  }
+  s.def("parse_int", [](py::object e, bool optional) { return str::parse_int(AsExpr(e), optional); });
+  s.def("parse_float", [](py::object e, bool optional) {
+    return str::parse_float(AsExpr(e), optional);
+  });
+  s.def("strip", [](py::object e, std::optional<std::string> chars) {
+    return str::strip(AsExpr(e), std::move(chars));
+  }, py::arg("expr"), py::arg("chars") = py::none());
+  s.def("startswith", [](py::object e, std::string p) { return str::startswith(AsExpr(e), p); });
+  s.def("endswith", [](py::object e, std::string p) { return str::endswith(AsExpr(e), p); });
+  s.def("count", [](py::object e, std::string sub) { return str::count(AsExpr(e), sub); });
+  s.def("find", [](py::object e, std::string sub) { return str::find(AsExpr(e), sub); });
+  s.def("replace", [](py::object e, std::string old, std::string replacement, int64_t n) {
+    return str::replace(AsExpr(e), old, replacement, n);
+  }, py::arg("expr"), py::arg("old"), py::arg("new"), py::arg("count") = -1);
 
   py::module_ r = m.def_submodule("reducers", "Reducers of groupby/windowby reduce().");
   r.def("count", [] { return reducers::count(); });

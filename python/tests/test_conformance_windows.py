@@ -647,20 +647,14 @@ def test_W22_sliding_naive_datetimes():
 
 
 # Pathway's own test reads `t` as a string and parses it with `.dt.strptime(fmt)`.
-DT_NAMESPACE_MISSING = (
-    "ColumnExpression (vigil._vigil.Expr) has no `.dt` namespace: "
-    "pw.this.t.dt.strptime(fmt) should parse strings into DateTimeUtc (%z) / DateTimeNaive"
-)
 
 
-@pytest.mark.xfail(strict=True, reason=DT_NAMESPACE_MISSING)
 def test_W17_session_utc_datetimes_parsed_with_strptime():
     table = T(UTC_ROWS).with_columns(t=pw.this.t.dt.strptime("%Y-%m-%dT%H:%M:%S%z"))
     window = pw.temporal.session(max_gap=datetime.timedelta(minutes=10))
     assert_table_equality_wo_index(min_max_a(table, window), T(SESSION_10_MIN))
 
 
-@pytest.mark.xfail(strict=True, reason=DT_NAMESPACE_MISSING)
 def test_W20_session_naive_datetimes_parsed_with_strptime():
     table = T(NAIVE_ROWS).with_columns(t=pw.this.t.dt.strptime("%Y-%m-%dT%H:%M:%S"))
     window = pw.temporal.session(max_gap=datetime.timedelta(minutes=10))

@@ -13,6 +13,69 @@ ColumnExpression = _vigil.Expr
 ColumnReference = _vigil.Expr
 
 
+class DateTimeNamespace:
+    """`expr.dt`: Pathway's datetime methods the engine has (vigil/expr/datetime_functions.h;
+    formats with chrono's specifiers, as Pathway's)."""
+
+    def __init__(self, expr: Expr):
+        self._expr = expr
+
+    def strptime(self, fmt: str, contains_timezone: bool | None = None) -> Expr:
+        """Strings to DateTimeUtc when `fmt` has %z, else to DateTimeNaive."""
+        if contains_timezone is not None and bool(contains_timezone) != ("%z" in fmt):
+            raise ValueError(f"strptime: contains_timezone={contains_timezone} but the format "
+                             f"{fmt!r} {'has no' if contains_timezone else 'has a'} %z: the "
+                             "result is DateTimeUtc exactly when the format reads an offset")
+        return _vigil.dt.strptime(self._expr, fmt)
+
+    def strftime(self, fmt: str) -> Expr:
+        return _vigil.dt.strftime(self._expr, fmt)
+
+    def year(self) -> Expr: return _vigil.dt.year(self._expr)
+    def month(self) -> Expr: return _vigil.dt.month(self._expr)
+    def day(self) -> Expr: return _vigil.dt.day(self._expr)
+    def hour(self) -> Expr: return _vigil.dt.hour(self._expr)
+    def minute(self) -> Expr: return _vigil.dt.minute(self._expr)
+    def second(self) -> Expr: return _vigil.dt.second(self._expr)
+    def millisecond(self) -> Expr: return _vigil.dt.millisecond(self._expr)
+    def microsecond(self) -> Expr: return _vigil.dt.microsecond(self._expr)
+    def nanosecond(self) -> Expr: return _vigil.dt.nanosecond(self._expr)
+    def weekday(self) -> Expr: return _vigil.dt.weekday(self._expr)
+
+
+class StringNamespace:
+    """`expr.str`: Pathway's string methods the engine has (vigil/expr/string_functions.h:
+    positions count code points; case mapping and blanks are ASCII's)."""
+
+    def __init__(self, expr: Expr):
+        self._expr = expr
+
+    def lower(self) -> Expr: return _vigil.str.lower(self._expr)
+    def upper(self) -> Expr: return _vigil.str.upper(self._expr)
+    def len(self) -> Expr: return _vigil.str.len(self._expr)
+
+    def strip(self, chars: str | None = None) -> Expr:
+        return _vigil.str.strip(self._expr, chars)
+
+    def startswith(self, prefix: str) -> Expr: return _vigil.str.startswith(self._expr, prefix)
+    def endswith(self, suffix: str) -> Expr: return _vigil.str.endswith(self._expr, suffix)
+    def count(self, sub: str) -> Expr: return _vigil.str.count(self._expr, sub)
+    def find(self, sub: str) -> Expr: return _vigil.str.find(self._expr, sub)
+
+    def replace(self, old_value: str, new_value: str, count: int = -1) -> Expr:
+        return _vigil.str.replace(self._expr, old_value, new_value, count)
+
+    def parse_int(self, optional: bool = False) -> Expr:
+        return _vigil.str.parse_int(self._expr, optional)
+
+    def parse_float(self, optional: bool = False) -> Expr:
+        return _vigil.str.parse_float(self._expr, optional)
+
+
+Expr.dt = property(DateTimeNamespace, doc="Datetime methods (Pathway's .dt namespace).")
+Expr.str = property(StringNamespace, doc="String methods (Pathway's .str namespace).")
+
+
 class _Side:
     """pw.this (no side), pw.left, pw.right: `pw.this.name`, `pw.this["name"]`, `pw.this.id`."""
 

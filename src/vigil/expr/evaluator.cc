@@ -4,10 +4,20 @@
 #include <cctype>
 #include <cmath>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace vigil {
+
+namespace {
+/// SetApplyError's message for the row being evaluated on this thread.
+thread_local std::string apply_error;
+/// The message set since the last call, cleared.
+std::string TakeApplyError() { return std::exchange(apply_error, std::string()); }
+}  // namespace
+
+void SetApplyError(std::string message) { apply_error = std::move(message); }
 
 namespace {
 
@@ -549,6 +559,10 @@ const std::vector<Value>& ExprEvaluator::Eval(Node& node, const Batch& batch, Va
           has_error = has_error || node.row_args[j].is_error();
         }
         out[i] = has_error ? Value::Error() : fn(node.row_args, arena);
+        if (out[i].is_error() && !has_error) {
+          std::string why = TakeApplyError();
+          if (!why.empty()) AddError(i, e.source->name + ": " + why);
+        }
       }
       return out;
     }

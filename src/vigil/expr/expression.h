@@ -171,6 +171,10 @@ Expr make_tuple(std::vector<Expr> args);
 /// Calls `fn` per row; `result_type` is what the function returns (Pathway's return_type).
 Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
            std::string name = "apply");
+/// Called by an apply() function just before it returns Value::Error(): says why. The
+/// evaluator reports `<function name>: <message>` as that row's runtime error (as for a
+/// division by zero); an Error returned without a message is reported by nobody.
+void SetApplyError(std::string message);
 /// apply() with a function called once per batch of rows (see BatchApplyFunction).
 Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
                    std::string name = "apply");
