@@ -890,12 +890,6 @@ def test_compute_and_print_lone_column_without_ids_prints_none(capsys):
     assert capsys.readouterr().out == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (src/vigil/graph/table.cc): a column of another table is read only when the "
-    "table it is used on inherits it unchanged (filters, pass-through selects); "
-    "t1.select(a4=t4.age) with t4 = t1.select(age=age * 100) is now a ValueError instead of "
-    "silently reading t1.age, while Pathway reads t4's column (same universe): reading "
-    "another table of the same universe needs an id join the binder does not build yet"))
 def test_column_of_another_table_with_the_same_universe():
     t1 = pw.debug.table_from_markdown("""
         name | age
@@ -907,9 +901,6 @@ def test_column_of_another_table_with_the_same_universe():
     assert by_key(r, "name") == {"A": {"name": "A", "a4": 1000}, "B": {"name": "B", "a4": 2000}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "same cause as above: `t2.select(name=t1.ix(t2.ptr).name)` (Pathway's ix idiom) makes the "
-    "binder look for 'name' in t2 and raise KeyError instead of reading the ix table's column"))
 def test_ix_column_inside_select_of_the_context_table():
     t1 = pw.debug.table_from_markdown("""
         name | age

@@ -57,6 +57,7 @@ using BatchApplyFunction = std::function<void(std::span<const std::span<const Va
                                               std::span<Value> out, ValueArena& arena)>;
 
 struct ExprNode;
+struct TableNode;
 
 /// Which input of a join a column or id reference reads: Pathway's `pw.left` / `pw.right`.
 /// Every other reference is kThis (the table the expression is used on).
@@ -105,6 +106,9 @@ struct ExprNode {
   /// identity that joins compare to their inputs to tell sides apart; never dereferenced.
   /// Null for `this_` and `col()`. Outside joins such a reference reads the current table.
   const void* table = nullptr;
+  /// The same table, owned: a select may read a column of another table with the same rows
+  /// through an id join (Table::select), for which it needs the table itself.
+  std::shared_ptr<const TableNode> table_node;
 };
 
 Expr MakeExpr(ExprOp op, std::vector<Expr> args);

@@ -1,6 +1,8 @@
 #include "vigil/graph/table.h"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -110,8 +112,77 @@ BindOptions BindingOn(const NodePtr& table, std::string context) {
 
 }  // namespace
 
+namespace {
+
+/// Adds to `out` the tables whose columns or ids `e` reads although `current` does not carry
+/// them unchanged (InheritsColumn).
+void CollectForeignTables(const Expr& e, const TableNode* current,
+                          std::vector<std::shared_ptr<const TableNode>>& out) {
+  const ExprNode& n = e.node();
+  if ((n.op == ExprOp::kColumn || n.op == ExprOp::kId) && n.table != nullptr &&
+      n.side == ColumnSide::kThis && n.table_node != nullptr &&
+      !InheritsColumn(current, n.table, n.op == ExprOp::kColumn ? &n.name : nullptr)) {
+    if (std::find(out.begin(), out.end(), n.table_node) == out.end()) out.push_back(n.table_node);
+  }
+  for (const Expr& a : n.args) CollectForeignTables(a, current, out);
+}
+
+/// Whether every row id of `current` is a row id of `other` at all times: `other` has the
+/// rows of some table A (selects and with_columns of it, or Pathway's `ix` with A as
+/// context: a left join keeping A's ids), and `current` has A's rows or some of them
+/// (selects and filters of it).
+bool HasRowsOf(const TableNode* other, const TableNode* current) {
+  std::vector<const TableNode*> same_rows;
+  for (const TableNode* n = other; n != nullptr;) {
+    same_rows.push_back(n);
+    const bool keeps_rows =
+        n->kind == NodeKind::kMap ||
+        (n->kind == NodeKind::kJoin && n->join.mode == JoinMode::kLeft &&
+         n->join.id_source == JoinIdSource::kLeft);
+    n = keeps_rows ? n->inputs[0].get() : nullptr;
+  }
+  for (const TableNode* n = current; n != nullptr;) {
+    if (std::find(same_rows.begin(), same_rows.end(), n) != same_rows.end()) return true;
+    n = n->kind == NodeKind::kMap || n->kind == NodeKind::kFilter ? n->inputs[0].get() : nullptr;
+  }
+  return false;
+}
+
+/// `e` with every reference that reads the current table (`this_`, or a table it inherits
+/// the column from) made an explicit reference to `current`, for the join's select, where
+/// references are told apart by table.
+Expr OnLeftSide(const Expr& e, const NodePtr& current, const TableNode* foreign) {
+  const ExprNode& n = e.node();
+  auto copy = std::make_shared<ExprNode>(n);
+  if ((n.op == ExprOp::kColumn || n.op == ExprOp::kId) && n.side == ColumnSide::kThis &&
+      n.table != foreign) {
+    copy->table = current.get();
+    copy->table_node = current;
+  }
+  for (Expr& a : copy->args) a = OnLeftSide(a, current, foreign);
+  return Expr(std::move(copy));
+}
+
+}  // namespace
+
 Table Table::MapTo(std::string operation, std::vector<NamedExpr> columns) const {
   if (!ok()) return *this;
+  // Pathway reads a column of another table with the same rows (same universe, or a superset
+  // of this table's rows) row by row: `t.select(x=t2.x)` with t2 = t.with_columns(...). The
+  // operator sees only its input's columns, so such a select is a join on the row id keeping
+  // this table's ids (one match per row), and its expressions read both sides.
+  std::vector<std::shared_ptr<const TableNode>> foreign;
+  for (const auto& c : columns) CollectForeignTables(c.expr, node_.get(), foreign);
+  if (foreign.size() == 1 && HasRowsOf(foreign[0].get(), node_.get())) {
+    const Table other(foreign[0]);
+    JoinOptions options;
+    options.id = id();
+    std::vector<NamedExpr> on_both;
+    for (const auto& c : columns) {
+      on_both.emplace_back(c.name, OnLeftSide(c.expr, node_, foreign[0].get()));
+    }
+    return join(other, id() == other.id(), options).select(std::move(on_both));
+  }
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kMap;
   node->operation = operation;
@@ -1099,6 +1170,7 @@ Expr Table::operator[](const std::string& name) const {
   node->op = ExprOp::kColumn;
   node->name = name;
   node->table = node_.get();
+  node->table_node = node_;
   return Expr(std::move(node));
 }
 
@@ -1106,6 +1178,7 @@ Expr Table::id() const {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kId;
   node->table = node_.get();
+  node->table_node = node_;
   return Expr(std::move(node));
 }
 
