@@ -186,9 +186,9 @@ b    | 20
 TEST(ApiSharpEdges, ColumnOfAnotherTableWithTheSameRowsFollowsItsUpdates) {
   // A random update stream (insertions and retractions): reading t2's column from t through
   // the id join gives, under the golden matrix, the stream of computing it on t itself.
-  // Every insertion has a fresh id: the matrix reorders rows within a commit, and an id
-  // retracted and re-inserted in one commit would then be live twice for a moment, which
-  // the join reports as a duplicate key (it checks ids as rows come, not per commit).
+  // Every insertion has a fresh id: the matrix shuffles each commit's rows and splits it, so
+  // an id retracted and re-inserted in one commit could be live twice between the split
+  // parts, a table with a duplicate id, which the join rightly reports.
   std::mt19937_64 rng(7);
   std::string text = "id | k | v | __time__ | __diff__\n";
   std::vector<std::pair<int, int>> live;  // (id, v)
