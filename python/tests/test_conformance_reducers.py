@@ -188,11 +188,6 @@ def test_R04_distinct():
     assert_table_equality_wo_index(result, T(DISTINCT_EXPECTED))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vigil.reducers (vigil/reducers.py, binding reducers submodule) has no "
-    "count_distinct_approximate(*args, precision=12): a HyperLogLog distinct count",
-)
 def test_R05_distinct_approximate():
     t = T(DISTINCT_INPUT)
     result = t.reduce(
@@ -202,6 +197,23 @@ def test_R05_distinct_approximate():
         count_distinct_ab=pw.reducers.count_distinct_approximate(pw.this.a, pw.this.b),
     )
     assert_table_equality_wo_index(result, T(DISTINCT_EXPECTED))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_R05_distinct_approximate_is_the_exact_count(seed):
+    # vigil computes it exactly: random groups against Python's set sizes.
+    import random
+
+    rng = random.Random(seed)
+    rows = [(rng.randint(0, 3), rng.randint(0, 50), rng.choice("abc")) for _ in range(400)]
+    t = pw.debug.table_from_rows(pw.schema_from_types(k=int, a=int, s=str), rows)
+    result = t.groupby(pw.this.k).reduce(
+        pw.this.k, n=pw.reducers.count_distinct_approximate(pw.this.a, pw.this.s, precision=10))
+    keys, cols = pw.debug.table_to_dicts(result)
+    got = {cols["k"][key]: cols["n"][key] for key in keys}
+    assert got == {k: len({(a, s) for kk, a, s in rows if kk == k}) for k in {r[0] for r in rows}}
+    with pytest.raises(ValueError, match="precision"):
+        pw.reducers.count_distinct_approximate(pw.this.a, precision=30)
 
 
 # -- test_float_sum_precision --------------------------------------------------------

@@ -39,6 +39,17 @@ def count_distinct(*expressions):
     return _r.count_distinct(*expressions)
 
 
+def count_distinct_approximate(*expressions, precision: int = 12):
+    """Pathway's HyperLogLog distinct count, computed exactly: vigil counts distinct values
+    (memory per distinct value of a group, where a sketch would keep 2**precision registers),
+    so the result is the true count, which Pathway's estimate approaches. `precision` is
+    checked as Pathway checks it (4 to 18) and has no other effect."""
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 4 <= precision <= 18:
+        raise ValueError(f"count_distinct_approximate: precision must be an int between 4 and "
+                         f"18, got {precision!r}")
+    return _r.count_distinct(*expressions)
+
+
 def any(expression):  # noqa: A001
     return _r.any(expression)
 
