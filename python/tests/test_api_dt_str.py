@@ -194,3 +194,54 @@ def test_parse_int_and_float_as_python(seed):
     with pytest.raises(pw.EngineError, match="str.parse_int: 'x' is not an int"):
         pw.debug.table_to_dicts(pw.debug.table_from_markdown("s\nx\n").select(
             n=pw.this.s.str.parse_int()))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_strptime_on_damaged_strings_never_crashes_and_what_parses_round_trips(seed):
+    # Valid strings of each format with random damage (characters deleted, doubled or
+    # replaced by digits, signs, blanks, names, NUL and multi-byte ones; cut anywhere):
+    # every row is an Error or a datetime that prints back to a string the format parses to
+    # the same value, and an undamaged string always parses.
+    rng = random.Random(seed)
+    noise = list("0123456789+-: .TZ%") + ["\x00", "é", "Dec", "PM", "99"]
+
+    class S(pw.Schema):
+        i: int
+        text: str
+        damaged: bool
+
+    for fmt in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f", "%b %d %Y %I:%M %p", "%s.%f"]:
+        rows = []
+        for i, (dt, nanos) in enumerate(random_datetimes(rng, 300)):
+            text = python_strftime(dt.replace(tzinfo=datetime.timezone.utc)
+                                   if "%z" in fmt else dt, fmt.replace("%s", str(int(
+                                       dt.replace(tzinfo=datetime.timezone.utc).timestamp()))),
+                                   nanos)
+            damaged = rng.random() < 0.6
+            for _ in range(rng.randrange(1, 3) if damaged else 0):
+                at = rng.randrange(len(text) + 1)
+                edit = rng.choice(["delete", "double", "replace", "cut"])
+                if edit == "delete" and at < len(text):
+                    text = text[:at] + text[at + 1:]
+                elif edit == "double" and at < len(text):
+                    text = text[:at] + text[at] + text[at:]
+                elif edit == "replace":
+                    text = text[:at] + rng.choice(noise) + text[at + 1:]
+                else:
+                    text = text[:at]
+            rows.append((i, text, damaged))
+        t = pw.debug.table_from_rows(S, rows)
+        d = pw.this.text.dt.strptime(fmt)
+        r = t.select(pw.this.i, pw.this.damaged, d=d, again=d.dt.strftime(fmt).dt.strptime(fmt))
+        keys, cols = pw.debug.table_to_dicts(r, terminate_on_error=False)
+        assert len(keys) == len(rows)
+        parsed_damaged = 0
+        for k in keys:
+            is_error = cols["d"][k] is pw.ERROR or cols["d"][k] == pw.ERROR
+            if not cols["damaged"][k]:
+                assert not is_error, (fmt, rows[cols["i"][k]])
+            if is_error:
+                continue
+            parsed_damaged += cols["damaged"][k]
+            assert cols["again"][k] == cols["d"][k], (fmt, rows[cols["i"][k]])
+        assert parsed_damaged > 0, fmt  # Some damage leaves a valid string: compared too.

@@ -47,6 +47,14 @@ TEST(ExpressionFunctions, ARowThatDoesNotParseIsAnErrorSayingWhy) {
                         "date or time: 2023-02-30 00:00:00"));
   EXPECT_THAT(engine_test::RunStatus(t.select({{"d", dt::year(this_["s"])}})).ToString(),
               HasSubstr("dt.year: expected a datetime, got '2023-02-30'"));
+  // Nanoseconds since the epoch must fit 64 bits: years 1677-2262 (found by the damaged
+  // strings of the Python test, which wrapped around before).
+  const Table far = debug::table_from_markdown("s\n2555-01-14\n1600-01-01\n2262-04-11\n");
+  EXPECT_THAT(RowsKeepingErrors(far.select({{"d", dt::strptime(this_["s"], "%Y-%m-%d")}})),
+              ElementsAre("2262-04-11 00:00:00", "Error", "Error"));
+  EXPECT_THAT(engine_test::RunStatus(far.select({{"d", dt::strptime(this_["s"], "%Y-%m-%d")}}))
+                  .ToString(),
+              HasSubstr("out of the datetime range"));
 }
 
 TEST(ExpressionFunctions, StringFunctions) {

@@ -223,7 +223,17 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
     why = fmt::format("unexpected '{}' after the format's end", text.substr(p.pos));
     return std::nullopt;
   }
-  if (epoch_seconds) return *epoch_seconds * kNanosPerSecond + nanos;
+  // Nanoseconds since the epoch must fit 64 bits (years 1677-2262), as Pathway's datetimes.
+  const auto to_nanos = [&why](int64_t seconds, int64_t fraction) -> std::optional<int64_t> {
+    int64_t ns = 0;
+    if (__builtin_mul_overflow(seconds, kNanosPerSecond, &ns) ||
+        __builtin_add_overflow(ns, fraction, &ns)) {
+      why = "out of the datetime range (years 1677-2262)";
+      return std::nullopt;
+    }
+    return ns;
+  };
+  if (epoch_seconds) return to_nanos(*epoch_seconds, nanos);
   if (hour12) {
     if (*hour12 < 1 || *hour12 > 12) {
       why = fmt::format("hour {} out of 1-12 for %I", *hour12);
@@ -252,7 +262,7 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
   }
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  return seconds * kNanosPerSecond + nanos;
+  return to_nanos(seconds, nanos);
 }
 
 /// Formats `ns` (UTC when `utc`) with `format` into `out`.
