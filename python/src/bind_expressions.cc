@@ -348,6 +348,7 @@ void BindExpressions(py::module_& m) {
                              {"weekday", &dt::weekday}}) {
     d.def(name, [field = field](py::object e) { return field(AsExpr(e)); });
   }
+  d.def("floor", [](py::object e, int64_t duration_ns) { return dt::floor(AsExpr(e), duration_ns); });
   py::module_ s = m.def_submodule("str", "String functions (vigil/expr/string_functions.h).");
   for (auto [name, fn] : {std::pair{"lower", &str::lower}, {"upper", &str::upper},
                           {"len", &str::len}}) {
@@ -364,6 +365,13 @@ void BindExpressions(py::module_& m) {
   s.def("endswith", [](py::object e, std::string p) { return str::endswith(AsExpr(e), p); });
   s.def("count", [](py::object e, std::string sub) { return str::count(AsExpr(e), sub); });
   s.def("find", [](py::object e, std::string sub) { return str::find(AsExpr(e), sub); });
+  s.def("rfind", [](py::object e, std::string sub) { return str::rfind(AsExpr(e), sub); });
+  s.def("slice", [](py::object e, int64_t start, int64_t end) {
+    return str::slice(AsExpr(e), start, end);
+  });
+  s.def("reversed", [](py::object e) { return str::reversed(AsExpr(e)); });
+  s.def("removeprefix", [](py::object e, std::string p) { return str::removeprefix(AsExpr(e), p); });
+  s.def("removesuffix", [](py::object e, std::string p) { return str::removesuffix(AsExpr(e), p); });
   s.def("replace", [](py::object e, std::string old, std::string replacement, int64_t n) {
     return str::replace(AsExpr(e), old, replacement, n);
   }, py::arg("expr"), py::arg("old"), py::arg("new"), py::arg("count") = -1);

@@ -132,7 +132,9 @@ def test_string_methods_as_python(seed):
         pw.this.i, n=this.str.len(), strip=this.str.strip(), strip_chars=this.str.strip("a日"),
         starts=this.str.startswith("a"), ends=this.str.endswith("日"), count=this.str.count("ab"),
         count_empty=this.str.count(""), find=this.str.find("é"), replace=this.str.replace("a", "日"),
-        replace_once=this.str.replace("b", "", 1), replace_empty=this.str.replace("", "-", 3))
+        replace_once=this.str.replace("b", "", 1), replace_empty=this.str.replace("", "-", 3),
+        rfind=this.str.rfind("a"), rev=this.str.reversed(), pre=this.str.removeprefix("a"),
+        suf=this.str.removesuffix("日"), sl=this.str.slice(1, -1), sl2=this.str.slice(-3, 99))
     keys, cols = pw.debug.table_to_dicts(r)
     for k in keys:
         s = texts[cols["i"][k]]
@@ -147,6 +149,11 @@ def test_string_methods_as_python(seed):
         assert cols["replace"][k] == s.replace("a", "日")
         assert cols["replace_once"][k] == s.replace("b", "", 1)
         assert cols["replace_empty"][k] == s.replace("", "-", 3)
+        assert cols["rfind"][k] == s.rfind("a")
+        assert cols["rev"][k] == s[::-1]
+        assert cols["pre"][k] == s.removeprefix("a")
+        assert cols["suf"][k] == s.removesuffix("日")
+        assert (cols["sl"][k], cols["sl2"][k]) == (s[1:-1], s[-3:99])
     ascii_texts = [s for s in texts if s.isascii()]
     a = pw.debug.table_from_rows(S, list(enumerate(ascii_texts)))
     keys, cols = pw.debug.table_to_dicts(
@@ -245,3 +252,29 @@ def test_strptime_on_damaged_strings_never_crashes_and_what_parses_round_trips(s
             parsed_damaged += cols["damaged"][k]
             assert cols["again"][k] == cols["d"][k], (fmt, rows[cols["i"][k]])
         assert parsed_damaged > 0, fmt  # Some damage leaves a valid string: compared too.
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_floor_as_python_keeps_the_datetime_type(seed):
+    rng = random.Random(seed)
+    values = random_datetimes(rng, 200)
+    steps = [datetime.timedelta(minutes=5), datetime.timedelta(hours=1), datetime.timedelta(
+        days=1), datetime.timedelta(seconds=7, microseconds=250000)]
+
+    class S(pw.Schema):
+        i: int
+        t: pw.DateTimeNaive
+
+    t = pw.debug.table_from_rows(S, [(i, dt) for i, (dt, _) in enumerate(values)])
+    r = t.select(pw.this.i, **{f"f{j}": pw.this.t.dt.floor(step) for j, step in enumerate(steps)})
+    assert all(r.typehints()[f"f{j}"] == pw.DateTimeNaive for j in range(len(steps)))
+    utc = t.select(u=pw.this.t.dt.strftime("%Y-%m-%dT%H:%M:%S+0000").dt.strptime(
+        "%Y-%m-%dT%H:%M:%S%z").dt.floor(steps[0]))
+    assert utc.typehints()["u"] == pw.DateTimeUtc
+    keys, cols = pw.debug.table_to_dicts(r)
+    epoch = datetime.datetime(1970, 1, 1)
+    for k in keys:
+        dt = values[cols["i"][k]][0]
+        for j, step in enumerate(steps):
+            want = epoch + ((dt - epoch) // step) * step
+            assert cols[f"f{j}"][k] == want, (dt, step)

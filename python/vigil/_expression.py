@@ -13,6 +13,18 @@ ColumnExpression = _vigil.Expr
 ColumnReference = _vigil.Expr
 
 
+def _duration_ns(duration) -> int:
+    """Nanoseconds of a datetime.timedelta or pandas Timedelta (pw.Duration)."""
+    import datetime
+    if hasattr(duration, "value") and not isinstance(duration, datetime.timedelta):
+        return int(duration.value)
+    if isinstance(duration, datetime.timedelta):
+        if hasattr(duration, "value"):  # pandas.Timedelta is a timedelta with nanoseconds
+            return int(duration.value)
+        return (duration.days * 86400 + duration.seconds) * 10**9 + duration.microseconds * 1000
+    raise TypeError(f"expected a duration (datetime.timedelta), got {duration!r}")
+
+
 class DateTimeNamespace:
     """`expr.dt`: Pathway's datetime methods the engine has (vigil/expr/datetime_functions.h;
     formats with chrono's specifiers, as Pathway's)."""
@@ -42,6 +54,11 @@ class DateTimeNamespace:
     def nanosecond(self) -> Expr: return _vigil.dt.nanosecond(self._expr)
     def weekday(self) -> Expr: return _vigil.dt.weekday(self._expr)
 
+    def floor(self, duration) -> Expr:
+        """Rounded down to a multiple of `duration` (a datetime.timedelta or pw.Duration)
+        since the epoch; the same datetime type."""
+        return _vigil.dt.floor(self._expr, _duration_ns(duration))
+
 
 class StringNamespace:
     """`expr.str`: Pathway's string methods the engine has (vigil/expr/string_functions.h:
@@ -61,6 +78,14 @@ class StringNamespace:
     def endswith(self, suffix: str) -> Expr: return _vigil.str.endswith(self._expr, suffix)
     def count(self, sub: str) -> Expr: return _vigil.str.count(self._expr, sub)
     def find(self, sub: str) -> Expr: return _vigil.str.find(self._expr, sub)
+    def rfind(self, sub: str) -> Expr: return _vigil.str.rfind(self._expr, sub)
+    def reversed(self) -> Expr: return _vigil.str.reversed(self._expr)
+    def removeprefix(self, prefix: str) -> Expr: return _vigil.str.removeprefix(self._expr, prefix)
+    def removesuffix(self, suffix: str) -> Expr: return _vigil.str.removesuffix(self._expr, suffix)
+
+    def slice(self, start: int, end: int) -> Expr:
+        """Code points [start, end), Python's slice rules."""
+        return _vigil.str.slice(self._expr, start, end)
 
     def replace(self, old_value: str, new_value: str, count: int = -1) -> Expr:
         return _vigil.str.replace(self._expr, old_value, new_value, count)

@@ -38,6 +38,21 @@ k | s
               ElementsAre("123456789 | 123456 | 16:43:21.123456789"));
 }
 
+TEST(ExpressionFunctions, FloorKeepsTheDatetimeType) {
+  const Table t = debug::table_from_markdown("s\n1969-12-31T23:59:59+0100\n");
+  const Expr utc = dt::strptime(this_["s"], "%Y-%m-%dT%H:%M:%S%z");
+  const Expr naive = dt::strptime(this_["s"], "%Y-%m-%dT%H:%M:%S+0100");
+  const int64_t hour = int64_t{3600} * 1000000000;
+  const Table r = t.select({{"u", dt::floor(utc, hour)}, {"n", dt::floor(naive, 24 * hour)},
+                            {"bad", dt::floor(naive, 0)}});
+  EXPECT_EQ(r.schema()[0].type, dtype::DateTimeUtc);
+  EXPECT_EQ(r.schema()[1].type, dtype::DateTimeNaive);
+  EXPECT_THAT(RowsKeepingErrors(r),
+              ElementsAre("1969-12-31 22:00:00+00:00 | 1969-12-31 00:00:00 | Error"));
+  EXPECT_THAT(engine_test::RunStatus(r).ToString(),
+              HasSubstr("dt.floor: the duration must be positive"));
+}
+
 TEST(ExpressionFunctions, ARowThatDoesNotParseIsAnErrorSayingWhy) {
   const Table t = debug::table_from_markdown("s\n2023-02-30\n2023-02-28\n");
   const Table r = t.select({{"d", dt::strptime(this_["s"], "%Y-%m-%d")}});
@@ -68,6 +83,12 @@ TEST(ExpressionFunctions, StringFunctions) {
                                           {"st", str::strip(this_["s"], "xb")},
                                           {"sw", str::startswith(this_["s"], "xA")}})),
               ElementsAre("xabé日b | XABé日B | 6 | 4 | 2 | xA-é日b | Abé日 | True"));
+  EXPECT_THAT(RowsKeepingErrors(t.select({{"rf", str::rfind(this_["s"], "b")},
+                                          {"sl", str::slice(this_["s"], -3, 5)},
+                                          {"rv", str::reversed(this_["s"])},
+                                          {"rp", str::removeprefix(this_["s"], "xA")},
+                                          {"rs", str::removesuffix(this_["s"], "日b")}})),
+              ElementsAre("5 | é日 | b日ébAx | bé日b | xAbé"));
   // A column of strings (the x keeps the markdown reader from reading numbers).
   const Table nums = debug::table_from_markdown("s\n-42\n1e3\nx\n");
   EXPECT_THAT(RowsKeepingErrors(nums.select({{"i", str::parse_int(this_["s"], true)},

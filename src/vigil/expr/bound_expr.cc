@@ -266,7 +266,7 @@ Result<BoundExpr> BindNode(const std::shared_ptr<const ExprNode>& node, const Sc
       out.type = DType(node->type.kind, node->type.optional || arg_type(0).optional);
       return out;
     case ExprOp::kApply:
-      out.type = node->type;
+      out.type = node->type_of_first_arg && !out.args.empty() ? arg_type(0) : node->type;
       return out;
     case ExprOp::kFillError:
       out.type = UnifyTypes(arg_type(0), arg_type(1));

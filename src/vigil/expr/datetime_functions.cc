@@ -409,4 +409,28 @@ Expr weekday(const Expr& e) {
   });
 }
 
+Expr floor(const Expr& e, int64_t duration_ns) {
+  const Expr call = apply(
+      dtype::Any,
+      [duration_ns](std::span<const Value> args, ValueArena&) {
+        const Value& v = args[0];
+        if (v.is_none()) return Value::None();
+        if (duration_ns <= 0) {
+          SetApplyError(fmt::format("the duration must be positive, got {} ns", duration_ns));
+          return Value::Error();
+        }
+        if (!IsDateTime(v)) {
+          SetApplyError(fmt::format("expected a datetime, got {}", ReprValue(v)));
+          return Value::Error();
+        }
+        const int64_t ns = FloorDiv(v.as_timestamp(), duration_ns) * duration_ns;
+        return v.kind() == ValueKind::kDateTimeUtc ? Value::DateTimeUtc(ns)
+                                                   : Value::DateTimeNaive(ns);
+      },
+      {e}, "dt.floor");
+  auto node = std::make_shared<ExprNode>(call.node());
+  node->type_of_first_arg = true;  // A naive datetime stays naive, a UTC one UTC.
+  return Expr(std::move(node));
+}
+
 }  // namespace vigil::dt

@@ -39,5 +39,8 @@ Expr microsecond(const Expr& e);
 Expr nanosecond(const Expr& e);
 /// Monday = 0 ... Sunday = 6, as Python's datetime.weekday().
 Expr weekday(const Expr& e);
+/// The datetime rounded down to a multiple of `duration_ns` since the epoch (1970-01-01,
+/// in UTC for a DateTimeUtc), of the same type: `dt.floor(timedelta(minutes=5))`.
+Expr floor(const Expr& e, int64_t duration_ns);
 
 }  // namespace vigil::dt

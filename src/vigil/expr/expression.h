@@ -100,6 +100,9 @@ struct ExprNode {
   bool skip_nones = false;   ///< tuple/sorted_tuple option.
   bool strict = false;       ///< sum(strict=True).
   bool has_id_argument = false;  ///< argmin/argmax with an explicit `id` expression.
+  /// kApply: the result has the type of the first argument (`type` is ignored), for a
+  /// function such as dt::floor that keeps a naive or UTC datetime as it is.
+  bool type_of_first_arg = false;
   /// kColumn, kId: `left[...]` / `right[...]` inside a join (kThis elsewhere).
   ColumnSide side = ColumnSide::kThis;
   /// kColumn, kId: the table a reference was taken from (`table["x"]`, `table.id()`), as an

@@ -1,5 +1,6 @@
 #include "vigil/expr/string_functions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -144,6 +145,64 @@ Expr find(const Expr& e, std::string sub) {
   return OfString(e, dtype::Int, "find", [sub](std::string_view s, ValueArena&) {
     const size_t at = s.find(sub);
     return Value::Int(at == std::string_view::npos ? -1 : CodePoints(s.substr(0, at)));
+  });
+}
+
+Expr rfind(const Expr& e, std::string sub) {
+  return OfString(e, dtype::Int, "rfind", [sub](std::string_view s, ValueArena&) {
+    const size_t at = s.rfind(sub);
+    return Value::Int(at == std::string_view::npos ? -1 : CodePoints(s.substr(0, at)));
+  });
+}
+
+Expr slice(const Expr& e, int64_t start, int64_t end) {
+  return OfString(e, dtype::Str, "slice", [start, end](std::string_view s, ValueArena&) {
+    const int64_t n = CodePoints(s);
+    const auto clamp = [n](int64_t i) { return std::clamp(i < 0 ? i + n : i, int64_t{0}, n); };
+    const int64_t from = clamp(start), to = clamp(end);
+    if (from >= to) return Value::String(s.substr(0, 0));
+    // Byte offsets of code points `from` and `to`.
+    size_t begin = s.size(), stop = s.size();
+    int64_t index = -1;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!StartsCodePoint(s[i])) continue;
+      ++index;
+      if (index == from) begin = i;
+      if (index == to) {
+        stop = i;
+        break;
+      }
+    }
+    return Value::String(s.substr(begin, stop - begin));
+  });
+}
+
+Expr reversed(const Expr& e) {
+  return OfString(e, dtype::Str, "reversed", [](std::string_view s, ValueArena& arena) {
+    thread_local std::string out;
+    out.clear();
+    size_t end = s.size();
+    while (end > 0) {
+      size_t begin = end - 1;
+      while (begin > 0 && !StartsCodePoint(s[begin])) --begin;
+      out.append(s.substr(begin, end - begin));
+      end = begin;
+    }
+    return arena.CopyString(out);
+  });
+}
+
+Expr removeprefix(const Expr& e, std::string prefix) {
+  return OfString(e, dtype::Str, "removeprefix", [prefix](std::string_view s, ValueArena&) {
+    return Value::String(s.substr(0, prefix.size()) == prefix ? s.substr(prefix.size()) : s);
+  });
+}
+
+Expr removesuffix(const Expr& e, std::string suffix) {
+  return OfString(e, dtype::Str, "removesuffix", [suffix](std::string_view s, ValueArena&) {
+    const bool has = !suffix.empty() && s.size() >= suffix.size() &&
+                     s.substr(s.size() - suffix.size()) == suffix;
+    return Value::String(has ? s.substr(0, s.size() - suffix.size()) : s);
   });
 }
 

@@ -26,6 +26,14 @@ Expr endswith(const Expr& e, std::string suffix);
 Expr count(const Expr& e, std::string sub);
 /// Code-point index of the first occurrence of `sub`, -1 when absent.
 Expr find(const Expr& e, std::string sub);
+/// Code-point index of the last occurrence of `sub`, -1 when absent.
+Expr rfind(const Expr& e, std::string sub);
+/// Code points [start, end) with Python's slice rules (negative counts from the end).
+Expr slice(const Expr& e, int64_t start, int64_t end);
+/// The code points in reverse order.
+Expr reversed(const Expr& e);
+Expr removeprefix(const Expr& e, std::string prefix);
+Expr removesuffix(const Expr& e, std::string suffix);
 /// `old` replaced by `replacement`, at most `max_count` times (all when negative).
 Expr replace(const Expr& e, std::string old, std::string replacement, int64_t max_count = -1);
 /// An int: optional sign and decimal digits, blanks around allowed (as Python's int()).
