@@ -730,11 +730,6 @@ def ids_by_index_r(table):
     return {cols["ri"][k]: cols["me"][k] for k in keys}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (join with id=left.id, src/vigil/ops/join): a left row matching two right rows "
-    "gives two result rows with the same id (reported as 'duplicate key' but both kept); "
-    "Pathway keeps one row for that id with Error values (tests/test_errors.py "
-    "test_left_join_preserving_id)"))
 def test_join_with_id_and_duplicate_matches_keeps_one_row_per_id():
     t1 = pw.debug.table_from_markdown("""
         a

@@ -204,7 +204,9 @@ void JoinOperator::AppendJoined(const RowView& left_row, const RowView& right_ro
     const RowView& row = column.side == kLeftSide ? left_row : right_row;
     // The padded side is None (Error for the missing rows of a non-optional ix).
     Value v = missing_is_error && column.side == kRightSide ? Value::Error() : Value::None();
-    if (row.id != nullptr) {
+    if (row.error) {
+      v = Value::Error();
+    } else if (row.id != nullptr) {
       v = column.source == JoinedColumn::Source::kRowId ? Value::Pointer(*row.id)
                                                         : row.values[column.stored];
     }
@@ -305,6 +307,51 @@ void JoinOperator::ReportDuplicateIds() {
   }
 }
 
+bool JoinOperator::HasDuplicateIds() const {
+  if (spec_.id_source == JoinIdSource::kPair) return false;
+  const size_t other = spec_.id_source == JoinIdSource::kLeft ? kRightSide : kLeftSide;
+  for (const auto& [join_key, t] : touched_) {
+    if (t.old_count[other] > 1 || t.new_count[other] > 1) return true;
+  }
+  return false;
+}
+
+void JoinOperator::CorrectDuplicateIds(bool old_state, Time time) {
+  if (spec_.id_source == JoinIdSource::kPair) return;
+  const size_t side = spec_.id_source == JoinIdSource::kLeft ? kLeftSide : kRightSide;
+  const size_t other = 1 - side;
+  // Old state: -Error rows +pairs (undo); new state: +Error rows -pairs.
+  const Diff sign = old_state ? -1 : 1;
+  static const Key kNoId{};
+  for (const auto& [join_key, t] : touched_) {
+    const int64_t matches = old_state ? t.old_count[other] : t.new_count[other];
+    if (matches < 2) continue;
+    const auto mine = arrangements_[side].FindGroup(join_key);
+    const auto theirs = arrangements_[other].FindGroup(join_key);
+    if (!mine || !theirs) continue;
+    arrangements_[side].ForEachRow(*mine, [&](uint32_t row) {
+      const Diff n = arrangements_[side].RowCount(row);
+      if (n == 0) return;
+      const RowView me = StateRow(side, row);
+      const RowView error_row{nullptr, &kNoId, /*error=*/true};
+      if (side == kLeftSide) {
+        AppendJoined(me, error_row, join_key, true, sign * n, time);
+      } else {
+        AppendJoined(error_row, me, join_key, true, sign * n, time);
+      }
+      arrangements_[other].ForEachRow(*theirs, [&](uint32_t their_row) {
+        const RowView them = StateRow(other, their_row);
+        const Diff pair = -sign * n * arrangements_[other].RowCount(their_row);
+        if (side == kLeftSide) {
+          AppendJoined(me, them, join_key, true, pair, time);
+        } else {
+          AppendJoined(them, me, join_key, true, pair, time);
+        }
+      });
+    });
+  }
+}
+
 void JoinOperator::Flush(Time time, bool consolidate) {
   if (joined_.empty()) return;
   output_columns_.clear();
@@ -376,7 +423,9 @@ void JoinOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
       spec_.id_source != JoinIdSource::kPair) {
     CollectTouchedKeys();
   }
-  consolidate_commit_ = CommitMayRetract(left_retracts || right_retracts);
+  const bool duplicate_ids = HasDuplicateIds();
+  consolidate_commit_ = duplicate_ids || CommitMayRetract(left_retracts || right_retracts);
+  if (duplicate_ids) CorrectDuplicateIds(/*old_state=*/true, time);
   // dL x R_old, then L's padded rows around applying dL, then L_new x dR, then R's.
   JoinPendingWithState(kLeftSide, time);
   EmitPaddingChanges(kLeftSide, /*other_became_non_empty=*/true, time);
@@ -386,6 +435,7 @@ void JoinOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   EmitPaddingChanges(kRightSide, /*other_became_non_empty=*/true, time);
   ApplyPending(kRightSide);
   EmitPaddingChanges(kRightSide, /*other_became_non_empty=*/false, time);
+  if (duplicate_ids) CorrectDuplicateIds(/*old_state=*/false, time);
   ReportDuplicateIds();
   Flush(time, consolidate_commit_);
   // Downstream has consumed every emitted view: now rows and keys that vanished are freed.

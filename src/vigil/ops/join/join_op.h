@@ -77,6 +77,9 @@ class JoinOperator final : public Operator {
   struct RowView {
     const Value* values = nullptr;
     const Key* id = nullptr;
+    /// Every value of this side is Error (the other side of a row matched several times
+    /// under id=left.id / right.id: CorrectDuplicateIds).
+    bool error = false;
   };
 
   void BufferRows(size_t side, const Batch& batch);
@@ -96,6 +99,15 @@ class JoinOperator final : public Operator {
   void EmitPaddingChanges(size_t side, bool other_became_non_empty, Time time);
   void ApplyPending(size_t side);
   void ReportDuplicateIds();
+  /// id=left.id (right.id): Pathway keeps one result row per id. A row of the id's side
+  /// matched by two or more rows of the other side gives one row whose other side is Error,
+  /// not a row per match. The delta join emits the pairs; this replaces them, for every key
+  /// the commit touched with two or more rows on the other side: called on the old state
+  /// (before any ApplyPending) it takes back that state's correction (the pairs in, the
+  /// Error rows out), on the new state it adds the new one.
+  void CorrectDuplicateIds(bool old_state, Time time);
+  /// Whether CorrectDuplicateIds has anything to do in this commit.
+  bool HasDuplicateIds() const;
 
   /// Appends one joined row with `diff` (skipped when zero); flushes a full chunk when the
   /// commit's output need not be consolidated.
