@@ -742,12 +742,16 @@ Value KeyValue(int key) {
 
 /// What the join of `lhs` and `rhs` holds: (id, `left k | left v | right k | right v`) ->
 /// multiplicity, computed by a nested loop with the id recipe of SEMANTICS.md Appendix A.
+/// With id=left.id (right.id), a row of that side matched by two or more rows (counted with
+/// their multiplicities) of the other side is one row whose other side is Error (Pathway).
 std::map<std::pair<Key, std::string>, Diff> NestedLoopJoin(const std::map<SideRow, Diff> sides[2],
                                                            JoinMode mode, JoinIdSource id_source) {
   std::map<std::pair<Key, std::string>, Diff> out;
+  static const SideRow kErrorRow{-1, -3, 0};  // The other side of a duplicated id.
   auto text = [](const SideRow* l, const SideRow* r) {
     auto cell = [](const SideRow* row, bool key) {
       if (row == nullptr) return std::string("None");
+      if (row == &kErrorRow) return std::string("Error");
       return key ? FormatValue(KeyValue(row->key)) : std::to_string(row->value);
     };
     return cell(l, true) + " | " + cell(l, false) + " | " + cell(r, true) + " | " + cell(r, false);
@@ -770,9 +774,31 @@ std::map<std::pair<Key, std::string>, Diff> NestedLoopJoin(const std::map<SideRo
   auto matches = [](const SideRow& a, const SideRow& b) {
     return a.key != -2 && b.key != -2 && a.key == b.key;
   };
+  // Total multiplicity of the other side's rows matching `row` of `side`.
+  auto match_count = [&](size_t side, const SideRow& row) {
+    Diff n = 0;
+    for (const auto& [other, count] : sides[1 - side]) n += matches(row, other) ? count : 0;
+    return n;
+  };
+  const size_t id_side = id_source == JoinIdSource::kLeft ? kLeftSide : kRightSide;
   for (const auto& [l, lc] : sides[kLeftSide]) {
     for (const auto& [r, rc] : sides[kRightSide]) {
-      if (matches(l, r)) add(&l, &r, lc * rc);
+      if (!matches(l, r)) continue;
+      if (id_source != JoinIdSource::kPair &&
+          match_count(id_side, id_side == kLeftSide ? l : r) >= 2) {
+        continue;  // Replaced below by one row with the other side Error.
+      }
+      add(&l, &r, lc * rc);
+    }
+  }
+  if (id_source != JoinIdSource::kPair) {
+    for (const auto& [row, count] : sides[id_side]) {
+      if (match_count(id_side, row) < 2) continue;
+      if (id_side == kLeftSide) {
+        add(&row, &kErrorRow, count);
+      } else {
+        add(&kErrorRow, &row, count);
+      }
     }
   }
   const bool keep[2] = {mode == JoinMode::kLeft || mode == JoinMode::kOuter,
