@@ -339,8 +339,12 @@ void BindExpressions(py::module_& m) {
 
   // The .dt and .str namespaces (vigil/_expression.py attaches them to Expr).
   py::module_ d = m.def_submodule("dt", "Datetime functions (vigil/expr/datetime_functions.h).");
-  d.def("strptime", [](py::object e, std::string format) { return dt::strptime(AsExpr(e), format); });
-  d.def("strftime", [](py::object e, std::string format) { return dt::strftime(AsExpr(e), format); });
+  d.def("strptime", [](py::object e, std::string format) {
+    return dt::strptime(AsExpr(e), format);
+  });
+  d.def("strftime", [](py::object e, std::string format) {
+    return dt::strftime(AsExpr(e), format);
+  });
   for (auto [name, field] : {std::pair{"year", &dt::year}, {"month", &dt::month},
                              {"day", &dt::day}, {"hour", &dt::hour}, {"minute", &dt::minute},
                              {"second", &dt::second}, {"millisecond", &dt::millisecond},
@@ -348,13 +352,17 @@ void BindExpressions(py::module_& m) {
                              {"weekday", &dt::weekday}}) {
     d.def(name, [field = field](py::object e) { return field(AsExpr(e)); });
   }
-  d.def("floor", [](py::object e, int64_t duration_ns) { return dt::floor(AsExpr(e), duration_ns); });
+  d.def("floor", [](py::object e, int64_t duration_ns) {
+    return dt::floor(AsExpr(e), duration_ns);
+  });
   py::module_ s = m.def_submodule("str", "String functions (vigil/expr/string_functions.h).");
   for (auto [name, fn] : {std::pair{"lower", &str::lower}, {"upper", &str::upper},
                           {"len", &str::len}}) {
     s.def(name, [fn = fn](py::object e) { return fn(AsExpr(e)); });
   }
-  s.def("parse_int", [](py::object e, bool optional) { return str::parse_int(AsExpr(e), optional); });
+  s.def("parse_int", [](py::object e, bool optional) {
+    return str::parse_int(AsExpr(e), optional);
+  });
   s.def("parse_float", [](py::object e, bool optional) {
     return str::parse_float(AsExpr(e), optional);
   });
@@ -370,8 +378,12 @@ void BindExpressions(py::module_& m) {
     return str::slice(AsExpr(e), start, end);
   });
   s.def("reversed", [](py::object e) { return str::reversed(AsExpr(e)); });
-  s.def("removeprefix", [](py::object e, std::string p) { return str::removeprefix(AsExpr(e), p); });
-  s.def("removesuffix", [](py::object e, std::string p) { return str::removesuffix(AsExpr(e), p); });
+  s.def("removeprefix", [](py::object e, std::string p) {
+    return str::removeprefix(AsExpr(e), p);
+  });
+  s.def("removesuffix", [](py::object e, std::string p) {
+    return str::removesuffix(AsExpr(e), p);
+  });
   s.def("replace", [](py::object e, std::string old, std::string replacement, int64_t n) {
     return str::replace(AsExpr(e), old, replacement, n);
   }, py::arg("expr"), py::arg("old"), py::arg("new"), py::arg("count") = -1);

@@ -131,7 +131,8 @@ def test_string_methods_as_python(seed):
     r = t.select(
         pw.this.i, n=this.str.len(), strip=this.str.strip(), strip_chars=this.str.strip("a日"),
         starts=this.str.startswith("a"), ends=this.str.endswith("日"), count=this.str.count("ab"),
-        count_empty=this.str.count(""), find=this.str.find("é"), replace=this.str.replace("a", "日"),
+        count_empty=this.str.count(""), find=this.str.find("é"),
+        replace=this.str.replace("a", "日"),
         replace_once=this.str.replace("b", "", 1), replace_empty=this.str.replace("", "-", 3),
         rfind=this.str.rfind("a"), rev=this.str.reversed(), pre=this.str.removeprefix("a"),
         suf=this.str.removesuffix("日"), sl=this.str.slice(1, -1), sl2=this.str.slice(-3, 99))

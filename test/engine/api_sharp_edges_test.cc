@@ -153,7 +153,8 @@ b    | 20
     const bool is_a = u.row[0].get().as_string() == "a";
     EXPECT_EQ(u.row[1].get().as_int(), is_a ? 1000 : 2000);
     EXPECT_EQ(u.row[2].get().as_pointer(), u.id);  // The same row of both tables.
-    EXPECT_TRUE(std::any_of(own.begin(), own.end(), [&u](const Update& p) { return p.id == u.id; }));
+    EXPECT_TRUE(
+        std::any_of(own.begin(), own.end(), [&u](const Update& p) { return p.id == u.id; }));
   }
   // A filter is not a select: it reads only its own table's columns.
   EXPECT_FALSE(people.filter(scaled["age"] > 1).ok());

@@ -973,7 +973,8 @@ TEST(JoinTest, IdPreservingJoinWithDuplicateMatchesKeepsOneRowPerIdOnRandomStrea
           continue;
         }
         inserted_at[first_id + i] = time;
-        const int id = first_id + i, k = static_cast<int>(rng() % 6), v = static_cast<int>(rng() % 1000);
+        const int id = first_id + i, k = static_cast<int>(rng() % 6);
+        const int v = static_cast<int>(rng() % 1000);
         text += fmt::format("{} | {} | {} | {} | 1\n", id, k, v, time);
         live[id] = {k, v};
       }
@@ -1017,8 +1018,9 @@ TEST(JoinTest, IdPreservingJoinWithDuplicateMatchesKeepsOneRowPerIdOnRandomStrea
         RunOptions options_run = QuietOptions(/*terminate_on_error=*/false);
         options_run.max_batch_rows = variant == 1 ? 1 : variant == 2 ? 7 : 0;
         if (variant == 3) {  // Rows shuffled within commits, commits cut at random.
-          options_run.source_wrapper = [seed](std::unique_ptr<Source> s) -> std::unique_ptr<Source> {
-            return std::make_unique<ReshuffledSource>(std::move(s), seed, true);
+          options_run.source_wrapper = [seed](std::unique_ptr<Source> s) {
+            return std::unique_ptr<Source>(
+                std::make_unique<ReshuffledSource>(std::move(s), seed, true));
           };
         }
         auto captured = debug::Capture(joined, options_run);

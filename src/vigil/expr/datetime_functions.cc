@@ -260,7 +260,8 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
                       day, hour, minute, second);
     return std::nullopt;
   }
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return to_nanos(seconds, nanos);
 }
@@ -343,7 +344,8 @@ Expr strptime(const Expr& e, std::string format) {
         std::string why;
         const auto ns = Parse(*parsed, v.as_string(), why);
         if (!ns) {
-          SetApplyError(fmt::format("{} does not match format '{}': {}", ReprValue(v), format, why));
+          SetApplyError(
+              fmt::format("{} does not match format '{}': {}", ReprValue(v), format, why));
           return Value::Error();
         }
         return parsed->has_offset ? Value::DateTimeUtc(*ns) : Value::DateTimeNaive(*ns);
@@ -394,7 +396,8 @@ Expr second(const Expr& e) {
   return Field(e, "second", [](int64_t ns) { return SplitTimestamp(ns).second; });
 }
 Expr millisecond(const Expr& e) {
-  return Field(e, "millisecond", [](int64_t ns) { return SplitTimestamp(ns).nanosecond / 1000000; });
+  return Field(e, "millisecond",
+               [](int64_t ns) { return SplitTimestamp(ns).nanosecond / 1000000; });
 }
 Expr microsecond(const Expr& e) {
   return Field(e, "microsecond", [](int64_t ns) { return SplitTimestamp(ns).nanosecond / 1000; });
