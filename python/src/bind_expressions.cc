@@ -352,8 +352,13 @@ void BindExpressions(py::module_& m) {
                              {"weekday", &dt::weekday}}) {
     d.def(name, [field = field](py::object e) { return field(AsExpr(e)); });
   }
-  d.def("floor", [](py::object e, int64_t duration_ns) {
-    return dt::floor(AsExpr(e), duration_ns);
+  d.def("floor", [](py::object e, py::object duration) {
+    const StoredValue d = StoredFromPython(duration);  // timedelta or pandas.Timedelta
+    if (d.get().kind() != ValueKind::kDuration) {
+      throw py::type_error("dt.floor: expected a duration (datetime.timedelta), got " +
+                           py::repr(duration).cast<std::string>());
+    }
+    return dt::floor(AsExpr(e), d.get().as_timestamp());
   });
   py::module_ s = m.def_submodule("str", "String functions (vigil/expr/string_functions.h).");
   for (auto [name, fn] : {std::pair{"lower", &str::lower}, {"upper", &str::upper},

@@ -13,18 +13,6 @@ ColumnExpression = _vigil.Expr
 ColumnReference = _vigil.Expr
 
 
-def _duration_ns(duration) -> int:
-    """Nanoseconds of a datetime.timedelta or pandas Timedelta (pw.Duration)."""
-    import datetime
-    if hasattr(duration, "value") and not isinstance(duration, datetime.timedelta):
-        return int(duration.value)
-    if isinstance(duration, datetime.timedelta):
-        if hasattr(duration, "value"):  # pandas.Timedelta is a timedelta with nanoseconds
-            return int(duration.value)
-        return (duration.days * 86400 + duration.seconds) * 10**9 + duration.microseconds * 1000
-    raise TypeError(f"expected a duration (datetime.timedelta), got {duration!r}")
-
-
 class DateTimeNamespace:
     """`expr.dt`: Pathway's datetime methods the engine has (vigil/expr/datetime_functions.h;
     formats with chrono's specifiers, as Pathway's)."""
@@ -57,7 +45,7 @@ class DateTimeNamespace:
     def floor(self, duration) -> Expr:
         """Rounded down to a multiple of `duration` (a datetime.timedelta or pw.Duration)
         since the epoch; the same datetime type."""
-        return _vigil.dt.floor(self._expr, _duration_ns(duration))
+        return _vigil.dt.floor(self._expr, duration)
 
 
 class StringNamespace:

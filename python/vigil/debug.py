@@ -48,16 +48,12 @@ def _keyed_by(table_def: str, schema, native_schema, id_from) -> list:
     if missing:
         raise KeyError(f"id_from: no column {missing[0]!r} in the table (columns: "
                        f"{', '.join(columns)})")
-    keyed = {}
-    for name, c in columns.items():
-        copy = ColumnSchema(c.name, c.dtype, name in id_from, c.default_value) \
-            if c.has_default_value() else ColumnSchema(c.name, c.dtype, name in id_from)
-        keyed[name] = copy
     # Key values are hashed in the schema's column order: put the id_from columns first, in
     # id_from's order (the reader matches the header's columns by name).
-    ordered = {name: keyed[name] for name in id_from}
-    ordered.update({n: c for n, c in keyed.items() if n not in ordered})
-    return schema_from_columns(ordered)._native()
+    order = list(id_from) + [n for n in columns if n not in id_from]
+    keyed = {n: ColumnSchema(columns[n].name, columns[n].dtype, n in id_from,
+                             columns[n].default_value) for n in order}
+    return schema_from_columns(keyed)._native()
 
 
 def table_from_rows(schema, rows, unsafe_trusted_ids: bool = False,

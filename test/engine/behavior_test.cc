@@ -502,6 +502,15 @@ std::map<int64_t, std::map<int64_t, Diff>> RunEndless(WiredWindowby& w, size_t m
   return w.sink.rows;
 }
 
+/// RunEndless's final rows when every window of [0, 6000) kept its result of 10 rows.
+void ExpectEveryWindowOnceWithItsTenRows(
+    const std::map<int64_t, std::map<int64_t, Diff>>& final_rows) {
+  ASSERT_EQ(final_rows.size(), 600u);
+  for (const auto& [start, counts] : final_rows) {
+    EXPECT_EQ(counts, (std::map<int64_t, Diff>{{10, 1}})) << "window " << start;
+  }
+}
+
 TEST(BehaviorState, CutoffKeepsGroupsBoundedAndResultsKept) {
   WiredWindowby w(WindowCounts(temporal::common_behavior(std::nullopt, /*cutoff=*/5)));
   ASSERT_NE(w.groupby, nullptr);
@@ -509,10 +518,7 @@ TEST(BehaviorState, CutoffKeepsGroupsBoundedAndResultsKept) {
   auto final_rows = RunEndless(w, /*max_state=*/4);
   // Every window of [0, 6000) keeps its result: 10 on-time rows each (the rows late by 40
   // are all beyond the cutoff of 5), and no forgetting retraction reached the output.
-  ASSERT_EQ(final_rows.size(), 600u);
-  for (const auto& [start, counts] : final_rows) {
-    EXPECT_EQ(counts, (std::map<int64_t, Diff>{{10, 1}})) << "window " << start;
-  }
+  ExpectEveryWindowOnceWithItsTenRows(final_rows);
 }
 
 TEST(BehaviorState, ExactlyOnceKeepsBufferAndGroupsBounded) {
@@ -521,10 +527,7 @@ TEST(BehaviorState, ExactlyOnceKeepsBufferAndGroupsBounded) {
   ASSERT_NE(w.delay, nullptr);
   EXPECT_TRUE(w.delay->holds_results());
   auto final_rows = RunEndless(w, /*max_state=*/4);
-  ASSERT_EQ(final_rows.size(), 600u);
-  for (const auto& [start, counts] : final_rows) {
-    EXPECT_EQ(counts, (std::map<int64_t, Diff>{{10, 1}})) << "window " << start;
-  }
+  ExpectEveryWindowOnceWithItsTenRows(final_rows);
 }
 
 TEST(BehaviorState, DelayEqualToDurationKeepsBufferAndGroupsBounded) {
@@ -534,10 +537,7 @@ TEST(BehaviorState, DelayEqualToDurationKeepsBufferAndGroupsBounded) {
   ASSERT_NE(w.delay, nullptr);
   EXPECT_FALSE(w.delay->holds_results());
   auto final_rows = RunEndless(w, /*max_state=*/4);
-  ASSERT_EQ(final_rows.size(), 600u);
-  for (const auto& [start, counts] : final_rows) {
-    EXPECT_EQ(counts, (std::map<int64_t, Diff>{{10, 1}})) << "window " << start;
-  }
+  ExpectEveryWindowOnceWithItsTenRows(final_rows);
 }
 
 TEST(BehaviorState, KeepResultsFalseKeepsOnlyRecentWindows) {

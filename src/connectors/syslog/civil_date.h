@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "vigil/types/datetime.h"
+
 namespace vigil::syslog {
 
 /// Calendar arithmetic in the proleptic Gregorian calendar, done by hand so that parsing a
@@ -10,15 +12,8 @@ namespace vigil::syslog {
 /// Algorithms: Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms"
 /// (days_from_civil, civil_from_days), written here from the published description.
 
-constexpr bool IsLeapYear(int64_t year) {
-  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-}
-
-/// Days in `month` (1-12) of `year`.
-constexpr int DaysInMonth(int64_t year, int month) {
-  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
+using ::vigil::DaysInMonth;  // vigil/types/datetime.h
+using ::vigil::IsLeapYear;
 
 /// Days from 1970-01-01 to year-month-day (month 1-12; a day past the month's end simply
 /// counts on into the next month, which year inference relies on for Feb 29).

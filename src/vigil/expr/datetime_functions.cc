@@ -116,10 +116,15 @@ struct Parser {
   }
 };
 
-int64_t DaysInMonth(int64_t year, int64_t month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
+/// Days in `month` of `year`; months outside 1-12 (not validated yet) have none.
+int64_t DaysOf(int64_t year, int64_t month) {
+  return month < 1 || month > 12 ? 0 : DaysInMonth(year, static_cast<int>(month));
+}
+
+/// Monday = 0 ... Sunday = 6 (1970-01-01 was a Thursday, 3).
+int64_t Weekday(int64_t ns) {
+  const int64_t days = FloorDiv(ns, 86400 * kNanosPerSecond);
+  return ((days % 7) + 7 + 3) % 7;
 }
 
 /// Parses `text` with `format`; on failure sets `why` and returns nullopt. The result is UTC
@@ -182,7 +187,7 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
         break;
       }
       case 'b': case 'h': v = p.Name(kMonths, true); if (v) month = *v + 1; break;
-      case 'B': v = p.Name(kMonths, false); break;
+      case 'B': v = p.Name(kMonths, false); if (v) month = *v + 1; break;
       case 'a': v = p.Name(kWeekdays, true); break;  // Checked for form only, as chrono.
       case 'A': v = p.Name(kWeekdays, false); break;
       case 'p':
@@ -213,7 +218,6 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
         break;
       default: break;
     }
-    if (item.spec == 'B' && v) month = *v + 1;
     if (!v) {
       why = fmt::format("%{} does not match at character {}", item.spec, at + 1);
       return std::nullopt;
@@ -244,17 +248,17 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
     hour += 12;
   }
   if (day_of_year) {
-    const int64_t days_in_year = DaysInMonth(year, 2) == 29 ? 366 : 365;
+    const int64_t days_in_year = IsLeapYear(year) ? 366 : 365;
     if (*day_of_year < 1 || *day_of_year > days_in_year) {
       why = fmt::format("day of the year {} out of range", *day_of_year);
       return std::nullopt;
     }
     int64_t left = *day_of_year;
     month = 1;
-    while (left > DaysInMonth(year, month)) left -= DaysInMonth(year, month++);
+    while (left > DaysOf(year, month)) left -= DaysOf(year, month++);
     day = left;
   }
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+  if (month < 1 || month > 12 || day < 1 || day > DaysOf(year, month) || hour > 23 ||
       minute > 59 || second > 59) {
     why = fmt::format("no such date or time: {:04}-{:02}-{:02} {:02}:{:02}:{:02}", year, month,
                       day, hour, minute, second);
@@ -270,7 +274,7 @@ std::optional<int64_t> Parse(const Format& format, std::string_view text, std::s
 void Print(const Format& format, int64_t ns, bool utc, std::string& out) {
   const CivilTime c = SplitTimestamp(ns);
   const int64_t days = FloorDiv(ns, 86400 * kNanosPerSecond);
-  const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday (3).
+  const int64_t weekday = Weekday(ns);
   auto it = std::back_inserter(out);
   for (const FormatItem& item : format.items) {
     switch (item.spec) {
@@ -406,10 +410,7 @@ Expr nanosecond(const Expr& e) {
   return Field(e, "nanosecond", [](int64_t ns) { return SplitTimestamp(ns).nanosecond; });
 }
 Expr weekday(const Expr& e) {
-  return Field(e, "weekday", [](int64_t ns) {
-    const int64_t days = FloorDiv(ns, 86400 * kNanosPerSecond);
-    return ((days % 7) + 7 + 3) % 7;
-  });
+  return Field(e, "weekday", Weekday);
 }
 
 Expr floor(const Expr& e, int64_t duration_ns) {

@@ -9,6 +9,16 @@ namespace vigil {
 
 inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
+constexpr bool IsLeapYear(int64_t year) {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+/// Days in `month` (1-12) of `year` (proleptic Gregorian).
+constexpr int DaysInMonth(int64_t year, int month) {
+  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (civil calendar arithmetic).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 /// The proleptic Gregorian date of a day count since 1970-01-01 (inverse of DaysFromCivil).
