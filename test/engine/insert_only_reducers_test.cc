@@ -115,7 +115,89 @@ TEST_P(InsertOnlyReducers, SameStreamAsTheGeneralReducers) {
   }
 }
 
+/// The auth rules' two levels: per-(window, key) results of an exactly_once windowby, then
+/// windowed again on their latest time with a cutoff, as level 2 groups a window's sources.
+/// Over an insert-only input the first level's output is insert-only too (it holds its
+/// results and emits each once), so the second level takes the insert-only paths (running
+/// extremes, the temporal operators' commit times without identifying rows); over the
+/// update stream it takes the general ones. A first level that updates its results
+/// (common_behavior) keeps the second level on the general paths either way.
+Table TwoLevels(const Table& t, const Behavior& first_level) {
+  const Table first = Windowed(t, first_level);
+  return first.select({{"instance", this_["instance"]},
+                       {"t", this_["max_t"]},
+                       {"v", this_["count"]},
+                       {"s", this_["max_s"]},
+                       {"f", this_["max_f"]},
+                       {"k", this_["instance"] % 2}})
+      .windowby(this_["t"], temporal::tumbling(200), this_["k"],
+                temporal::common_behavior(std::nullopt, 30))
+      .reduce({{"instance", this_["_pw_instance"]},
+               {"start", this_["_pw_window_start"]},
+               {"max_v", reducers::max(this_["v"])},
+               {"argmax_v", reducers::argmax(this_["v"])},
+               {"min_s", reducers::min(this_["s"])},
+               {"any_f", reducers::any(this_["f"])},
+               {"sum_v", reducers::sum(this_["v"])},
+               {"count", reducers::count()}});
+}
+
+TEST_P(InsertOnlyReducers, ASecondLevelOverHeldResultsIsTheSameStream) {
+  const uint64_t seed = GetParam();
+  const Table rows = debug::table_from_markdown(RandomRows(seed, 600, false));
+  const Table updates = debug::table_from_markdown(RandomRows(seed, 600, true));
+  const MatrixOptions per_commit{.time_dependent = true, .seed = seed};
+  for (const Behavior& first_level :
+       {temporal::exactly_once_behavior(10), temporal::common_behavior(std::nullopt, 30)}) {
+    const auto stream = StreamRows(TwoLevels(rows, first_level), per_commit);
+    EXPECT_EQ(stream, StreamRows(TwoLevels(updates, first_level), per_commit));
+    EXPECT_GT(stream.size(), 20u);  // Windows closed and reached the second level.
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, InsertOnlyReducers, ::testing::Values(1, 2, 3, 4));
+
+TEST(InsertOnlyReducersTest, AGroupByThatPromisedToOnlyInsertFailsTheRunIfItRetracts) {
+  // The promise is made only where no row can reach a released group
+  // (Executor::OutputIsInsertOnly); here the operator alone is given one, as a bug would.
+  const auto column = [](size_t c) {
+    BoundExpr e;
+    e.op = ExprOp::kColumn;
+    e.type = dtype::Int;
+    e.column = c;
+    return e;
+  };
+  GroupBySpec spec;
+  spec.keys = {column(0)};
+  spec.reducers = {ReducerSpec{ReducerKind::kMax, {dtype::Int}}};
+  spec.reducer_args = {{column(1)}};
+  spec.outputs = {column(1)};
+  GroupByReduceOperator op("groupby", spec, /*insert_only_input=*/true);
+  op.HoldResults();
+  op.PromiseInsertOnlyOutput();
+  ErrorLog errors;
+  OperatorContext context;
+  context.errors = &errors;
+  op.set_context(&context);
+  Batch in(2);
+  const auto insert = [&in](int64_t v) {
+    in.Clear();
+    in.columns[0].push_back(Value::Int(1));
+    in.columns[1].push_back(Value::Int(v));
+    in.ids.push_back(KeyForIndex(v));
+    in.diffs.push_back(1);
+  };
+  insert(3);
+  op.OnBatch(0, in, 2);
+  op.ReleaseGroupsAtCommitEnd({op.last_batch_keys()[0]});
+  op.OnCommitEnd(2, false);  // Emitted once: an insertion.
+  EXPECT_TRUE(context.engine_error.ok());
+  insert(9);  // A row for the released group changes its result: -3, +9.
+  op.OnBatch(0, in, 4);
+  op.OnCommitEnd(4, false);
+  ASSERT_FALSE(context.engine_error.ok());
+  EXPECT_THAT(context.engine_error.ToString(), HasSubstr("promised to only insert"));
+}
 
 TEST(InsertOnlyReducersTest, AGroupOfErrorArgumentsOnlyIsNoneAsWithTheMultiset) {
   // Rows whose argument is Error are skipped by both kinds of reducer.

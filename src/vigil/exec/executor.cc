@@ -149,28 +149,37 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
       }
       break;
     case NodeKind::kCutoff:
-      op = std::make_unique<CutoffOperator>(node->operation, node->temporal, node->schema.size());
+      op = std::make_unique<CutoffOperator>(node->operation, node->temporal, node->schema.size(),
+                                               IsInsertOnly(*node->inputs[0]));
       break;
     case NodeKind::kDelay:
-      op = std::make_unique<DelayOperator>(node->operation, node->temporal, node->schema.size());
+      op = std::make_unique<DelayOperator>(node->operation, node->temporal, node->schema.size(),
+                                              IsInsertOnly(*node->inputs[0]));
       break;
     case NodeKind::kForget:
-      op = std::make_unique<ForgetOperator>(node->operation, node->temporal, node->schema.size());
+      op = std::make_unique<ForgetOperator>(node->operation, node->temporal, node->schema.size(),
+                                               IsInsertOnly(*node->inputs[0]));
       break;
     case NodeKind::kGrowthGate:
       op = std::make_unique<GrowthGateOperator>(node->operation, node->temporal,
-                                                node->schema.size());
+                                                node->schema.size(),
+                                                IsInsertOnly(*node->inputs[0]));
       break;
     case NodeKind::kJoin:  // Port 0: the left table; port 1: the right.
       op = std::make_unique<JoinOperator>(node->operation, node->join);
       break;
   }
-  if (node->kind != NodeKind::kSource) insert_only_[node.get()] = OutputIsInsertOnly(*node);
-  op->set_context(&context_);
-  for (size_t port = 0; port < inputs.size(); ++port) inputs[port]->ConnectTo(op.get(), port);
   Operator* raw = op.get();
+  compiled_[node.get()] = raw;  // Before OutputIsInsertOnly: it asks a groupby how it was built.
+  if (node->kind != NodeKind::kSource) {
+    insert_only_[node.get()] = OutputIsInsertOnly(*node);
+    if (node->kind == NodeKind::kGroupBy && insert_only_[node.get()]) {
+      static_cast<GroupByReduceOperator*>(raw)->PromiseInsertOnlyOutput();
+    }
+  }
+  op->set_context(&context_);
+  for (size_t port = 0; port < inputs.size(); ++port) inputs[port]->ConnectTo(raw, port);
   operators_.push_back(std::move(op));
-  compiled_[node.get()] = raw;
   return raw;
 }
 
@@ -198,10 +207,20 @@ bool Executor::OutputIsInsertOnly(const TableNode& node) const {
       // Windowby's forget drops whole groups from its groupby without a retraction;
       // Table::forget retracts rows.
       return !node.temporal.group_keys.empty() && input_insert_only(node.inputs[0]);
+    case NodeKind::kGroupBy: {
+      // An exactly_once windowby holding its results (HoldResults, set when the groupby was
+      // compiled) and keeping them: each group is emitted once, when released, and never
+      // changes after (no row can enter a released window: ops/temporal/README.md); the
+      // groupby checks it (PromiseInsertOnlyOutput).
+      const TableNode& forget = *node.inputs[0];
+      auto it = compiled_.find(&node);
+      return it != compiled_.end() && forget.kind == NodeKind::kForget &&
+             forget.temporal.keep_results && input_insert_only(node.inputs[0]) &&
+             static_cast<const GroupByReduceOperator*>(it->second)->holds_results();
+    }
     // Outputs that change: a session merges, a group's or a match's result is replaced.
     case NodeKind::kSessionAssign:
     case NodeKind::kIntervalsOverAssign:
-    case NodeKind::kGroupBy:
     case NodeKind::kJoin:
       return false;
   }

@@ -287,6 +287,18 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
   }
 }
 
+bool GroupByReduceOperator::KeepsInsertOnlyPromise(const Batch& out) {
+  if (std::all_of(out.diffs.begin(), out.diffs.end(), [](Diff d) { return d > 0; })) {
+    return true;
+  }
+  // An engine bug, not bad data: fails the run whatever terminate_on_error says.
+  if (context().engine_error.ok()) {
+    context().engine_error = Status::EngineError(
+        "{}: internal error: a groupby promised to only insert retracted a result", name());
+  }
+  return false;
+}
+
 void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
   if (!groups_to_drop_.empty()) {
     DropGroups(groups_to_drop_);
@@ -332,7 +344,7 @@ void GroupByReduceOperator::OnCommitEnd(Time time, bool /*end_of_input*/) {
         out_.AppendRowFrom(old_outputs_, old_output_row_.at(slot));
       }
     }
-    Emit(out_, time);
+    if (!insert_only_output_ || KeepsInsertOnlyPromise(out_)) Emit(out_, time);
     // Downstream has consumed the views; now update and recycle.
     for (size_t d = begin; d < end; ++d) {
       const uint32_t slot = dirty_slots_[d];

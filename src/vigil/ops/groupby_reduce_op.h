@@ -83,6 +83,12 @@ class GroupByReduceOperator final : public Operator {
   }
   /// See the class comment: from now on new groups are held until released.
   void HoldResults() { hold_results_ = true; }
+  bool holds_results() const { return hold_results_; }
+  /// The executor relies on this groupby never retracting a result (a held-results windowby
+  /// over an insert-only input that keeps its results: each group is emitted once, when
+  /// released, and no row enters it after): a retraction would then be an engine bug, and
+  /// fails the run instead of reaching operators that rely on the promise.
+  void PromiseInsertOnlyOutput() { insert_only_output_ = true; }
   void ReleaseGroupsAtCommitEnd(const std::vector<Key>& keys) {
     groups_to_release_.insert(groups_to_release_.end(), keys.begin(), keys.end());
   }
@@ -143,6 +149,8 @@ class GroupByReduceOperator final : public Operator {
   void ReleaseGroups(const std::vector<Key>& keys);
   /// Marks `slot` changed in this commit (unless held), to be snapshotted if it had emitted.
   void MarkDirty(uint32_t slot);
+  /// Whether `out` holds insertions only; if not, fails the run (PromiseInsertOnlyOutput).
+  bool KeepsInsertOnlyPromise(const Batch& out);
   void RecycleSlot(uint32_t slot);
   /// Fills `rows` with the group rows (keys + reducer results) of `slots`, then evaluates the
   /// output expressions over them; returns the output columns. Without `reset_arena`, values
@@ -183,6 +191,7 @@ class GroupByReduceOperator final : public Operator {
   std::vector<Key> groups_to_forget_;
   std::vector<Key> groups_to_release_;
   bool hold_results_ = false;
+  bool insert_only_output_ = false;  ///< See PromiseInsertOnlyOutput.
   std::vector<const std::vector<Value>*> arg_columns_;
   std::vector<Value> key_scratch_;
   std::vector<Key> row_versions_;

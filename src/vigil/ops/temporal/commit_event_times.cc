@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 #include <xxhash.h>
 
@@ -11,6 +12,11 @@ void CommitEventTimes::Add(const Batch& batch, size_t row,
                            const std::vector<const std::vector<Value>*>& times) {
   const Diff diff = batch.diffs[row];
   if (diff == 0) return;
+  if (insert_only_) {
+    for (const auto* column : times) insert_only_max_.Advance((*column)[row]);
+    any_row_ = true;
+    return;
+  }
   Entry entry{0, EventClock(), diff};
   for (const auto* column : times) entry.time.Advance((*column)[row]);
   if (diff < 0) any_retraction_ = true;
@@ -59,6 +65,11 @@ uint64_t CommitEventTimes::Fingerprint(const Batch& batch, size_t row) {
 }
 
 bool CommitEventTimes::Finish(EventClock& now) {
+  if (insert_only_) {
+    now.Advance(insert_only_max_);
+    insert_only_max_ = EventClock();
+    return std::exchange(any_row_, false);
+  }
   bool any = false;
   if (!any_retraction_) {
     // Insertions only (the usual case): nothing can cancel.

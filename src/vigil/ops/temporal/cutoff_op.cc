@@ -4,9 +4,11 @@
 
 namespace vigil {
 
-CutoffOperator::CutoffOperator(std::string name, const TemporalSpec& spec, size_t num_columns)
+CutoffOperator::CutoffOperator(std::string name, const TemporalSpec& spec,
+                               size_t num_columns, bool insert_only_input)
     : Operator(std::move(name)),
       time_columns_(spec),
+      commit_times_(insert_only_input),
       out_(num_columns),
       reading_order_(spec.reading_order) {
   if (reading_order_ && spec.row_identity) row_identity_.emplace(*spec.row_identity);

@@ -31,7 +31,8 @@ namespace vigil {
 /// State: a few event times.
 class CutoffOperator final : public Operator {
  public:
-  CutoffOperator(std::string name, const TemporalSpec& spec, size_t num_columns);
+  CutoffOperator(std::string name, const TemporalSpec& spec, size_t num_columns,
+                 bool insert_only_input = false);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 

@@ -4,9 +4,11 @@
 
 namespace vigil {
 
-DelayOperator::DelayOperator(std::string name, const TemporalSpec& spec, size_t num_columns)
+DelayOperator::DelayOperator(std::string name, const TemporalSpec& spec,
+                             size_t num_columns, bool insert_only_input)
     : Operator(std::move(name)),
       time_columns_(spec),
+      commit_times_(insert_only_input),
       held_(num_columns),
       out_(num_columns),
       hold_results_(spec.hold_results) {}

@@ -38,7 +38,8 @@ namespace vigil {
 /// running count upstream) costs a reducer update, not a copy into the buffer.
 class DelayOperator final : public Operator {
  public:
-  DelayOperator(std::string name, const TemporalSpec& spec, size_t num_columns);
+  DelayOperator(std::string name, const TemporalSpec& spec, size_t num_columns,
+                bool insert_only_input = false);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 

@@ -2,11 +2,13 @@
 
 namespace vigil {
 
-ForgetOperator::ForgetOperator(std::string name, const TemporalSpec& spec, size_t num_columns)
+ForgetOperator::ForgetOperator(std::string name, const TemporalSpec& spec,
+                               size_t num_columns, bool insert_only_input)
     : Operator(std::move(name)),
       time_columns_(spec),
       forgets_groups_(!spec.group_keys.empty()),
       keep_results_(spec.keep_results),
+      commit_times_(insert_only_input),
       remembered_(num_columns),
       forgotten_(num_columns) {}
 

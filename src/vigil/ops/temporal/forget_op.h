@@ -37,7 +37,8 @@ namespace vigil {
 ///    (it is the forget's only consumer), so no row is copied and no key hashed twice.
 class ForgetOperator final : public Operator {
  public:
-  ForgetOperator(std::string name, const TemporalSpec& spec, size_t num_columns);
+  ForgetOperator(std::string name, const TemporalSpec& spec, size_t num_columns,
+                 bool insert_only_input = false);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 

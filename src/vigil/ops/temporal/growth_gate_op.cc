@@ -6,11 +6,12 @@
 namespace vigil {
 
 GrowthGateOperator::GrowthGateOperator(std::string name, const TemporalSpec& spec,
-                                       size_t num_columns)
+                                       size_t num_columns, bool insert_only_input)
     : Operator(std::move(name)),
       time_columns_(spec),
       steps_(spec.growth),
       num_columns_(num_columns),
+      commit_times_(insert_only_input),
       closing_(num_columns),
       out_(num_columns) {
   key_evaluators_.reserve(spec.group_keys.size());

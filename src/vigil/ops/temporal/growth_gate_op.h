@@ -47,7 +47,8 @@ namespace vigil {
 /// only for windows past `min_rows`.
 class GrowthGateOperator final : public Operator {
  public:
-  GrowthGateOperator(std::string name, const TemporalSpec& spec, size_t num_columns);
+  GrowthGateOperator(std::string name, const TemporalSpec& spec, size_t num_columns,
+                     bool insert_only_input = false);
   void OnBatch(size_t port, const Batch& batch, Time time) override;
   void OnCommitEnd(Time time, bool end_of_input) override;
 
