@@ -118,15 +118,24 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
     // A call that raises makes Error of the rows it was computing (one row, or one chunk of
     // a batched UDF) and the others go on; run() re-raises the first exception unless
     // terminate_on_error is off.
+    // Each failed row is also a row error of the run (`pw.apply(f): ValueError: three`):
+    // printed, counted, and a row of global_error_log.
+    std::string why;
     auto fail = [&](size_t from, size_t to) {
-      for (size_t i = from; i < to; ++i) out[i] = Value::Error();
+      for (size_t i = from; i < to; ++i) {
+        out[i] = Value::Error();
+        SetBatchApplyError(i, why);
+      }
     };
-    auto record = [](const std::exception& error) {
+    auto record = [&why](const std::exception& error) {
       if (const auto* python = dynamic_cast<const py::error_already_set*>(&error)) {
         py::error_already_set copy = *python;
+        why = py::str(copy.type().attr("__name__")).cast<std::string>() + ": " +
+              py::str(copy.value()).cast<std::string>();
         RecordCallbackError(copy);
         return;
       }
+      why = error.what();
       if (const auto* builtin = dynamic_cast<const py::builtin_exception*>(&error)) {
         builtin->set_error();  // py::value_error and the like keep their Python type
       } else {

@@ -13,6 +13,7 @@
 #include "connectors/api/primary_key.h"
 #include "connectors/api/reshuffled_source.h"
 #include "connectors/debug.h"
+#include "connectors/error_log_table.h"
 #include "connectors/io.h"
 #include "connectors/output/table_printer.h"
 #include "py_values.h"
@@ -220,11 +221,13 @@ void BindIo(py::module_& m) {
   });
 
   m.def("table_from_markdown", [](const std::string& text,
-                                  std::optional<std::vector<py::tuple>> schema) {
+                                  std::optional<std::vector<py::tuple>> schema,
+                                  bool split_on_whitespace) {
     std::optional<Schema> s;
     if (schema) s = ToSchema(*schema);
-    return Checked(debug::table_from_markdown(text, s));
-  });
+    return Checked(debug::table_from_markdown(text, s, split_on_whitespace));
+  }, py::arg("text"), py::arg("schema"), py::arg("split_on_whitespace") = true);
+  m.def("global_error_log", [] { return global_error_log(); });
   // A static table from Python rows: (id or None, values, time, diff) each. A row without an
   // id takes the hash of its key columns' values when `key_columns` is given (the readers'
   // primary-key recipe), else the id of its position, as table_from_markdown's rows do; an

@@ -9,6 +9,8 @@ import typing
 import pytest
 
 import vigil as pw
+from vigil import _vigil
+from vigil._run import run_options
 
 
 class Ints(pw.Schema):
@@ -299,6 +301,52 @@ def test_udf_exception_with_terminate_on_error_false_gives_error_values():
     r = t.select(pw.this.a, x=pw.fill_error(div(pw.this.a, pw.this.b), -1))
     keys, cols = pw.debug.table_to_dicts(r, terminate_on_error=False)
     assert sorted((cols["a"][k], cols["x"][k]) for k in keys) == [(3, 1), (4, -1), (5, 1)]
+
+
+@pytest.mark.parametrize("max_batch_size", [None, 1, 7, 4096])
+def test_every_failed_udf_row_is_a_row_of_global_error_log(max_batch_size):
+    # 20k random rows in one commit, past the engine's batches; the UDF fails on some rows.
+    rows = random_rows(5, 20_000)
+
+    def check(a, b):
+        if b is None:
+            return 0
+        if a % 7 == 0:
+            raise ValueError(f"multiple of seven: {a}")
+        return a // b
+
+    def batched(a, b):
+        return [check(x, y) for x, y in zip(a, b)]
+
+    if max_batch_size:
+        f = pw.udf(batched, max_batch_size=max_batch_size, return_type=int)
+    else:
+        f = pw.udf(check, return_type=int)
+    t = pw.debug.table_from_rows(Ints, rows)
+    r = t.select(pw.this.i, y=f(pw.this.a, pw.this.b))
+    errors = pw.global_error_log().select(pw.this.message)
+    expected = []
+    for _i, a, b in rows:
+        try:
+            check(a, b)
+        except ZeroDivisionError:
+            expected.append("ZeroDivisionError: integer division or modulo by zero")
+        except ValueError as error:
+            expected.append(f"ValueError: {error}")
+    assert len(expected) > 1000
+    [(_, r_updates), (_, error_updates)] = _vigil.capture(
+        [r._native, errors._native], run_options(terminate_on_error=False))
+    messages = [row[0] for _key, row, _time, diff in error_updates if diff > 0]
+    error_rows = [row for _key, row, _time, diff in r_updates
+                  if diff > 0 and isinstance(row[1], type(pw.ERROR))]
+    assert len(messages) == len(error_rows)
+    name = "batched" if max_batch_size else "check"
+    if max_batch_size and max_batch_size > 1:
+        # A batched call that raises fails its whole chunk, each row with the chunk's error.
+        assert len(messages) >= len(expected)
+        assert {m.removeprefix(name + ": ") for m in messages} <= set(expected)
+    else:
+        assert sorted(messages) == sorted(f"{name}: {m}" for m in expected)
 
 
 def test_udf_returning_a_value_that_cannot_be_stored_is_a_type_error():

@@ -63,6 +63,13 @@ def pointer_from(*args) -> Pointer:
     return _vigil.pointer_from(*args)
 
 
+def global_error_log() -> Table:
+    """The errors of the run as a table (columns `message`, `origin`, `line`), one row per
+    error in the commit that reported it; see docs/python.md for how it differs from
+    Pathway's (which has `operator_id` and `trace` instead of `origin` and `line`)."""
+    return Table(_vigil.global_error_log())
+
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -70,7 +77,7 @@ __all__ = [
     "ERROR", "EngineError", "GroupedTable", "JoinMode", "JoinResult", "MonitoringLevel",
     "Pointer", "Schema",
     "Table", "UDF", "apply", "apply_with_type", "cast", "coalesce", "column_definition",
-    "debug", "fill_error", "if_else", "internals", "io", "left", "make_tuple", "pointer_from",
+    "debug", "fill_error", "global_error_log", "if_else", "internals", "io", "left", "make_tuple", "pointer_from",
     "reducers", "require", "right", "run", "run_all", "schema_builder", "schema_from_types",
     "temporal", "this", "udf",
 ]

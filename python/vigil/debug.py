@@ -26,23 +26,26 @@ def compute_and_print_update_stream(table: Table, *, include_id: bool = True,
 
 
 def table_from_markdown(table_def: str, id_from=None, unsafe_trusted_ids: bool = False,
-                        schema=None, **kwargs) -> Table:
+                        schema=None, *, split_on_whitespace: bool = True, **kwargs) -> Table:
     """A table from Pathway's markdown format; an `id` column gives row ids, `__time__` and
-    `__diff__` columns make an update stream."""
+    `__diff__` columns make an update stream. With split_on_whitespace=False only `|`
+    separates cells, so a cell may hold blanks."""
     native_schema = None if schema is None else schema._native()
     if id_from is not None:
-        native_schema = _keyed_by(table_def, schema, native_schema, id_from)
-    return Table(_vigil.table_from_markdown(table_def, native_schema))
+        native_schema = _keyed_by(table_def, schema, native_schema, id_from,
+                                  split_on_whitespace)
+    return Table(_vigil.table_from_markdown(table_def, native_schema, split_on_whitespace))
 
 
-def _keyed_by(table_def: str, schema, native_schema, id_from) -> list:
+def _keyed_by(table_def: str, schema, native_schema, id_from, split_on_whitespace) -> list:
     """The schema of `table_def` (given, or inferred as without id_from) with the `id_from`
     columns as its primary key: row ids are pw.pointer_from(*their values), as Pathway's
     id_from gives (and as groupby gives its groups)."""
     if isinstance(id_from, str):
         id_from = [id_from]
     if schema is None:
-        schema = Table(_vigil.table_from_markdown(table_def, native_schema)).schema
+        schema = Table(_vigil.table_from_markdown(table_def, native_schema,
+                                                  split_on_whitespace)).schema
     columns = schema.__columns__
     missing = [name for name in id_from if name not in columns]
     if missing:

@@ -23,8 +23,9 @@ Table TableOfUpdates(ParsedMarkdown table, std::string operation) {
 }
 }  // namespace
 
-Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema) {
-  auto parsed = ParseMarkdownTable(text, schema);
+Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema,
+                          bool split_on_whitespace) {
+  auto parsed = ParseMarkdownTable(text, schema, split_on_whitespace);
   if (!parsed.ok()) return Table(ErrorNode(parsed.status()));
   return TableOfUpdates(std::move(*parsed), "table_from_markdown");
 }

@@ -12,8 +12,10 @@
 namespace vigil::debug {
 
 /// A table from Pathway's markdown format (see connectors/markdown/markdown_table.h), with
-/// `__time__`/`__diff__` columns for multi-commit update streams.
-Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema = {});
+/// `__time__`/`__diff__` columns for multi-commit update streams. `split_on_whitespace`
+/// false: cells are separated by `|` only and may hold blanks.
+Table table_from_markdown(const std::string& text, const std::optional<Schema>& schema = {},
+                          bool split_on_whitespace = true);
 
 /// The computed update stream of a table: its column names and consolidated updates.
 struct Captured {

@@ -63,6 +63,7 @@ void ErrorLog::Add(DataError error) {
     }
   }
   if (listener_) listener_(error);
+  for (const auto& tap : taps_) tap(error);
   if (kept_.size() < max_kept_) kept_.push_back(std::move(error));
 }
 

@@ -71,6 +71,12 @@ class ErrorLog {
   void set_listener(std::function<void(const DataError&)> listener) {
     listener_ = std::move(listener);
   }
+  /// Also called for every error and warning as it arrives, under the lock, after the
+  /// listener; taps are never removed (the run's error table, global_error_log, keeps one).
+  void AddTap(std::function<void(const DataError&)> tap) {
+    std::lock_guard lock(mutex_);
+    taps_.push_back(std::move(tap));
+  }
   /// Prints "... and N more errors" if errors were left unprinted.
   void PrintSummary() const;
 
@@ -83,6 +89,7 @@ class ErrorLog {
   bool echo_warnings_ = false;
   size_t warning_echo_limit_ = 20;
   std::function<void(const DataError&)> listener_;
+  std::vector<std::function<void(const DataError&)>> taps_;
   bool echo_ = false;
   size_t echo_limit_ = 20;
 };

@@ -94,6 +94,13 @@ class Source {
   /// one of its rows (a bad row under OnBadRow::kFail). A followed directory reports such a
   /// file and follows the others on. (A failed Open() always concerns the whole file.)
   virtual bool file_rejected() const { return false; }
+
+  /// The run's error log as a table (global_error_log): not read by commit times. The
+  /// executor hands it every commit, before the commit closes, so the errors reported since
+  /// the last one are rows of that commit, and after the inputs end it runs extra commits
+  /// while it has rows (has_pending_rows).
+  virtual bool follows_error_log() const { return false; }
+  virtual bool has_pending_rows() const { return false; }
 };
 
 }  // namespace vigil

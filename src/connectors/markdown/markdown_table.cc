@@ -23,7 +23,10 @@ bool IsBlank(char c) {
 /// then split on `\s*\|\s*` or `\s+`. Every `|` separates two cells, so a line starting
 /// with `|` has an empty first cell, one ending with `|` an empty last cell, and `a | | b` an
 /// empty middle cell; runs of blanks between cells are one separator.
-std::vector<std::string> SplitCells(std::string_view line) {
+///
+/// With `split_on_whitespace` false only `\s*\|\s*` separates cells, so a cell may hold
+/// blanks (`failed to parse value "x"`).
+std::vector<std::string> SplitCells(std::string_view line, bool split_on_whitespace) {
   while (!line.empty() && IsBlank(line.front())) line.remove_prefix(1);
   while (!line.empty() && IsBlank(line.back())) line.remove_suffix(1);
   std::vector<std::string> cells;
@@ -35,7 +38,7 @@ std::vector<std::string> SplitCells(std::string_view line) {
     if (j < line.size() && line[j] == '|') {
       ++j;
       while (j < line.size() && IsBlank(line[j])) ++j;
-    } else if (j == i) {
+    } else if (j == i || !split_on_whitespace) {
       ++i;  // Part of a cell.
       continue;
     }
@@ -126,7 +129,8 @@ Result<Value> ParseCell(const std::string& s, const ColumnSchema& column, ValueA
 }  // namespace
 
 Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
-                                          const std::optional<Schema>& schema) {
+                                          const std::optional<Schema>& schema,
+                                          bool split_on_whitespace) {
   std::istringstream in(text);
   std::string line;
   std::vector<std::string> lines;
@@ -136,7 +140,7 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
   }
   if (lines.empty()) return Status::Invalid("table_from_markdown: empty table");
   const std::string& header_line = lines[0];
-  std::vector<std::string> header = SplitCells(header_line);
+  std::vector<std::string> header = SplitCells(header_line, split_on_whitespace);
   // The first column is the row index when it is unnamed (the line starts with `|`) or
   // named `id`.
   const bool has_index = !header.empty() && (header[0].empty() || header[0] == "id");
@@ -153,7 +157,7 @@ Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
   for (size_t i = 1; i < lines.size(); ++i) {
     // A separator line such as `---|---` is skipped.
     if (lines[i].find_first_not_of("-|: \t\r") == std::string::npos) continue;
-    auto cells = SplitCells(lines[i]);
+    auto cells = SplitCells(lines[i], split_on_whitespace);
     if (cells.size() != header.size() + (has_index ? 1 : 0)) {
       return Status::ParseError(
           "table_from_markdown: line {} has {} cells, expected {} (header: {})", i + 1,

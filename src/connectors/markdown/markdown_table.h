@@ -37,8 +37,11 @@ struct ParsedMarkdown {
   bool has_diff_column = false;
 };
 
+/// `split_on_whitespace` false (Pathway's option of the same name): only a `|` separates
+/// cells, so cells may hold blanks.
 Result<ParsedMarkdown> ParseMarkdownTable(const std::string& text,
-                                          const std::optional<Schema>& schema = std::nullopt);
+                                          const std::optional<Schema>& schema = std::nullopt,
+                                          bool split_on_whitespace = true);
 
 /// Replays parsed updates, one commit per distinct `__time__`.
 class MarkdownSource final : public Source {

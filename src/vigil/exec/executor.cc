@@ -97,10 +97,15 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
     case NodeKind::kSource: {
       SourceContext source_context{&errors_, options_.on_bad_row};
       ASSIGN_OR_RAISE(auto source, node->source_factory(source_context));
-      if (options_.source_wrapper) source = options_.source_wrapper(std::move(source));
+      // The error log is not read by commits, so there is nothing to reshuffle.
+      const bool error_log = source->follows_error_log();
+      if (options_.source_wrapper && !error_log) {
+        source = options_.source_wrapper(std::move(source));
+      }
       const bool insert_only = source->insert_only();
       op = std::make_unique<SourceOperator>("source", options_.max_batch_rows, insert_only);
       sources_.push_back({std::move(source), op.get(), node.get()});
+      if (error_log) error_log_sources_.push_back(sources_.size() - 1);
       insert_only_[node.get()] = insert_only;
       break;
     }
@@ -248,9 +253,29 @@ void Executor::PushFilterToSource(const TableNode& filter) {
 }
 
 Status Executor::CloseCommit(Time time, bool end_of_input) {
+  if (!end_of_input) {
+    for (size_t i : error_log_sources_) {
+      SourceEntry& s = sources_[i];
+      if (!s.source->has_pending_rows()) continue;
+      RETURN_NOT_OK(s.source->ReadCommit([&](const Batch& b) { s.op->OnBatch(0, b, time); }));
+    }
+  }
   for (auto& op : operators_) op->OnCommitEnd(time, end_of_input);
   for (auto& binding : sinks_) binding.sink->OnCommitEnd(time, end_of_input);
   return context_.engine_error;
+}
+
+bool Executor::ErrorRowsPending() const {
+  return std::any_of(error_log_sources_.begin(), error_log_sources_.end(),
+                     [this](size_t i) { return sources_[i].source->has_pending_rows(); });
+}
+
+Status Executor::CommitRemainingErrorRows(const std::function<Time()>& next_time) {
+  constexpr int kMaxErrorCommits = 3;
+  for (int round = 0; round < kMaxErrorCommits && ErrorRowsPending(); ++round) {
+    RETURN_NOT_OK(CloseCommit(next_time(), false));
+  }
+  return Status::OK();
 }
 
 Status Executor::Run() {
@@ -280,6 +305,10 @@ Status Executor::Run() {
     RETURN_NOT_OK(CloseCommit(*next, false));
     last_time = next;
   }
+  RETURN_NOT_OK(CommitRemainingErrorRows([&] {
+    last_time = last_time ? *last_time + 2 : Time{0};  // Even, as every commit time.
+    return *last_time;
+  }));
   RETURN_NOT_OK(CloseCommit(kEndOfInputTime, true));
   for (auto& binding : sinks_) binding.sink->OnEnd();
   errors_.PrintSummary();

@@ -101,8 +101,14 @@ class Executor {
   bool IsInsertOnly(const TableNode& node) const;
   /// Run() when some source is live.
   Status RunLive();
-  /// Closes commit `time` in every operator and sink, in topological order.
+  /// Closes commit `time` in every operator and sink, in topological order (first handing
+  /// the error-log sources their rows, unless it is the end-of-input commit).
   Status CloseCommit(Time time, bool end_of_input);
+  /// Whether an error-log source (Source::follows_error_log) holds rows.
+  bool ErrorRowsPending() const;
+  /// After the inputs end: commits at `next_time()` while error rows remain (a few at most:
+  /// errors of the error table's own consumers are not chased forever).
+  Status CommitRemainingErrorRows(const std::function<Time()>& next_time);
 
   RunOptions options_;
   ErrorLog errors_;
@@ -120,6 +126,7 @@ class Executor {
   std::unordered_set<const TableNode*> counted_;
   std::vector<std::unique_ptr<BoundExpr>> pushed_predicates_;
   std::vector<SourceEntry> sources_;
+  std::vector<size_t> error_log_sources_;  ///< Indexes in sources_ (follows_error_log).
   bool interrupted_ = false;
 };
 

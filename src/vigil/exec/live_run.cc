@@ -117,6 +117,12 @@ Status Executor::RunLive() {
     if (all_ended) break;
     // Every source is drained or stopped at the row limit: the commit closes now.
     RETURN_NOT_OK(close_open_commit());
+    if (ErrorRowsPending()) {
+      // Errors raised while the commit closed are rows of the next one, now rather than
+      // with the next input (one such commit per pass: no chase of errors about errors).
+      open_commit();
+      RETURN_NOT_OK(close_open_commit());
+    }
     if (stop_deadline_ms && (all_drained || NowMs() >= *stop_deadline_ms)) {
       interrupted_ = true;
       break;
@@ -168,6 +174,10 @@ Status Executor::RunLive() {
     }
   }
   if (!interrupted_ || options_.flush_on_stop) {
+    RETURN_NOT_OK(CommitRemainingErrorRows([&] {
+      last_time = NextLiveTime(last_time);
+      return *last_time;
+    }));
     // Every input ended (stdin closed, replay at the end of its file), or a stop asks for the
     // final results: flush as static runs do.
     RETURN_NOT_OK(CloseCommit(kEndOfInputTime, true));

@@ -15,9 +15,14 @@ namespace {
 thread_local std::string apply_error;
 /// The message set since the last call, cleared.
 std::string TakeApplyError() { return std::exchange(apply_error, std::string()); }
+/// SetBatchApplyError's (row in the call's `out`, message) pairs of the call in progress.
+thread_local std::vector<std::pair<size_t, std::string>> batch_apply_errors;
 }  // namespace
 
 void SetApplyError(std::string message) { apply_error = std::move(message); }
+void SetBatchApplyError(size_t row, std::string message) {
+  batch_apply_errors.emplace_back(row, std::move(message));
+}
 
 namespace {
 
@@ -361,10 +366,10 @@ void ExprEvaluator::AddError(size_t row, std::string message) {
 const std::vector<Value>& ExprEvaluator::Evaluate(const Batch& batch, ValueArena& arena) {
   row_errors_.clear();
   const std::vector<Value>& out = Eval(root_, batch, arena);
+  // Every error is reported, none capped here: the run's error log counts them all (and
+  // bounds what it prints and keeps), and global_error_log has a row for each.
   for (auto& [row, message] : row_errors_) {
-    if (row < out.size() && out[row].is_error() && errors_.size() < 100) {
-      errors_.push_back(std::move(message));
-    }
+    if (row < out.size() && out[row].is_error()) errors_.push_back(std::move(message));
   }
   row_errors_.clear();
   return out;
@@ -581,10 +586,16 @@ void ExprEvaluator::EvalBatchedApply(Node& node, const std::vector<const std::ve
     for (const auto* column : args) any_error = any_error || (*column)[i].is_error();
   }
   node.arg_columns.resize(args.size());
+  const std::string& name = node.expr->source->name;
+  batch_apply_errors.clear();
   if (!any_error) {
     // The common case: every row goes to the function, the columns as they are.
     for (size_t j = 0; j < args.size(); ++j) node.arg_columns[j] = std::span(*args[j]).first(n);
     fn(node.arg_columns, std::span(out).first(n), arena);
+    for (auto& [row, why] : batch_apply_errors) {
+      if (row < n) AddError(row, name + ": " + why);
+    }
+    batch_apply_errors.clear();
     return;
   }
   for (size_t i = 0; i < n; ++i) {
@@ -606,6 +617,10 @@ void ExprEvaluator::EvalBatchedApply(Node& node, const std::vector<const std::ve
   node.passed_out.assign(node.passed_rows.size(), Value::None());
   fn(node.arg_columns, node.passed_out, arena);
   for (size_t k = 0; k < node.passed_rows.size(); ++k) out[node.passed_rows[k]] = node.passed_out[k];
+  for (auto& [row, why] : batch_apply_errors) {
+    if (row < node.passed_rows.size()) AddError(node.passed_rows[row], name + ": " + why);
+  }
+  batch_apply_errors.clear();
 }
 
 }  // namespace vigil

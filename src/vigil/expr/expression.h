@@ -182,6 +182,9 @@ Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
 /// evaluator reports `<function name>: <message>` as that row's runtime error (as for a
 /// division by zero); an Error returned without a message is reported by nobody.
 void SetApplyError(std::string message);
+/// Called by a BatchApplyFunction for row `row` of its `out` that it sets to Error: says
+/// why, as SetApplyError does for one row (the evaluator reports `<name>: <message>`).
+void SetBatchApplyError(size_t row, std::string message);
 /// apply() with a function called once per batch of rows (see BatchApplyFunction).
 Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
                    std::string name = "apply");
