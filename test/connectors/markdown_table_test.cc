@@ -4,13 +4,14 @@
 // schema must name exactly the header's columns; with a primary key the row ids are
 // ref_scalar(*key values) (api.py, ids_from_pandas).
 
+#include "connectors/markdown/markdown_table.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "connectors/markdown/markdown_table.h"
 #include "vigil/common/key.h"
 
 namespace vigil {
@@ -57,9 +58,8 @@ TEST(MarkdownTable, CompositePrimaryKeyHashesKeyValuesInSchemaOrder) {
   const Schema schema{{"a", dtype::Int, true}, {"b", dtype::Str}, {"c", dtype::Str, true}};
   auto parsed = ParseMarkdownTable("c | b | a\nx | u | 1\ny | v | 2\n", schema);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-  EXPECT_THAT(Ids(*parsed),
-              ElementsAre(PointerFrom({Value::Int(1), Value::String("x")}),
-                          PointerFrom({Value::Int(2), Value::String("y")})));
+  EXPECT_THAT(Ids(*parsed), ElementsAre(PointerFrom({Value::Int(1), Value::String("x")}),
+                                        PointerFrom({Value::Int(2), Value::String("y")})));
 }
 
 // A primary key gives ids by value: the same key at two times is the same row (an update).
@@ -154,6 +154,19 @@ TEST(MarkdownTable, IndexColumnsAndAlignedCells) {
   auto named = ParseMarkdownTable("id | v\n3  | a\n4  | b\n");
   ASSERT_TRUE(named.ok()) << named.status().ToString();
   EXPECT_THAT(Ids(*named), ElementsAre(KeyForIndex(3), KeyForIndex(4)));
+}
+
+// split_on_whitespace = false (Pathway's option): only `|` separates cells, so a cell keeps
+// its inner blanks; the default splits on blanks too.
+TEST(MarkdownTable, WithoutSplittingOnWhitespaceCellsKeepTheirBlanks) {
+  const std::string text =
+      "message                        | n\n"
+      "failed to parse value \"x\"     | 1\n"
+      "  two  words |\n";
+  auto kept = ParseMarkdownTable(text, std::nullopt, /*split_on_whitespace=*/false);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_THAT(RowTexts(*kept), ElementsAre("failed to parse value \"x\" | 1", "two  words | None"));
+  EXPECT_FALSE(ParseMarkdownTable(text).ok());  // Split on blanks: too many cells.
 }
 
 }  // namespace

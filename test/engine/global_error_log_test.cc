@@ -5,6 +5,7 @@
 // of the commit that raised them; errors raised while a commit closes (a reducer's) come in
 // the next commit, or in an extra commit after the input ends.
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,8 +16,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "connectors/debug.h"
 #include "connectors/error_log_table.h"
@@ -58,10 +57,10 @@ TEST_P(GlobalErrorLog, OneRowPerDamagedFieldOfARandomCsvWithPathwaysWording) {
   out << "a,b,c\n";
   std::vector<std::string> expected;
   const char* damage[] = {"x", "1.5", "", "12a", "--3", "99999999999999999999"};
-  const char* reason[] = {"invalid digit found in string", "invalid digit found in string",
-                          "cannot parse integer from empty string",
-                          "invalid digit found in string", "invalid digit found in string",
-                          "number too large to fit in target type"};
+  const char* reason[] = {
+      "invalid digit found in string",          "invalid digit found in string",
+      "cannot parse integer from empty string", "invalid digit found in string",
+      "invalid digit found in string",          "number too large to fit in target type"};
   const size_t rows = 5000;  // Past the batch sizes below and the reader's 4,096-row chunks.
   size_t good_fields = 0;
   for (size_t r = 0; r < rows; ++r) {
@@ -70,10 +69,10 @@ TEST_P(GlobalErrorLog, OneRowPerDamagedFieldOfARandomCsvWithPathwaysWording) {
       if (pick(0, 19) == 0) {
         const int d = pick(0, 5);
         fields.push_back(damage[d]);
-        expected.push_back(fmt::format(
-            "failed to parse value \"{}\" at field \"{}\" according to the type int in "
-            "schema: {} | {} | {}",
-            damage[d], column, reason[d], path, r + 2));
+        expected.push_back(
+            fmt::format("failed to parse value \"{}\" at field \"{}\" according to the type int in "
+                        "schema: {} | {} | {}",
+                        damage[d], column, reason[d], path, r + 2));
       } else {
         fields.push_back(std::to_string(pick(-1000, 1000)));
         ++good_fields;
@@ -101,9 +100,8 @@ TEST_P(GlobalErrorLog, OneRowPerDamagedFieldOfARandomCsvWithPathwaysWording) {
   RunOptions live_options = QuietOptions(/*terminate_on_error=*/false);
   live_options.on_bad_row = OnBadRow::kKeepError;
   live_options.max_commit_rows = 300;
-  const TwoTables followed =
-      RunBoth(io::csv::read(path, schema, io::Mode::kStreaming, live), global_error_log(),
-              live_options);
+  const TwoTables followed = RunBoth(io::csv::read(path, schema, io::Mode::kStreaming, live),
+                                     global_error_log(), live_options);
   EXPECT_EQ(followed.errors, expected) << "followed";
   // Each error is a row of the commit that read its line (the data row of that line has
   // the same time), not of one commit at the end.
@@ -130,8 +128,8 @@ TEST(GlobalErrorLogTest, ExpressionErrorsAreRowsOfTheCommitThatRaisedThem) {
     5 | 0 | 6
   )");
   const Table q = t.select({{"q", this_["a"] / this_["b"]}});
-  const Table errors = global_error_log().select({{"message", this_["message"]},
-                                                  {"line", this_["line"]}});
+  const Table errors =
+      global_error_log().select({{"message", this_["message"]}, {"line", this_["line"]}});
   auto captured = debug::CaptureAll({q, errors}, QuietOptions(/*terminate_on_error=*/false));
   ASSERT_TRUE(captured.ok()) << captured.status().ToString();
   EXPECT_THAT(testing::StreamText((*captured)[1].updates),

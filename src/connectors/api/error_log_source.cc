@@ -15,9 +15,8 @@ ErrorLogSource::ErrorLogSource(ErrorLog* log)
 }
 
 Schema ErrorLogSource::MakeSchema() {
-  return Schema{{"message", dtype::Str},
-                {"origin", dtype::Str},
-                {"line", dtype::Optional(dtype::Int)}};
+  return Schema{
+      {"message", dtype::Str}, {"origin", dtype::Str}, {"line", dtype::Optional(dtype::Int)}};
 }
 
 bool ErrorLogSource::has_pending_rows() const {
@@ -33,8 +32,8 @@ Status ErrorLogSource::ReadCommit(const BatchConsumer& emit) {
   if (taken_.empty()) return Status::OK();
   batch_.Clear();
   for (const DataError& error : taken_) {
-    batch_.columns[0].push_back(batch_.arena.CopyString(
-        error.message.empty() ? FormatDataError(error) : error.message));
+    batch_.columns[0].push_back(
+        batch_.arena.CopyString(error.message.empty() ? FormatDataError(error) : error.message));
     batch_.columns[1].push_back(batch_.arena.CopyString(error.file));
     batch_.columns[2].push_back(error.line > 0 ? Value::Int(static_cast<int64_t>(error.line))
                                                : Value::None());
