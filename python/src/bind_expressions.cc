@@ -424,6 +424,36 @@ void BindExpressions(py::module_& m) {
   });
   r.def("earliest", [](py::object e) { return reducers::earliest(AsExpr(e)); });
   r.def("latest", [](py::object e) { return reducers::latest(AsExpr(e)); });
+  // fn(state or None, [(values tuple, diff), ...]) -> new state, called with the GIL taken
+  // once per changed group and commit. An exception becomes the group's Error (reported as
+  // an engine error) and is re-raised by run() as a UDF's is.
+  r.def("stateful_many", [](py::object fn, const DType& result_type, const py::iterable& args,
+                            std::string name) {
+    std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
+    StatefulReducerFunction function = [callable](const Value& state,
+                                                  std::span<const StatefulRow> rows,
+                                                  ValueArena& arena) -> Value {
+      py::gil_scoped_acquire gil;
+      try {
+        py::list changes(rows.size());
+        for (size_t r = 0; r < rows.size(); ++r) {
+          py::tuple values(rows[r].values.size());
+          for (size_t j = 0; j < rows[r].values.size(); ++j) {
+            values[j] = ToPython(rows[r].values[j]);
+          }
+          changes[r] = py::make_tuple(std::move(values), rows[r].diff);
+        }
+        return FromPython((*callable)(ToPython(state), std::move(changes)), arena);
+      } catch (py::error_already_set& error) {
+        const std::string why = py::str(error.type().attr("__name__")).cast<std::string>() +
+                                ": " + py::str(error.value()).cast<std::string>();
+        RecordCallbackError(error);
+        throw std::runtime_error(why);
+      }
+    };
+    return reducers::stateful_many(result_type, std::move(function), AsExprs(args),
+                                   std::move(name));
+  });
 }
 
 }  // namespace vigil::python

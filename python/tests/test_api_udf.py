@@ -11,6 +11,7 @@ import pytest
 import vigil as pw
 from vigil import _vigil
 from vigil._run import run_options
+from vigil.tests.utils import assert_stream_equality_wo_index
 
 
 class Ints(pw.Schema):
@@ -421,3 +422,41 @@ def test_udf_values_of_every_type_round_trip():
     assert type(arguments[5]).__name__ == "Timestamp" and arguments[6].tzinfo is not None
     assert type(arguments[7]).__name__ == "Timedelta"
     assert type(arguments[8]) is pw.Pointer and type(arguments[4]) is tuple
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stateful_many_folding_diffs_gives_the_stream_of_sum_and_count(seed):
+    # Random updates over several commits, with retractions of rows of earlier commits; a
+    # fold of value * diff and of the diffs must give exactly sum's and count's stream.
+    rng = random.Random(seed)
+    lines, live, time, next_id = ["id | k | v | __time__ | __diff__"], [], 2, 1
+    for _ in range(1500):
+        if rng.random() < 0.05:
+            time += 2
+        older = [row for row in live if row[3] < time]
+        if older and rng.random() < 0.25:
+            row = rng.choice(older)
+            live.remove(row)
+            lines.append(f"{row[0]} | {row[1]} | {row[2]} | {time} | -1")
+            continue
+        row = (next_id, rng.randint(0, 6), rng.randint(-50, 50), time)
+        next_id += 1
+        live.append(row)
+        lines.append(f"{row[0]} | {row[1]} | {row[2]} | {time} | 1")
+    t = pw.debug.table_from_markdown("\n".join(lines))
+    calls = []
+
+    @pw.reducers.stateful_many
+    def fold_sum(state: int | None, rows) -> int:
+        calls.append(len(rows))
+        return (state or 0) + sum(v * diff for [v], diff in rows)
+
+    @pw.reducers.stateful_many
+    def fold_count(state: int | None, rows) -> int:
+        return (state or 0) + sum(diff for _values, diff in rows)
+
+    folded = t.groupby(pw.this.k).reduce(pw.this.k, s=fold_sum(pw.this.v), n=fold_count(pw.this.v))
+    reference = t.groupby(pw.this.k).reduce(pw.this.k, s=pw.reducers.sum(pw.this.v),
+                                            n=pw.reducers.count())
+    assert_stream_equality_wo_index(folded, reference)
+    assert calls and all(n > 0 for n in calls)

@@ -511,12 +511,6 @@ def test_R08_latest():
 # -- R-09: stateful_many docstring ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vigil.reducers (vigil/reducers.py, binding reducers submodule) has no "
-    "stateful_many: a decorator making fn(state | None, [(row_values, diff), ...]) a "
-    "reducer called once per group and processing time",
-)
 def test_R09_stateful_many():
     t = T(
         """

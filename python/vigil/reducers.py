@@ -72,3 +72,23 @@ def earliest(expression):
 
 def latest(expression):
     return _r.latest(expression)
+
+
+def stateful_many(combine_many):
+    """Pathway's decorator: `combine_many(state, rows)` becomes a reducer, called once per
+    group and processing time that changed the group, with the group's state (None at
+    first) and that time's changes as `[(values, diff), ...]` (`values` a list-like of the
+    reducer's arguments, `diff` 1 or -1); it returns the new state, which is the result.
+    The result type is the function's return annotation (else any)."""
+    from vigil._expression import _return_type
+
+    result_type = _return_type(combine_many, None)
+    name = getattr(combine_many, "__name__", "stateful_many")
+
+    def reducer(*args):
+        return _r.stateful_many(combine_many, result_type,
+                                list(args), name)
+
+    reducer.__name__ = name
+    reducer.__doc__ = combine_many.__doc__
+    return reducer

@@ -18,6 +18,7 @@ const char* ReducerName(ReducerKind kind) {
     case ReducerKind::kSortedTuple: return "sorted_tuple";
     case ReducerKind::kEarliest: return "earliest";
     case ReducerKind::kLatest: return "latest";
+    case ReducerKind::kStatefulMany: return "stateful_many";
   }
   return "?";
 }
@@ -172,6 +173,17 @@ Expr sorted_tuple(const Expr& e, bool skip_nones) {
 }
 Expr earliest(const Expr& e) { return Reducer(ReducerKind::kEarliest, {e}); }
 Expr latest(const Expr& e) { return Reducer(ReducerKind::kLatest, {e}); }
+Expr stateful_many(DType result_type, StatefulReducerFunction fn, std::vector<Expr> args,
+                   std::string name) {
+  auto node = std::make_shared<ExprNode>();
+  node->op = ExprOp::kReducer;
+  node->reducer = ReducerKind::kStatefulMany;
+  node->args = std::move(args);
+  node->type = result_type;
+  node->name = std::move(name);
+  node->stateful_function = std::move(fn);
+  return Expr(std::move(node));
+}
 }  // namespace reducers
 
 }  // namespace vigil

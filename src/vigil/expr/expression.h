@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/common/strong_types.h"
 #include "vigil/types/dtype.h"
 #include "vigil/types/value_arena.h"
 
@@ -38,6 +39,7 @@ enum class ReducerKind : uint8_t {
   kCount, kSum, kAvg,                          // accumulable: O(1) per diff
   kMin, kMax, kArgMin, kArgMax,                // ordered: multiset per group
   kCountDistinct, kAny, kUnique, kTuple, kSortedTuple, kEarliest, kLatest,  // general
+  kStatefulMany,  // a user function folding each commit's changes into a state
 };
 
 const char* ReducerName(ReducerKind kind);
@@ -55,6 +57,19 @@ using ApplyFunction = std::function<Value(std::span<const Value> args, ValueAren
 /// Rows with an Error argument are never passed: their result is Error.
 using BatchApplyFunction = std::function<void(std::span<const std::span<const Value>> args,
                                               std::span<Value> out, ValueArena& arena)>;
+
+/// One change given to a stateful reducer (reducers::stateful_many): a row's argument values
+/// and its diff (+1 inserted, -1 retracted; consolidated within the commit).
+struct StatefulRow {
+  std::span<const Value> values;
+  Diff diff;
+};
+/// A stateful reducer's function: the group's state (None before the first call) and the
+/// group's changes of one commit, to the new state, which is the reducer's result. Strings
+/// or tuples it returns must live in `arena`. It may throw std::exception: the group's
+/// result is then Error and the message an engine error.
+using StatefulReducerFunction = std::function<Value(
+    const Value& state, std::span<const StatefulRow> rows, ValueArena& arena)>;
 
 struct ExprNode;
 struct TableNode;
@@ -96,6 +111,7 @@ struct ExprNode {
   DType type;                ///< kCast target, kApply result type.
   ApplyFunction function;    ///< kApply (per row), unless batch_function is set.
   BatchApplyFunction batch_function;  ///< kApply (per batch).
+  StatefulReducerFunction stateful_function;  ///< kReducer stateful_many (`type`: its result).
   ReducerKind reducer = ReducerKind::kCount;  ///< kReducer.
   bool skip_nones = false;   ///< tuple/sorted_tuple option.
   bool strict = false;       ///< sum(strict=True).
@@ -216,6 +232,13 @@ Expr sorted_tuple(const Expr& e, bool skip_nones = false);
 Expr earliest(const Expr& e);
 /// Value of the row inserted last (largest processing time, ties: largest row id).
 Expr latest(const Expr& e);
+/// Pathway's stateful_many: `fn` is called once per group and commit that changed it, with
+/// the group's state and the commit's rows (the values of `args`, and their diffs); what it
+/// returns is the new state and the result, of type `result_type`. Rows with an Error
+/// argument are skipped, as by every reducer. The group's state starts over when its last
+/// row goes.
+Expr stateful_many(DType result_type, StatefulReducerFunction fn, std::vector<Expr> args,
+                   std::string name = "stateful_many");
 }  // namespace reducers
 
 }  // namespace vigil

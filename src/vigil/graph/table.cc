@@ -1013,6 +1013,8 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
     spec.kind = node.reducer;
     spec.skip_nones = node.skip_nones;
     spec.strict = node.strict;
+    spec.stateful = node.stateful_function;
+    spec.result_type = node.type;
     std::vector<BoundExpr> args;
     for (const Expr& arg : node.args) {
       auto bound = BindExpr(arg, input_schema, input_options);

@@ -21,11 +21,13 @@ DType ReducerResultType(const ReducerSpec& spec) {
     case ReducerKind::kArgMax: return spec.arg_types[1];
     case ReducerKind::kTuple:
     case ReducerKind::kSortedTuple: return dtype::Tuple;
+    case ReducerKind::kStatefulMany: return spec.result_type;
   }
   return dtype::Any;
 }
 
 std::unique_ptr<ReducerState> MakeReducerState(const ReducerSpec& spec, bool insert_only_input) {
+  if (spec.kind == ReducerKind::kStatefulMany) return MakeStatefulReducer(spec);
   if (insert_only_input) {
     if (auto extreme = MakeInsertOnlyReducer(spec)) return extreme;
   }

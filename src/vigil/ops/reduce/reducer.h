@@ -65,6 +65,8 @@ struct ReducerSpec {
   std::vector<DType> arg_types;
   bool skip_nones = false;
   bool strict = false;  ///< sum(strict=True): exact float sum over the stored values.
+  StatefulReducerFunction stateful;  ///< stateful_many's function,
+  DType result_type;                 ///< and its result type.
 };
 
 /// The result type of a reducer over arguments of these types.

@@ -18,5 +18,7 @@ std::unique_ptr<ReducerState> MakeMultisetReducer(const ReducerSpec& spec);
 /// min, max, argmin, argmax, any over an input without retractions (one entry per group);
 /// nullptr for the other reducers.
 std::unique_ptr<ReducerState> MakeInsertOnlyReducer(const ReducerSpec& spec);
+/// stateful_many: a user function folding each commit's changes into a state per group.
+std::unique_ptr<ReducerState> MakeStatefulReducer(const ReducerSpec& spec);
 
 }  // namespace vigil
