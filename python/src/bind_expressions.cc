@@ -319,6 +319,9 @@ void BindExpressions(py::module_& m) {
 
   m.def("literal", &LiteralOf, "A constant expression from a Python value.");
   m.def("as_expr", [](py::object obj) { return AsExpr(obj); });
+  m.def("pointer_from_expr", [](const py::iterable& args, bool optional) {
+    return pointer_from(AsExprs(args), optional);
+  });
   m.def("this_column", [](const std::string& name) { return this_[name]; });
   m.def("this_id", [] { return this_.id(); });
   m.def("side_column", [](bool left_side, const std::string& name) {

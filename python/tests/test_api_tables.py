@@ -826,6 +826,57 @@ def test_ix_of_a_reducer_inside_reduce_matches_python(seed):
     assert set(pw.debug.table_to_dicts(r)[0]) == set(pw.debug.table_to_dicts(plain)[0])
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reducers_over_a_column_looked_up_by_pointer_from_match_python(seed):
+    # Pathway's W29 idiom on random rows: `values.pointer_from(ptr)` names a row of `values`
+    # by its key, and reducers read `values.ix(grouped.ptr).v` per grouped row.
+    rng = random.Random(seed)
+    keys = rng.sample(range(10_000), 40)
+    values = {key: rng.randint(-100, 100) for key in keys}
+
+    class V(pw.Schema):
+        key: int = pw.column_definition(primary_key=True)
+        v: int
+
+    class R(pw.Schema):
+        g: int
+        t: int
+        ptr: int
+
+    rows = [(rng.randint(0, 5), rng.randint(0, 100), rng.choice(keys)) for _ in range(300)]
+    vt = pw.debug.table_from_rows(V, list(values.items()))
+    t = pw.debug.table_from_rows(R, rows).select(pw.this.g, pw.this.t,
+                                                  ptr=vt.pointer_from(pw.this.ptr))
+    grouped = t.groupby(pw.this.g)
+    r = grouped.reduce(pw.this.g, total=pw.reducers.sum(vt.ix(grouped.ptr).v),
+                       top=pw.reducers.max(vt.ix(grouped.ptr).v), n=pw.reducers.count())
+    got = {row["g"]: (row["total"], row["top"], row["n"]) for row in final_rows(r)}
+    want = {}
+    for g in {g for g, _, _ in rows}:
+        looked_up = [values[key] for gg, _, key in rows if gg == g]
+        want[g] = (sum(looked_up), max(looked_up), len(looked_up))
+    assert got == want
+    # pointer_from gives the ids of the primary key's rows (and of groupby's groups).
+    assert set(pw.debug.table_to_dicts(vt)[0]) == {pw.pointer_from(key) for key in keys}
+    # Windowed too: a sliding window over t's times, the looked-up values summed per window.
+    windowed = t.windowby(t.t, window=pw.temporal.tumbling(10))
+    w = windowed.reduce(start=pw.this._pw_window_start,
+                        total=pw.reducers.sum(vt.ix(windowed.ptr).v))
+    got_w = {row["start"]: row["total"] for row in final_rows(w)}
+    want_w = collections.Counter()
+    for _g, time, key in rows:
+        want_w[time // 10 * 10] += values[key]
+    assert got_w == dict(want_w)
+
+
+def test_grouped_table_attributes_are_its_tables_columns():
+    t = pw.debug.table_from_markdown("k | v\n1 | 2\n")
+    grouped = t.groupby(pw.this.k)
+    assert grouped.v.column_name == "v"
+    with pytest.raises(AttributeError, match="'nope'"):
+        grouped.nope
+
+
 def test_ix_of_a_reducer_is_a_reduce_value_only():
     t = pw.debug.table_from_markdown("k | v\n1 | 2\n")
     with pytest.raises(TypeError, match="only usable as a whole reduce"):

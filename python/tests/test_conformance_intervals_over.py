@@ -236,13 +236,6 @@ W29_T = """
 W29_EXPECTED = ([2, 4, 6, 8, 10], [(7, 1, 2), (2, 6, 1), (1,), (2, 3), (3, -5)])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vigil's Table (vigil/_table.py) has no pointer_from(): "
-    "values.pointer_from(pw.this.ptr) should give the id of the values row keyed by ptr; "
-    "GroupedTable has no column attributes (grouped_table.ptr); and Table.ix needs a "
-    "pointer taken from a known table, so values.ix(...) cannot be read inside reduce",
-)
 def test_W29_intervals_over_with_reducer_over_ix():
     values = values_table()
     t = T(W29_T).select(pw.this.t, ptr=values.pointer_from(pw.this.ptr))

@@ -223,7 +223,9 @@ class Table:
         keys = [_vigil.this_column(a) if isinstance(a, str) else a for a in args]
         if instance is not None:
             keys.append(instance)
-        return GroupedTable(_validated_grouping(self._native.groupby(keys)))
+        return GroupedTable(
+            _validated_grouping(self._native.groupby(keys)), self,
+            lambda t: GroupedTable(t._native.groupby([_rebound(k, self) for k in keys]), t))
 
     def reduce(self, *args, **kwargs) -> "Table":
         return _reduce_with_lookups(lambda columns: Table(self._native.reduce(columns)),
@@ -238,9 +240,14 @@ class Table:
             raise ValueError("Table.windowby() received extra kwargs.\nYou probably want to use "
                              "Table.windowby(...).reduce(**kwargs) to compute output columns.")
         from vigil.temporal import _native_window
+        native_behavior = None if behavior is None else behavior._native
+
+        def regroup(t):
+            return GroupedTable(t._native.windowby(
+                _rebound(time_expr, self), _native_window(window),
+                None if instance is None else _rebound(instance, self), native_behavior), t)
         return GroupedTable(_validated_grouping(self._native.windowby(
-            time_expr, _native_window(window), instance,
-            None if behavior is None else behavior._native)))
+            time_expr, _native_window(window), instance, native_behavior)), self, regroup)
 
     # -- time -----------------------------------------------------------------------------
     def ignore_late(self, time_column, threshold) -> "Table":
@@ -294,6 +301,14 @@ class Table:
     def join_outer(self, other, *on, **kwargs) -> "JoinResult":
         return self._join_as(JoinMode.OUTER, other, on, kwargs)
 
+    def pointer_from(self, *args, optional: bool = False, instance=None):
+        """The id this table gives (or would give) the row keyed by these values: Pathway's
+        recipe, the ids of `groupby(*keys)` groups and of rows with these primary-key values;
+        an expression of the table it is used on (`values.ix(t.pointer_from(t.ptr))`)."""
+        if instance is not None:
+            raise NotImplementedError("pointer_from(instance=...) is not in vigil yet")
+        return _vigil.pointer_from_expr(list(args), optional)
+
     def ix(self, expression, *, optional: bool = False, context: "Table | None" = None):
         """For every row of context, the row of this table whose id is expression.
 
@@ -310,6 +325,24 @@ class Table:
                 raise ValueError("ix: pass context= when the pointer expression does not come "
                                  "from a table (t.column)")
         return Table(self._native.ix(expression, context._native, optional))
+
+
+def _rebound(expression, table: "Table"):
+    """`expression` for use on a table derived from `table` with the same rows: a column
+    taken from `table` (`t.time`) becomes `pw.this.time`; other expressions stay."""
+    if (isinstance(expression, _vigil.Expr) and expression.is_column
+            and expression.table_identity == table._native.identity()):
+        return _vigil.this_column(expression.column_name)
+    return expression
+
+
+class _DeferredReducer:
+    """A reducer call with an argument that is a column of a deferred ix lookup
+    (`pw.reducers.tuple(values.ix(grouped.ptr).v)`): built once the grouped table has the
+    looked-up column (GroupedTable._reduce_over_lookups)."""
+
+    def __init__(self, build, args):
+        self.build, self.args = build, args
 
 
 class _DeferredIx:
@@ -376,16 +409,62 @@ def _reduce_with_lookups(reduce, columns):
 
 
 class GroupedTable:
-    """The result of groupby/windowby, waiting for reduce()."""
+    """The result of groupby/windowby, waiting for reduce().
 
-    def __init__(self, native):
+    Its attributes are the grouped table's columns (`grouped.ptr`, as pw.this.ptr inside
+    reduce). It remembers its table and how it was grouped, so that a reducer over a column
+    looked up in another table (`pw.reducers.tuple(values.ix(grouped.ptr).v)`) can look the
+    column up row by row first and group again."""
+
+    def __init__(self, native, source: "Table | None" = None, regroup=None):
         self._native = native
+        self._source = source
+        self._regroup = regroup
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            if name.startswith("__") and name.endswith("__") or name in (
+                    "_native", "_source", "_regroup"):
+                raise AttributeError(name)
+        source = self.__dict__.get("_source")
+        if source is not None and name in source.column_names():
+            return _vigil.this_column(name)
+        raise AttributeError(f"GroupedTable has no column {name!r}; its table's columns are "
+                             f"{', '.join(source.column_names()) if source else '(unknown)'}")
 
     def reduce(self, *args, **kwargs) -> "Table":
+        columns = _named(args, kwargs, "reduce")
+        if any(isinstance(value, _DeferredReducer) for _name, value in columns):
+            return self._reduce_over_lookups(columns)
         # _warn <- the lambda <- _reduce_with_lookups <- reduce <- the caller's line.
         return _reduce_with_lookups(
-            lambda columns: Table(self._native.reduce(columns))._warn(stacklevel=5),
-            _named(args, kwargs, "reduce"))
+            lambda columns: Table(self._native.reduce(columns))._warn(stacklevel=5), columns)
+
+    def _reduce_over_lookups(self, columns) -> "Table":
+        """reduce() with reducers over `other.ix(pointer).column`: each such column is looked
+        up for every row of the grouped table (an id join keeping its ids), the table grouped
+        again as before, and the reducer reads the looked-up column."""
+        if self._source is None or self._regroup is None:
+            raise ValueError("reduce: a reducer over table.ix(...).column needs a grouping of a "
+                             "table (groupby or windowby)")
+        source, looked_up, planned = self._source, 0, []
+        for name, value in columns:
+            if isinstance(value, _DeferredReducer):
+                args = []
+                for arg in value.args:
+                    if isinstance(arg, _IxColumn):
+                        # One lookup per with_columns: each reads one other table (the
+                        # lookup's, whose rows are those of the table it extends).
+                        hidden = f"_pw_ix_argument_{looked_up}"
+                        looked_up += 1
+                        found = arg.ix._table.ix(arg.ix._pointer, optional=arg.ix._optional,
+                                                 context=source)
+                        source = source.with_columns(**{hidden: found[arg.name]})
+                        arg = _vigil.this_column(hidden)
+                    args.append(arg)
+                value = value.build(*args)
+            planned.append((name, value))
+        return self._regroup(source).reduce(**dict(planned))
 
 
 class JoinResult:

@@ -1,8 +1,26 @@
 """Reducers of groupby(...).reduce(...) and windowby(...).reduce(...) (pw.reducers)."""
 
+import builtins
+import functools
+
 from vigil import _vigil
 
 _r = _vigil.reducers
+
+
+def _deferrable(build):
+    """A reducer that also takes a column of a deferred lookup (`values.ix(grouped.ptr).v`,
+    vigil/_table.py): the call is then built by GroupedTable.reduce once that column has been
+    looked up for every grouped row."""
+
+    @functools.wraps(build)
+    def reducer(*args, **kwargs):
+        from vigil._table import _DeferredReducer, _IxColumn
+        # builtins.any: this module's `any` is the reducer.
+        if builtins.any(isinstance(arg, _IxColumn) for arg in args):
+            return _DeferredReducer(lambda *exprs: build(*exprs, **kwargs), args)
+        return build(*args, **kwargs)
+    return reducer
 
 
 def count(*args):
@@ -10,35 +28,43 @@ def count(*args):
     return _r.count()
 
 
+@_deferrable
 def sum(expression, *, strict: bool = False):  # noqa: A001 - Pathway's name
     return _r.sum(expression, strict)
 
 
+@_deferrable
 def avg(expression):
     return _r.avg(expression)
 
 
+@_deferrable
 def min(expression):  # noqa: A001
     return _r.min(expression)
 
 
+@_deferrable
 def max(expression):  # noqa: A001
     return _r.max(expression)
 
 
+@_deferrable
 def argmin(expression, id=None):  # noqa: A002
     """The id of the row with the smallest value (ties: smallest id)."""
     return _r.argmin(expression, id)
 
 
+@_deferrable
 def argmax(expression, id=None):  # noqa: A002
     return _r.argmax(expression, id)
 
 
+@_deferrable
 def count_distinct(*expressions):
     return _r.count_distinct(*expressions)
 
 
+@_deferrable
 def count_distinct_approximate(*expressions, precision: int = 12):
     """Pathway's HyperLogLog distinct count, computed exactly: vigil counts distinct values
     (memory per distinct value of a group, where a sketch would keep 2**precision registers),
@@ -50,26 +76,32 @@ def count_distinct_approximate(*expressions, precision: int = 12):
     return _r.count_distinct(*expressions)
 
 
+@_deferrable
 def any(expression):  # noqa: A001
     return _r.any(expression)
 
 
+@_deferrable
 def unique(expression):
     return _r.unique(expression)
 
 
+@_deferrable
 def tuple(expression, *, skip_nones: bool = False):  # noqa: A001
     return _r.tuple(expression, skip_nones)
 
 
+@_deferrable
 def sorted_tuple(expression, *, skip_nones: bool = False):
     return _r.sorted_tuple(expression, skip_nones)
 
 
+@_deferrable
 def earliest(expression):
     return _r.earliest(expression)
 
 
+@_deferrable
 def latest(expression):
     return _r.latest(expression)
 

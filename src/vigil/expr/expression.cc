@@ -1,5 +1,7 @@
 #include "vigil/expr/expression.h"
 
+#include "vigil/common/key.h"
+
 namespace vigil {
 
 const char* ReducerName(ReducerKind kind) {
@@ -122,6 +124,22 @@ Expr cast(DType type, const Expr& e) {
 }
 Expr fill_error(const Expr& e, const Expr& r) { return MakeExpr(ExprOp::kFillError, {e, r}); }
 Expr make_tuple(std::vector<Expr> args) { return MakeExpr(ExprOp::kMakeTuple, std::move(args)); }
+Expr pointer_from(std::vector<Expr> args, bool optional) {
+  const DType type = optional ? dtype::Optional(dtype::Pointer) : dtype::Pointer;
+  return apply(
+      type,
+      [optional](std::span<const Value> values, ValueArena&) {
+        if (optional) {
+          for (const Value& v : values) {
+            if (v.is_none()) return Value::None();
+          }
+        }
+        KeyHasher hasher;
+        for (const Value& v : values) v.HashInto(hasher);
+        return Value::Pointer(hasher.Finish());
+      },
+      std::move(args), "pointer_from");
+}
 Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args, std::string name) {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kApply;

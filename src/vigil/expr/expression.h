@@ -191,6 +191,10 @@ Expr coalesce(std::vector<Expr> args);
 Expr cast(DType type, const Expr& e);
 Expr fill_error(const Expr& e, const Expr& replacement);
 Expr make_tuple(std::vector<Expr> args);
+/// Pathway's `t.pointer_from(*args)`: the pointer Pathway's recipe gives these values (the id
+/// a groupby on them gives its group, the id of a row whose primary key they are). With
+/// `optional`, None when any value is None. An Error value gives Error.
+Expr pointer_from(std::vector<Expr> args, bool optional = false);
 /// Calls `fn` per row; `result_type` is what the function returns (Pathway's return_type).
 Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
            std::string name = "apply");
