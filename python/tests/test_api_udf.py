@@ -460,3 +460,51 @@ def test_stateful_many_folding_diffs_gives_the_stream_of_sum_and_count(seed):
                                             n=pw.reducers.count())
     assert_stream_equality_wo_index(folded, reference)
     assert calls and all(n > 0 for n in calls)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stateful_single_folds_each_inserted_row(seed):
+    # Insertions only, over several commits: folding `state * 31 + v` per row must give, per
+    # group, the fold of its values in the order the calls saw them; a sum fold gives sum().
+    rng = random.Random(seed)
+    rows = [(rng.randint(0, 4), rng.randint(-20, 20), 2 * (1 + i // 50)) for i in range(400)]
+    t = pw.debug.table_from_markdown(
+        "k | v | __time__\n" + "\n".join(f"{k} | {v} | {time}" for k, v, time in rows))
+
+    @pw.reducers.stateful_single
+    def total(state: int | None, v: int) -> int:
+        return (state or 0) + v
+
+    @pw.reducers.stateful_single
+    def count_positive(state, v) -> int:
+        return (state or 0) + (1 if v > 0 else 0)
+
+    r = t.groupby(pw.this.k).reduce(pw.this.k, s=total(pw.this.v), p=count_positive(pw.this.v))
+    got = {row["k"]: (row["s"], row["p"]) for row in final_rows_of(r)}
+    want = {}
+    for k, v, _time in rows:
+        s, p = want.get(k, (0, 0))
+        want[k] = (s + v, p + (v > 0))
+    assert got == want
+
+
+def test_stateful_single_refuses_a_retraction():
+    t = pw.debug.table_from_markdown("""
+        id | k | v | __time__ | __diff__
+        1  | a | 1 | 2        | 1
+        1  | a | 1 | 4        | -1
+        2  | a | 5 | 4        | 1
+    """)
+
+    @pw.reducers.stateful_single
+    def total(state, v) -> int:
+        return (state or 0) + v
+
+    r = t.groupby(pw.this.k).reduce(s=total(pw.this.v))
+    with pytest.raises(ValueError, match="cannot take back a row"):
+        pw.debug.table_to_dicts(r)
+
+
+def final_rows_of(table):
+    keys, cols = pw.debug.table_to_dicts(table)
+    return [{c: cols[c][k] for c in cols} for k in keys]

@@ -113,14 +113,35 @@ def stateful_many(combine_many):
     reducer's arguments, `diff` 1 or -1); it returns the new state, which is the result.
     The result type is the function's return annotation (else any)."""
     from vigil._expression import _return_type
+    return _stateful(combine_many, _return_type(combine_many, None),
+                     getattr(combine_many, "__name__", "stateful_many"), combine_many.__doc__)
 
-    result_type = _return_type(combine_many, None)
-    name = getattr(combine_many, "__name__", "stateful_many")
 
+def stateful_single(combine_single):
+    """Pathway's decorator: `combine_single(state, *values)` becomes a reducer folding each
+    inserted row into the group's state (None at first); a retraction cannot be folded and
+    makes the group's result an Error (reported). Built on stateful_many; the result type is
+    the function's return annotation (else any)."""
+    from vigil._expression import _return_type
+    name = getattr(combine_single, "__name__", "stateful_single")
+
+    def combine_many(state, rows):
+        for values, diff in rows:
+            if diff < 0:
+                raise ValueError(f"{name}: stateful_single cannot take back a row (a "
+                                 "retraction)")
+            for _ in range(diff):
+                state = combine_single(state, *values)
+        return state
+
+    return _stateful(combine_many, _return_type(combine_single, None), name,
+                     combine_single.__doc__)
+
+
+def _stateful(combine_many, result_type, name, doc):
     def reducer(*args):
-        return _r.stateful_many(combine_many, result_type,
-                                list(args), name)
+        return _r.stateful_many(combine_many, result_type, list(args), name)
 
     reducer.__name__ = name
-    reducer.__doc__ = combine_many.__doc__
+    reducer.__doc__ = doc
     return reducer
