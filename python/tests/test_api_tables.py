@@ -966,3 +966,29 @@ def test_earliest_in_windowby_warns_at_the_callers_line():
     with pytest.warns(UserWarning, match="processing time") as record:
         grouped.reduce(e=pw.reducers.earliest(pw.this.v))
     assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ix_ref_looks_rows_up_by_their_key_values_as_python_does(seed):
+    rng = random.Random(seed)
+    names = [f"user{i}" for i in rng.sample(range(1000), 30)]
+    ages = {name: rng.randint(18, 90) for name in names}
+
+    class People(pw.Schema):
+        name: str = pw.column_definition(primary_key=True)
+        age: int
+
+    class Visits(pw.Schema):
+        who: str
+        n: int
+
+    visits = [(rng.choice(names), i) for i in range(200)]
+    people = pw.debug.table_from_rows(People, list(ages.items()))
+    v = pw.debug.table_from_rows(Visits, visits)
+    r = v.select(v.n, age=people.ix_ref(v.who).age)
+    assert sorted((row["n"], row["age"]) for row in final_rows(r)) == sorted(
+        (n, ages[who]) for who, n in visits)
+    # A key that is not there: optional gives None, as ix(optional=True) does.
+    missing = pw.debug.table_from_rows(Visits, [("nobody", 0)])
+    m = missing.select(age=people.ix_ref(missing.who, optional=True).age)
+    assert final_rows(m) == [{"age": None}]

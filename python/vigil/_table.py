@@ -309,6 +309,16 @@ class Table:
             raise NotImplementedError("pointer_from(instance=...) is not in vigil yet")
         return _vigil.pointer_from_expr(list(args), optional)
 
+    def ix_ref(self, *args, optional: bool = False, context: "Table | None" = None,
+               instance=None):
+        """The row of this table keyed by these values: `ix(pointer_from(*args))`, the
+        context being the table the arguments come from (`t1.ix_ref(t2.name).age`)."""
+        if context is None:
+            context = next((table for table in map(_table_of, args) if table is not None),
+                           None)
+        pointer = self.pointer_from(*args, optional=optional, instance=instance)
+        return self.ix(pointer, optional=optional, context=context)
+
     def ix(self, expression, *, optional: bool = False, context: "Table | None" = None):
         """For every row of context, the row of this table whose id is expression.
 
