@@ -992,3 +992,21 @@ def test_ix_ref_looks_rows_up_by_their_key_values_as_python_does(seed):
     missing = pw.debug.table_from_rows(Visits, [("nobody", 0)])
     m = missing.select(age=people.ix_ref(missing.who, optional=True).age)
     assert final_rows(m) == [{"age": None}]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_remove_errors_keeps_exactly_the_rows_without_an_error(seed):
+    rng = random.Random(seed)
+
+    class Ab(pw.Schema):
+        a: int
+        b: int | None
+
+    rows = [(rng.randint(-5, 5), rng.choice([None, 0, 1, 2, -3])) for _ in range(300)]
+    t = pw.debug.table_from_rows(Ab, rows)
+    # a // b is Error where b == 0 (None where b is None: no error).
+    r = t.select(t.a, t.b, q=pw.this.a // pw.this.b).remove_errors()
+    got = collections.Counter((row["a"], row["b"], row["q"])
+                              for row in final_rows(r, terminate_on_error=False))
+    want = collections.Counter((a, b, None if b is None else a // b) for a, b in rows if b != 0)
+    assert got == want and sum(want.values()) < len(rows)

@@ -198,6 +198,14 @@ class Table:
     def filter(self, filter_expression) -> "Table":
         return Table(self._native.filter(filter_expression))
 
+    def remove_errors(self) -> "Table":
+        """The rows without an Error value in any column (Pathway's remove_errors)."""
+        columns = [self[name] for name in self.column_names()]
+        if not columns:
+            return self
+        # A tuple holding an Error is itself Error; fill_error turns only those into None.
+        return self.filter(_vigil.fill_error(_vigil.make_tuple(*columns), None).is_not_none())
+
     def copy(self) -> "Table":
         return Table(self._native.select([(n, self._native.column(n))
                                           for n in self._native.column_names()]))
