@@ -1010,3 +1010,25 @@ def test_remove_errors_keeps_exactly_the_rows_without_an_error(seed):
                               for row in final_rows(r, terminate_on_error=False))
     want = collections.Counter((a, b, None if b is None else a // b) for a, b in rows if b != 0)
     assert got == want and sum(want.values()) < len(rows)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_with_id_from_gives_pointer_from_ids_and_keeps_the_rows(seed):
+    rng = random.Random(seed)
+
+    class Kv(pw.Schema):
+        k: int
+        s: str
+        v: int
+
+    keys = rng.sample([(k, s) for k in range(50) for s in "abc"], 80)
+    rows = [(k, s, rng.randint(-9, 9)) for k, s in keys]
+    t = pw.debug.table_from_rows(Kv, rows)
+    r = t.with_id_from(t.k, pw.this.s)
+    keys_out, cols = pw.debug.table_to_dicts(r)
+    assert {key: (cols["k"][key], cols["s"][key], cols["v"][key]) for key in keys_out} == {
+        pw.pointer_from(k, s): (k, s, v) for k, s, v in rows}
+    # Two rows with the same key values: a duplicate key, reported.
+    dup = pw.debug.table_from_rows(Kv, [(1, "a", 1), (1, "a", 2)])
+    with pytest.raises(pw.EngineError):
+        pw.debug.table_to_dicts(dup.with_id_from(dup.k, dup.s))

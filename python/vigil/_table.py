@@ -198,6 +198,18 @@ class Table:
     def filter(self, filter_expression) -> "Table":
         return Table(self._native.filter(filter_expression))
 
+    def with_id_from(self, *args, instance=None) -> "Table":
+        """The same rows with ids `pointer_from(*args)` (Pathway's with_id_from): the ids a
+        groupby on these values gives, so two rows with the same values are a duplicate key,
+        reported as an error (their values become Error)."""
+        if instance is not None:
+            raise NotImplementedError("with_id_from(instance=...) is not in vigil yet")
+        if not args:
+            raise ValueError("with_id_from: give at least one column or expression")
+        from vigil import reducers
+        return self.groupby(*args).reduce(
+            **{name: reducers.unique(_vigil.this_column(name)) for name in self.column_names()})
+
     def remove_errors(self) -> "Table":
         """The rows without an Error value in any column (Pathway's remove_errors)."""
         columns = [self[name] for name in self.column_names()]
