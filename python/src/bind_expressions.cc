@@ -130,8 +130,7 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
     auto record = [&why](const std::exception& error) {
       if (const auto* python = dynamic_cast<const py::error_already_set*>(&error)) {
         py::error_already_set copy = *python;
-        why = py::str(copy.type().attr("__name__")).cast<std::string>() + ": " +
-              py::str(copy.value()).cast<std::string>();
+        why = PythonErrorText(copy);
         RecordCallbackError(copy);
         return;
       }
@@ -448,8 +447,7 @@ void BindExpressions(py::module_& m) {
         }
         return FromPython((*callable)(ToPython(state), std::move(changes)), arena);
       } catch (py::error_already_set& error) {
-        const std::string why = py::str(error.type().attr("__name__")).cast<std::string>() +
-                                ": " + py::str(error.value()).cast<std::string>();
+        const std::string why = PythonErrorText(error);
         RecordCallbackError(error);
         throw std::runtime_error(why);
       }

@@ -87,6 +87,11 @@ auto WithoutGil(const RunOptions& options, Body body) {
 
 }  // namespace
 
+std::string PythonErrorText(const py::error_already_set& error) {
+  return py::str(error.type().attr("__name__")).cast<std::string>() + ": " +
+         py::str(error.value()).cast<std::string>();
+}
+
 void RecordCallbackError(py::error_already_set& error) {
   if (!PendingError()->has_value()) PendingError()->emplace(std::move(error));
 }

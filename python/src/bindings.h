@@ -40,6 +40,8 @@ void RaiseIfError(const Status& status);
 /// The first exception a Python UDF or callback raised during the current run, kept so that
 /// run() re-raises it (with its traceback) once the engine has stopped. Called with the GIL.
 void RecordCallbackError(py::error_already_set& error);
+/// `ValueError: three`: an exception's type name and message, as a row error says it.
+std::string PythonErrorText(const py::error_already_set& error);
 /// Re-raises the recorded exception, if any, and forgets it. Called with the GIL.
 void RaisePendingCallbackError();
 

@@ -77,7 +77,8 @@ __all__ = [
     "ERROR", "EngineError", "GroupedTable", "JoinMode", "JoinResult", "MonitoringLevel",
     "Pointer", "Schema",
     "Table", "UDF", "apply", "apply_with_type", "cast", "coalesce", "column_definition",
-    "debug", "fill_error", "global_error_log", "if_else", "internals", "io", "left", "make_tuple", "pointer_from",
+    "debug", "fill_error", "global_error_log", "if_else", "internals", "io", "left",
+    "make_tuple", "pointer_from",
     "reducers", "require", "right", "run", "run_all", "schema_builder", "schema_from_types",
     "temporal", "this", "udf",
 ]

@@ -452,10 +452,8 @@ class GroupedTable:
         self._regroup = regroup
 
     def __getattr__(self, name: str):
-        if name.startswith("_"):
-            if name.startswith("__") and name.endswith("__") or name in (
-                    "_native", "_source", "_regroup"):
-                raise AttributeError(name)
+        if name.startswith("__") or name in ("_native", "_source", "_regroup"):
+            raise AttributeError(name)
         source = self.__dict__.get("_source")
         if source is not None and name in source.column_names():
             return _vigil.this_column(name)

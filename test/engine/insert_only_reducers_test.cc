@@ -115,6 +115,24 @@ TEST_P(InsertOnlyReducers, SameStreamAsTheGeneralReducers) {
   }
 }
 
+/// A groupby built by hand, for tests of the operator alone: two int columns, grouped by
+/// the first, the max of the second as the output.
+GroupBySpec MaxOfColumn1ByColumn0() {
+  const auto column = [](size_t c) {
+    BoundExpr e;
+    e.op = ExprOp::kColumn;
+    e.type = dtype::Int;
+    e.column = c;
+    return e;
+  };
+  GroupBySpec spec;
+  spec.keys = {column(0)};
+  spec.reducers = {ReducerSpec{ReducerKind::kMax, {dtype::Int}}};
+  spec.reducer_args = {{column(1)}};
+  spec.outputs = {column(1)};  // Over the group row: the key, then the reducer's result.
+  return spec;
+}
+
 /// The auth rules' two levels: per-(window, key) results of an exactly_once windowby, then
 /// windowed again on their latest time with a cutoff, as level 2 groups a window's sources.
 /// Over an insert-only input the first level's output is insert-only too (it holds its
@@ -160,18 +178,7 @@ INSTANTIATE_TEST_SUITE_P(Seeds, InsertOnlyReducers, ::testing::Values(1, 2, 3, 4
 TEST(InsertOnlyReducersTest, AGroupByThatPromisedToOnlyInsertFailsTheRunIfItRetracts) {
   // The promise is made only where no row can reach a released group
   // (Executor::OutputIsInsertOnly); here the operator alone is given one, as a bug would.
-  const auto column = [](size_t c) {
-    BoundExpr e;
-    e.op = ExprOp::kColumn;
-    e.type = dtype::Int;
-    e.column = c;
-    return e;
-  };
-  GroupBySpec spec;
-  spec.keys = {column(0)};
-  spec.reducers = {ReducerSpec{ReducerKind::kMax, {dtype::Int}}};
-  spec.reducer_args = {{column(1)}};
-  spec.outputs = {column(1)};
+  const GroupBySpec spec = MaxOfColumn1ByColumn0();  // The operator keeps a reference.
   GroupByReduceOperator op("groupby", spec, /*insert_only_input=*/true);
   op.HoldResults();
   op.PromiseInsertOnlyOutput();
@@ -257,18 +264,7 @@ TEST(InsertOnlyReducersTest, ASourceThatRetractsAfterPromisingNotToFailsTheRun) 
 TEST(InsertOnlyReducersTest, ARetractionReachingAnInsertOnlyReducerIsAnErrorNotAWrongResult) {
   // The operator alone, told its input is insert-only, then given a retraction of the
   // current maximum: the multiset would fall back to 3; the running maximum cannot.
-  const auto column = [](size_t c) {
-    BoundExpr e;
-    e.op = ExprOp::kColumn;
-    e.type = dtype::Int;
-    e.column = c;
-    return e;
-  };
-  GroupBySpec spec;
-  spec.keys = {column(0)};
-  spec.reducers = {ReducerSpec{ReducerKind::kMax, {dtype::Int}}};
-  spec.reducer_args = {{column(1)}};
-  spec.outputs = {column(1)};  // Over the group row: the key, then the reducer's result.
+  const GroupBySpec spec = MaxOfColumn1ByColumn0();  // The operator keeps a reference.
   GroupByReduceOperator op("groupby", spec, /*insert_only_input=*/true);
   ErrorLog errors;
   OperatorContext context;

@@ -57,4 +57,13 @@ struct Batch {
   }
 };
 
+/// Whether every row of `batch` is an insertion (what an insert-only stream promises;
+/// Executor::OutputIsInsertOnly).
+inline bool OnlyInsertions(const Batch& batch) {
+  for (Diff d : batch.diffs) {
+    if (d <= 0) return false;
+  }
+  return true;
+}
+
 }  // namespace vigil

@@ -25,8 +25,7 @@ class SourceOperator final : public Operator {
   SourceOperator(std::string name, size_t max_batch_rows, bool insert_only)
       : Operator(std::move(name)), max_batch_rows_(max_batch_rows), insert_only_(insert_only) {}
   void OnBatch(size_t /*port*/, const Batch& batch, Time time) override {
-    if (insert_only_ && !std::all_of(batch.diffs.begin(), batch.diffs.end(),
-                                     [](Diff d) { return d > 0; })) {
+    if (insert_only_ && !OnlyInsertions(batch)) {
       // An engine bug, not bad data: fails the run whatever terminate_on_error says.
       if (context().engine_error.ok()) {
         context().engine_error = Status::EngineError(

@@ -586,16 +586,20 @@ void ExprEvaluator::EvalBatchedApply(Node& node, const std::vector<const std::ve
     for (const auto* column : args) any_error = any_error || (*column)[i].is_error();
   }
   node.arg_columns.resize(args.size());
-  const std::string& name = node.expr->source->name;
+  // The call's SetBatchApplyError messages, as errors of the rows they name (`row_of` maps
+  // a row of the call's `out` to the batch's).
   batch_apply_errors.clear();
+  const auto report_errors = [&](size_t rows, const auto& row_of) {
+    for (auto& [row, why] : batch_apply_errors) {
+      if (row < rows) AddError(row_of(row), node.expr->source->name + ": " + why);
+    }
+    batch_apply_errors.clear();
+  };
   if (!any_error) {
     // The common case: every row goes to the function, the columns as they are.
     for (size_t j = 0; j < args.size(); ++j) node.arg_columns[j] = std::span(*args[j]).first(n);
     fn(node.arg_columns, std::span(out).first(n), arena);
-    for (auto& [row, why] : batch_apply_errors) {
-      if (row < n) AddError(row, name + ": " + why);
-    }
-    batch_apply_errors.clear();
+    report_errors(n, [](size_t row) { return row; });
     return;
   }
   for (size_t i = 0; i < n; ++i) {
@@ -617,10 +621,7 @@ void ExprEvaluator::EvalBatchedApply(Node& node, const std::vector<const std::ve
   node.passed_out.assign(node.passed_rows.size(), Value::None());
   fn(node.arg_columns, node.passed_out, arena);
   for (size_t k = 0; k < node.passed_rows.size(); ++k) out[node.passed_rows[k]] = node.passed_out[k];
-  for (auto& [row, why] : batch_apply_errors) {
-    if (row < node.passed_rows.size()) AddError(node.passed_rows[row], name + ": " + why);
-  }
-  batch_apply_errors.clear();
+  report_errors(node.passed_rows.size(), [&node](size_t row) { return node.passed_rows[row]; });
 }
 
 }  // namespace vigil

@@ -288,9 +288,7 @@ void GroupByReduceOperator::OnBatch(size_t /*port*/, const Batch& batch, Time ti
 }
 
 bool GroupByReduceOperator::KeepsInsertOnlyPromise(const Batch& out) {
-  if (std::all_of(out.diffs.begin(), out.diffs.end(), [](Diff d) { return d > 0; })) {
-    return true;
-  }
+  if (OnlyInsertions(out)) return true;
   // An engine bug, not bad data: fails the run whatever terminate_on_error says.
   if (context().engine_error.ok()) {
     context().engine_error = Status::EngineError(

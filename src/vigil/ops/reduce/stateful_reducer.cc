@@ -13,6 +13,7 @@
 
 #include "vigil/ops/reduce/reducer.h"
 #include "vigil/ops/reduce/reducer_kinds.h"
+#include "vigil/types/value_fingerprint.h"
 
 namespace vigil {
 
@@ -29,30 +30,28 @@ class StatefulReducer final : public ReducerState {
   void Update(const ReducerInput& in) override {
     for (size_t i = 0; i < in.size; ++i) {
       if (in.diffs[i] == 0) continue;
+      row_values_.clear();
       bool has_error = false;
-      for (const auto* column : in.args) has_error = has_error || (*column)[i].is_error();
-      if (has_error) continue;  // Skipped, as by every reducer.
-      std::vector<Change>& changes = pending_[in.slots[i]];
-      // Consolidated: the same values inserted and retracted in one commit are no change.
-      Change* same = nullptr;
-      for (Change& c : changes) {
-        bool equal = true;
-        for (size_t a = 0; equal && a < in.args.size(); ++a) {
-          equal = ValuesIdentical(c.values[a].get(), (*in.args[a])[i]);
-        }
-        if (equal) {
-          same = &c;
-          break;
-        }
+      for (const auto* column : in.args) {
+        row_values_.push_back((*column)[i]);
+        has_error = has_error || (*column)[i].is_error();
       }
-      if (same != nullptr) {
-        same->diff += in.diffs[i];
+      if (has_error) continue;  // Skipped, as by every reducer.
+      const uint32_t slot = in.slots[i];
+      std::vector<Change>& changes = pending_[slot];
+      // Consolidated: the same values inserted and retracted in one commit are no change.
+      // Found by fingerprint in O(1); the values are compared too (a collision is no match).
+      const uint64_t fingerprint = FingerprintValues(0, row_values_);
+      auto [it, added] = index_.try_emplace({slot, fingerprint}, changes.size());
+      if (!added && Identical(changes[it->second], row_values_)) {
+        changes[it->second].diff += in.diffs[i];
         continue;
       }
       Change change;
       change.diff = in.diffs[i];
-      change.values.reserve(in.args.size());
-      for (const auto* column : in.args) change.values.emplace_back((*column)[i]);
+      change.fingerprint = fingerprint;
+      change.values.reserve(row_values_.size());
+      for (const Value& v : row_values_) change.values.emplace_back(v);
       changes.push_back(std::move(change));
     }
   }
@@ -62,6 +61,7 @@ class StatefulReducer final : public ReducerState {
     if (it == pending_.end()) return states_[slot].get();
     std::vector<Change> changes = std::move(it->second);
     pending_.erase(it);
+    for (const Change& c : changes) index_.erase({slot, c.fingerprint});
     // The values of every change in a row, then the rows as spans of it.
     values_.clear();
     for (const Change& c : changes) {
@@ -91,7 +91,10 @@ class StatefulReducer final : public ReducerState {
   }
 
   void Clear(uint32_t slot) override {
-    pending_.erase(slot);
+    if (auto it = pending_.find(slot); it != pending_.end()) {
+      for (const Change& c : it->second) index_.erase({slot, c.fingerprint});
+      pending_.erase(it);
+    }
     if (slot < states_.size()) {
       retired_.push_back(std::move(states_[slot]));
       states_[slot] = StoredValue();
@@ -104,10 +107,20 @@ class StatefulReducer final : public ReducerState {
   struct Change {
     std::vector<StoredValue> values;
     Diff diff = 0;
+    uint64_t fingerprint = 0;  ///< Of the values (vigil/types/value_fingerprint.h).
   };
+  static bool Identical(const Change& c, const std::vector<Value>& values) {
+    for (size_t a = 0; a < values.size(); ++a) {
+      if (!ValuesIdentical(c.values[a].get(), values[a])) return false;
+    }
+    return true;
+  }
   StatefulReducerFunction fn_;
   std::vector<StoredValue> states_;  ///< Per slot; None before the first call.
   absl::flat_hash_map<uint32_t, std::vector<Change>> pending_;  ///< This commit's changes.
+  /// (slot, fingerprint) → the position in pending_[slot] of the first change with it.
+  absl::flat_hash_map<std::pair<uint32_t, uint64_t>, size_t> index_;
+  std::vector<Value> row_values_;    ///< Scratch: one row's argument values.
   std::vector<StoredValue> retired_;
   std::vector<Value> values_;        ///< Scratch: the changes' values, in a row.
   std::vector<StatefulRow> rows_;    ///< Scratch: the rows handed to the function.

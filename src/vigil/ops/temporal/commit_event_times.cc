@@ -1,10 +1,9 @@
 #include "vigil/ops/temporal/commit_event_times.h"
 
 #include <algorithm>
-#include <bit>
 #include <utility>
 
-#include <xxhash.h>
+#include "vigil/types/value_fingerprint.h"
 
 namespace vigil {
 
@@ -24,42 +23,8 @@ void CommitEventTimes::Add(const Batch& batch, size_t row,
   entries_.push_back(entry);
 }
 
-namespace {
-// A multiply-xorshift step (splitmix64's finalizer) folding one 64-bit word into the state:
-// a few instructions per value; strings go through XXH3-64.
-inline uint64_t Mix(uint64_t state, uint64_t word) {
-  uint64_t x = (state ^ word) * 0x9E3779B97F4A7C15ULL;
-  x ^= x >> 31;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  return x ^ (x >> 29);
-}
-
-uint64_t FingerprintValue(uint64_t h, const Value& v) {
-  h = Mix(h, static_cast<uint64_t>(v.kind()));
-  switch (v.kind()) {
-    case ValueKind::kString: {
-      const std::string_view s = v.as_string();
-      return Mix(h, XXH3_64bits(s.data(), s.size()));
-    }
-    case ValueKind::kPointer:
-      return Mix(Mix(h, v.as_pointer().lo), v.as_pointer().hi);
-    case ValueKind::kTuple:
-      h = Mix(h, v.tuple_size());
-      for (uint32_t i = 0; i < v.tuple_size(); ++i) h = FingerprintValue(h, v.tuple_at(i));
-      return h;
-    case ValueKind::kFloat:
-      return Mix(h, std::bit_cast<uint64_t>(v.as_float()));
-    case ValueKind::kNone:
-    case ValueKind::kError:
-      return h;
-    default:  // Bool, int, datetimes, duration: the 64-bit payload.
-      return Mix(h, static_cast<uint64_t>(v.as_int()));
-  }
-}
-}  // namespace
-
 uint64_t CommitEventTimes::Fingerprint(const Batch& batch, size_t row) {
-  uint64_t h = Mix(Mix(0, batch.ids[row].lo), batch.ids[row].hi);
+  uint64_t h = MixFingerprint(0, batch.ids[row]);
   for (const auto& column : batch.columns) h = FingerprintValue(h, column[row]);
   return h;
 }

@@ -36,10 +36,8 @@ class CommitEventTimes {
     Diff diff;
   };
   /// A 64-bit fingerprint of (id, values) for matching a retraction with its insertion
-  /// within one commit. Not Pathway's id recipe (KeyHasher, XXH3-128 over tagged values):
-  /// that cost ~600 instructions per row here, on every row of every live commit, and this
-  /// identity never leaves the operator; a collision (about 2^-64 per pair of rows) could
-  /// only make two rows of one commit count as cancelling.
+  /// within one commit (vigil/types/value_fingerprint.h); a collision (about 2^-64 per pair
+  /// of rows) could only make two rows of one commit count as cancelling.
   static uint64_t Fingerprint(const Batch& batch, size_t row);
   bool insert_only_;
   EventClock insert_only_max_;  ///< insert_only_: this commit's largest time so far.
