@@ -23,6 +23,19 @@ void CommitEventTimes::Add(const Batch& batch, size_t row,
   entries_.push_back(entry);
 }
 
+void CommitEventTimes::AddAll(const Batch& batch,
+                              const std::vector<const std::vector<Value>*>& times) {
+  if (!insert_only_) {
+    for (size_t row = 0; row < batch.num_rows(); ++row) Add(batch, row, times);
+    return;
+  }
+  // Insert-only: only the largest time matters, a column at a time.
+  for (const auto* column : times) {
+    for (const Value& t : *column) insert_only_max_.Advance(t);
+  }
+  any_row_ = any_row_ || !batch.empty();
+}
+
 uint64_t CommitEventTimes::Fingerprint(const Batch& batch, size_t row) {
   uint64_t h = MixFingerprint(0, batch.ids[row]);
   for (const auto& column : batch.columns) h = FingerprintValue(h, column[row]);

@@ -25,6 +25,8 @@ class CommitEventTimes {
   /// Row `row` of `batch`, whose current times (one per time expression) are
   /// `(*times[k])[row]`.
   void Add(const Batch& batch, size_t row, const std::vector<const std::vector<Value>*>& times);
+  /// Add() of every row of the batch.
+  void AddAll(const Batch& batch, const std::vector<const std::vector<Value>*>& times);
   /// At the commit's end: advances `now` with the largest time of the rows that did not
   /// cancel, and returns whether any row did not cancel. Forgets the commit.
   bool Finish(EventClock& now);

@@ -7,6 +7,24 @@
 
 namespace vigil {
 
+/// The order of event times: CompareValues, with the usual cases (two ints, two datetimes or
+/// durations: one int64 each) inline, since temporal operators compare per row.
+inline std::strong_ordering CompareEventTimes(const Value& a, const Value& b) {
+  if (a.kind() == b.kind()) {
+    switch (a.kind()) {
+      case ValueKind::kInt:
+        return a.as_int() <=> b.as_int();
+      case ValueKind::kDateTimeUtc:
+      case ValueKind::kDateTimeNaive:
+      case ValueKind::kDuration:
+        return a.as_timestamp() <=> b.as_timestamp();
+      default:
+        break;
+    }
+  }
+  return CompareValues(a, b);
+}
+
 /// "Now" of a temporal operator: the largest event time it has seen (Pathway's column time),
 /// absent until a first time arrives. Event times are ints, floats or datetimes (the type
 /// checks of windowby/ignore_late/buffer/forget admit nothing else), so a Value is kept by
@@ -32,13 +50,13 @@ class EventClock {
 
   /// Whether "now" has reached `threshold` (threshold <= now). False before any time.
   bool Reached(const Value& threshold) const {
-    return now_ && CompareValues(threshold, *now_) != std::strong_ordering::greater;
+    return now_ && CompareEventTimes(threshold, *now_) != std::strong_ordering::greater;
   }
 
   /// now = max(now, t).
   void Advance(const Value& t) {
     if (!IsEventTime(t)) return;
-    if (!now_ || CompareValues(t, *now_) == std::strong_ordering::greater) now_ = t;
+    if (!now_ || CompareEventTimes(t, *now_) == std::strong_ordering::greater) now_ = t;
   }
   void Advance(const EventClock& other) {
     if (other.now_) Advance(*other.now_);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <compare>
+#include <memory>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -79,17 +80,22 @@ class ThresholdQueue {
     absl::flat_hash_map<RowKey, HeldRow> rows;
     std::vector<Key> keys;
   };
-  // Thresholds are event times (scalars, never views), so a Value is kept by value.
-  using Buckets = absl::btree_map<Value, Bucket, ThresholdLess>;
+  // Thresholds are event times (scalars, never views), so a Value is kept by value. Buckets
+  // are owned through pointers so that the last one used stays where it is (BucketFor).
+  using Buckets = absl::btree_map<Value, std::unique_ptr<Bucket>, ThresholdLess>;
 
   static std::strong_ordering CompareThresholds(const Value& a, const Value& b);
   static bool ThresholdAfter(const Value& a, const Value& limit) {
     return CompareThresholds(a, limit) == std::strong_ordering::greater;
   }
   void Pack(HeldRow& held, const Batch& batch, size_t row);
+  /// The bucket of `threshold`, made if new.
+  Bucket& BucketFor(const Value& threshold);
 
   size_t num_columns_;
   Buckets buckets_;
+  Value last_threshold_;
+  Bucket* last_bucket_ = nullptr;  ///< Of last_threshold_; null after an erase.
   size_t size_ = 0;
   Buckets::iterator taken_end_ = buckets_.begin();
   bool has_taken_ = false;
