@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -23,20 +25,62 @@
 #include "rules/alert.h"
 #include "rules/alert_json.h"
 #include "rules/detection.h"
+#include "vigil/types/datetime.h"
 #include "vigil/vigil.h"
 
 namespace vigil::cli {
 
 namespace {
 
-/// Static results: the final alerts, ordered by window start, rule, key, then the rest of
-/// the line (a total order, so the output is deterministic).
-struct AlertOrder {
-  bool operator()(const std::pair<rules::Alert, std::string>& a,
-                  const std::pair<rules::Alert, std::string>& b) const {
-    return std::tie(a.first.window_start_ns, a.first.rule, a.first.ip, a.second) <
-           std::tie(b.first.window_start_ns, b.first.rule, b.first.ip, b.second);
+/// Static reads in commits (without --single-commit): the reading-order cutoff of the first
+/// read, in seconds. It covers a log whose events come up to an hour minus a second out of
+/// time order (hosts' lines merged, sshd's tracker holding a probe for up to its 10-minute
+/// idle timeout); windows then stay open an hour past their end, which costs little memory
+/// (docs/PERFORMANCE.md, "Bounded static reads").
+constexpr int64_t kStaticCutoffSeconds = 3600;
+
+/// The final alerts of a static run, printed at the end in a deterministic order: window
+/// start, rule, key, then the rest of the line. An alert is kept as its JSON line and that
+/// order's key only (the full Alert too when --on-alert needs it): the engine's state of a
+/// bounded static run stays flat, and these are what grows with the log.
+class FinalAlerts {
+ public:
+  explicit FinalAlerts(bool keep_alerts) : keep_alerts_(keep_alerts) {}
+
+  void Clear() { alerts_.clear(); }
+
+  void Apply(const rules::Alert& alert, const std::string& json, bool is_addition) {
+    key_.clear();
+    // The rule and key end at a NUL (a field holding one sorts by its prefix; the order
+    // stays total and the same for every run).
+    key_.append(alert.rule).push_back('\0');
+    key_.append(alert.ip).push_back('\0');
+    key_.append(json);
+    auto [it, inserted] = alerts_.try_emplace({alert.window_start_ns, key_});
+    it->second.count += is_addition ? 1 : -1;
+    if (keep_alerts_ && is_addition) it->second.alert = alert;
+    if (it->second.count == 0) alerts_.erase(it);
   }
+
+  /// Calls `f(json, alert)` for each alert in order (`alert` is null unless kept).
+  template <typename F>
+  void ForEach(F f) const {
+    for (const auto& [key, entry] : alerts_) {
+      if (entry.count <= 0) continue;
+      const std::string& text = key.second;
+      const size_t json_at = text.find('\0', text.find('\0') + 1) + 1;
+      f(std::string_view(text).substr(json_at), entry.alert ? &*entry.alert : nullptr);
+    }
+  }
+
+ private:
+  struct Entry {
+    int64_t count = 0;
+    std::optional<rules::Alert> alert;
+  };
+  bool keep_alerts_;
+  std::map<std::pair<int64_t, std::string>, Entry> alerts_;
+  std::string key_;
 };
 
 std::string Rfc3339(int64_t ns) {
@@ -81,7 +125,7 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
   };
   auto config = LoadConfig(o);
   if (!config.ok()) return usage(config.status().message());
-  auto stats = std::make_shared<AuthLogStats>();
+  auto stats = std::make_shared<AuthLogStats>();  // Of the last read.
   auto read_options = MakeAuthReadOptions(o.input, format, stats);
   if (!read_options.ok()) return usage(read_options.status().message());
 
@@ -116,84 +160,124 @@ int RunAuthDetect(DetectOptions& o, syslog::LogFormat format) {
                                 [&](const actions::ActionAlert& a) { (void)runner->Submit(a); });
   };
 
-  // Events.
+  // Events, rules, alerts. A static read of log files goes through the pipelines in commits
+  // (bounded_static): read as one commit, every window is kept to the end and memory grows
+  // with the log (2 GB for 4M lines). In commits, with a reading-order cutoff no event
+  // exceeds, nothing is late, so windows close and are forgotten while the files are read
+  // and the alerts are the one-commit read's (differential.AuthLogLiveEqualsStatic compares
+  // them). How far out of order the events come is known only once they are read: the first
+  // read assumes at most kStaticCutoffSeconds; a log more out of order than that is read
+  // again with a cutoff that covers it (the reads are deterministic).
+  const bool bounded_static = !o.live() && !o.single_commit;
   const std::string live_path = !o.follow.empty() ? o.follow : o.replay;
+  const std::vector<std::string> files =
+      o.live() ? std::vector<std::string>{} : OrderInputs(o.inputs);
   read_options->stop_at_end = !o.replay.empty();
   read_options->retract_changed_files = false;
-  Table events = [&] {
-    if (o.journal) {
-      JournalSourceOptions journal;
-      journal.directory = o.journal_directory;
-      journal.cursor_file = o.cursor_file;
-      journal.stop_at_end = o.journal_once;
-      journal.auth = read_options->auth;
-      return ReadJournal(journal);
-    }
-    if (o.live()) return io::authlog::read({live_path}, io::Mode::kStreaming, *read_options);
-    return io::authlog::read(OrderInputs(o.inputs), io::Mode::kStatic, *read_options);
-  }();
-
-  rules::DetectionOptions detection;
-  detection.emit = !o.live()           ? rules::EmitMode::kStatic
-                   : o.emit == "final" ? rules::EmitMode::kFinal
-                                       : rules::EmitMode::kUpdates;
-  if (!o.cutoff_text.empty()) detection.cutoff_seconds = o.cutoff;
-  const Table alerts = rules::BuildDetection(events, *config, detection);
+  if (bounded_static) read_options->rows_per_commit = static_cast<size_t>(o.commit_rows);
 
   OutputFile out(stdout, "standard output");
   std::string buffer;
   std::string json;
-  // Static: the final table (alerts may be revised as later events arrive in the one commit).
-  std::map<std::pair<rules::Alert, std::string>, int64_t, AlertOrder> final_alerts;
-  ClearOutputs();
-  rules::SubscribeAlerts(
-      alerts, *config, detection,
-      [&](const rules::Alert& alert, bool is_addition) {
-        json.clear();
-        rules::AppendAlertJson(json, alert);
-        if (!o.live()) {
-          final_alerts[{alert, json}] += is_addition ? 1 : -1;
-          return;
-        }
-        if (!is_addition) return;  // Updates: the grown alert follows its retraction.
-        buffer.append(json);
-        buffer.push_back('\n');
-        if (runner) submit(alert, json);
-      },
-      [&] {
-        if (!o.live()) return;
-        out.Write(buffer);
-        buffer.clear();
-        out.Flush();
-      });
+  // Static: the final table (alerts may be revised as later events arrive).
+  FinalAlerts final_alerts(/*keep_alerts=*/runner != nullptr);
+  auto detect = [&](int64_t static_cutoff_seconds, bool echo_errors,
+                    bool echo_warnings) -> Status {
+    stats = std::make_shared<AuthLogStats>();
+    read_options->auth.stats = stats;
+    Table events = [&] {
+      if (o.journal) {
+        JournalSourceOptions journal;
+        journal.directory = o.journal_directory;
+        journal.cursor_file = o.cursor_file;
+        journal.stop_at_end = o.journal_once;
+        journal.auth = read_options->auth;
+        return ReadJournal(journal);
+      }
+      if (o.live()) return io::authlog::read({live_path}, io::Mode::kStreaming, *read_options);
+      return io::authlog::read(files, io::Mode::kStatic, *read_options);
+    }();
 
-  RunOptions run_options;
-  run_options.on_bad_row = o.on_error == "fail" ? OnBadRow::kFail : OnBadRow::kSkip;
-  run_options.echo_errors = run_options.on_bad_row == OnBadRow::kSkip;
-  run_options.flush_on_stop = true;
-  // A live commit's batches go through every rule at once (about 20 windowed pipelines), so
-  // what a commit allocates is its rows times the rules: commits of 8,192 events instead of
-  // the engine's 65,536 halve the peak RSS of a replayed auth.log at the same speed
-  // (docs/PERFORMANCE.md, "Auth logs").
-  run_options.max_commit_rows = size_t{1} << 13;
-  const Status status = run(run_options);
-  ClearOutputs();
+    rules::DetectionOptions detection;
+    detection.emit = bounded_static      ? rules::EmitMode::kStaticBounded
+                     : !o.live()         ? rules::EmitMode::kStatic
+                     : o.emit == "final" ? rules::EmitMode::kFinal
+                                         : rules::EmitMode::kUpdates;
+    if (!o.cutoff_text.empty()) detection.cutoff_seconds = o.cutoff;
+    if (bounded_static) detection.cutoff_seconds = static_cutoff_seconds;
+    const Table alerts = rules::BuildDetection(events, *config, detection);
+
+    final_alerts.Clear();
+    ClearOutputs();
+    rules::SubscribeAlerts(
+        alerts, *config, detection,
+        [&](const rules::Alert& alert, bool is_addition) {
+          json.clear();
+          rules::AppendAlertJson(json, alert);
+          if (!o.live()) {
+            final_alerts.Apply(alert, json, is_addition);
+            return;
+          }
+          if (!is_addition) return;  // Updates: the grown alert follows its retraction.
+          buffer.append(json);
+          buffer.push_back('\n');
+          if (runner) submit(alert, json);
+        },
+        [&] {
+          if (!o.live()) return;
+          out.Write(buffer);
+          buffer.clear();
+          out.Flush();
+        });
+
+    RunOptions run_options;
+    run_options.on_bad_row = o.on_error == "fail" ? OnBadRow::kFail : OnBadRow::kSkip;
+    run_options.echo_errors = echo_errors && run_options.on_bad_row == OnBadRow::kSkip;
+    run_options.echo_warnings = echo_warnings;
+    run_options.flush_on_stop = true;
+    run_options.max_commit_rows = static_cast<size_t>(o.commit_rows);  // kDefaultCommitRows.
+    const Status status = run(run_options);
+    ClearOutputs();
+    return status;
+  };
+  // The warnings of a static read of files are the windows' late rows, which only a read
+  // that is then done again can have: its warnings are not printed.
+  Status status = detect(kStaticCutoffSeconds, /*echo_errors=*/true,
+                         /*echo_warnings=*/!bounded_static);
+  if (bounded_static && status.ok() &&
+      stats->max_event_lateness_ns > (kStaticCutoffSeconds - 1) * kNanosPerSecond) {
+    // Whole seconds, rounded up, and one more: a margin over the measured lateness.
+    const int64_t cutoff =
+        (stats->max_event_lateness_ns + kNanosPerSecond - 1) / kNanosPerSecond + 1;
+    std::fprintf(stderr,
+                 "vigil detect: events came up to %lld s out of time order, more than the "
+                 "%lld s a read in commits first allows for; reading the files again with a "
+                 "cutoff of %lld s so that every event counts\n",
+                 static_cast<long long>(cutoff - 1),
+                 static_cast<long long>(kStaticCutoffSeconds - 1),
+                 static_cast<long long>(cutoff));
+    // The second read reports the same bad lines: they were printed once already.
+    status = detect(cutoff, /*echo_errors=*/false, /*echo_warnings=*/true);
+  }
   if (!o.live()) {
     if (runner) {
       size_t sources = 0;
-      for (const auto& [alert, count] : final_alerts) {
-        sources += std::max<size_t>(alert.first.ips.size(), 1);
-      }
+      final_alerts.ForEach([&](std::string_view, const rules::Alert* alert) {
+        sources += std::max<size_t>(alert->ips.size(), 1);
+      });
       runner.reset();
       const Status made = make_runner(sources);
       if (!made.ok()) return usage(made.message());
     }
-    for (const auto& [alert, count] : final_alerts) {
-      if (count <= 0) continue;
-      buffer.append(alert.second);
+    final_alerts.ForEach([&](std::string_view line, const rules::Alert* alert) {
+      buffer.append(line);
       buffer.push_back('\n');
-      if (runner) submit(alert.first, alert.second);
-    }
+      if (buffer.size() >= (size_t{1} << 20)) {
+        out.Write(buffer);
+        buffer.clear();
+      }
+      if (runner) submit(*alert, std::string(line));
+    });
   }
   out.Write(buffer);
   const bool written = out.Flush();

@@ -116,6 +116,15 @@ void AddDetectFlags(CLI::App& cmd, DetectOptions& o) {
                  "alert)")
       ->type_name("SECONDS")
       ->capture_default_str();
+  cmd.add_flag("--single-commit", o.single_commit,
+               "Auth logs, static: read the files as one commit and keep every window to the "
+               "end (no first pass over the files; memory grows with the input). By default "
+               "a first pass measures how far out of time order the events come, and windows "
+               "close while the files are read (the same alerts, flat memory)");
+  cmd.add_option("--commit-rows", o.commit_rows_text,
+                 "Auth logs: events per commit, static (without --single-commit) and live "
+                 "(default 8192; fewer: less memory, more per-commit work)")
+      ->type_name("N");
   cmd.add_option("--action-timeout", o.action_timeout_text,
                  "Stop an --on-alert run after this many seconds")
       ->type_name("SECONDS")
@@ -190,6 +199,7 @@ std::optional<std::string> ValidateForCsv(DetectOptions& o) {
   if (o.on_error.empty()) o.on_error = "fail";
   for (const auto& [flag, given] :
        {std::pair<const char*, bool>{"--rules", !o.rules_file.empty()},
+        {"--single-commit", o.single_commit}, {"--commit-rows", !o.commit_rows_text.empty()},
         {"--on-alert", !o.on_alert.empty()}, {"--journal", o.journal},
         {"--year", !o.input.year_text.empty()}, {"--utc-offset", !o.input.utc_offset_text.empty()}}) {
     if (given) return fmt::format("{} applies to auth logs, not to login CSV input", flag);
@@ -212,6 +222,18 @@ std::optional<std::string> ValidateForAuthLog(DetectOptions& o) {
            "or target)";
   }
   if (!o.dead_letter.empty()) return "--dead-letter applies to login CSV input";
+  if (o.single_commit && o.live()) {
+    return "--single-commit applies to static reads of auth log files";
+  }
+  o.commit_rows = kDefaultCommitRows;
+  if (!o.commit_rows_text.empty()) {
+    if (auto e = ParseInt("--commit-rows", o.commit_rows_text, 1, "events", o.commit_rows)) {
+      return e;
+    }
+    if (o.commit_rows > kMaxCommitRows) {
+      return fmt::format("--commit-rows {}: at most {}", o.commit_rows, kMaxCommitRows);
+    }
+  }
   return std::nullopt;
 }
 

@@ -14,6 +14,13 @@
 
 namespace vigil::cli {
 
+/// Auth logs: events per commit. A commit's events go through every rule at once (about 20
+/// windowed pipelines), so what a commit allocates is its rows times the rules: 8,192
+/// instead of the engine's 65,536 halves the peak RSS of a replayed auth.log at the same
+/// speed (docs/PERFORMANCE.md, "Auth logs").
+inline constexpr int64_t kDefaultCommitRows = int64_t{1} << 13;
+inline constexpr int64_t kMaxCommitRows = int64_t{1} << 24;
+
 struct DetectOptions {
   // Integer flags are taken as text and parsed strictly by Validate(): CLI11's conversion
   // clamps out-of-range numbers and accepts `1e12`, and a detector must not quietly run with a
@@ -53,6 +60,11 @@ struct DetectOptions {
   std::string action_timeout_text = "30";
   int64_t action_cooldown = 600;
   int64_t action_timeout = 30;
+  /// --single-commit: a static read of auth logs as one commit, every window kept to the end
+  /// (Pathway's static mode) instead of commits with windows closed as the files are read.
+  bool single_commit = false;
+  std::string commit_rows_text;        ///< --commit-rows; empty: kDefaultCommitRows.
+  int64_t commit_rows = 0;             ///< Filled in by ValidateForAuthLog().
 
   bool live() const { return !follow.empty() || !replay.empty() || journal; }
   bool sliding() const { return hop != window; }

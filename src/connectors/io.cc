@@ -122,26 +122,25 @@ using LineSourceMaker =
 /// a LiveLineSource (a file or `-`) or a LiveDirectorySource of them.
 Table LineReaderTable(const std::string& operation, const std::string& path, Mode mode,
                       Schema schema, LineSourceMaker make,
-                      std::function<void(uint64_t bytes, uint64_t rows)> on_progress,
-                      bool stop_at_end, bool retract_changed_files) {
+                      const ReadOptions& read_options) {
   auto node = std::make_shared<TableNode>();
   node->kind = NodeKind::kSource;
   node->operation = operation;
   node->schema = schema;
-  node->source_factory = [operation, path, mode, schema, make = std::move(make),
-                          on_progress = std::move(on_progress), stop_at_end,
-                          retract_changed_files](
+  node->source_factory = [operation, path, mode, schema, make = std::move(make), read_options](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
     LineSourceOptions options;
-    options.on_progress = on_progress;
+    options.on_progress = read_options.on_progress;
     options.on_bad_row = context.on_bad_row;
     options.error_log = context.errors;
     if (mode == Mode::kStatic) {
+      options.rows_per_commit = read_options.rows_per_commit;
       ASSIGN_OR_RAISE(auto source, make(path, std::move(options)));
       return std::unique_ptr<Source>(std::move(source));
     }
+    const bool retract_changed_files = read_options.retract_changed_files;
     LiveLineOptions live;
-    live.follow_end = stop_at_end ? FollowEnd::kAtEof : FollowEnd::kNever;
+    live.follow_end = read_options.stop_at_end ? FollowEnd::kAtEof : FollowEnd::kNever;
     std::error_code error;
     if (path != "-" && std::filesystem::is_directory(path, error)) {
       LiveDirectoryOptions directory_options;
@@ -186,7 +185,7 @@ Table read(const std::string& path, const Schema& schema, Mode mode,
       [schema](const std::string& file, LineSourceOptions options) {
         return LineSource::MakeJsonLines(file, schema, std::move(options));
       },
-      read_options.on_progress, read_options.stop_at_end, read_options.retract_changed_files);
+      read_options);
 }
 
 void write(const Table& table, const std::string& path) {
@@ -201,7 +200,7 @@ Table read(const std::string& path, Mode mode, const ReadOptions& read_options) 
       [](const std::string& file, LineSourceOptions options) {
         return LineSource::MakePlaintext(file, std::move(options));
       },
-      read_options.on_progress, read_options.stop_at_end, read_options.retract_changed_files);
+      read_options);
 }
 }  // namespace plaintext
 
@@ -221,9 +220,7 @@ Table read(const std::vector<std::string>& paths, Mode mode, const ReadOptions& 
       return Table(ErrorNode(
           Status::Invalid("{}: a live read follows one file, directory or `-`", operation)));
     }
-    return LineReaderTable(operation, paths[0], mode, AuthEventsSchema(), make,
-                           read_options.on_progress, read_options.stop_at_end,
-                           read_options.retract_changed_files);
+    return LineReaderTable(operation, paths[0], mode, AuthEventsSchema(), make, read_options);
   }
   // Static: every file in the order given, through one parser, so that a connection whose
   // lines straddle a rotation is still one connection.
@@ -231,10 +228,12 @@ Table read(const std::vector<std::string>& paths, Mode mode, const ReadOptions& 
   node->kind = NodeKind::kSource;
   node->operation = operation;
   node->schema = AuthEventsSchema();
-  node->source_factory = [paths, make, on_progress = read_options.on_progress, operation](
+  node->source_factory = [paths, make, on_progress = read_options.on_progress,
+                          rows_per_commit = read_options.rows_per_commit, operation](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
     LineSourceOptions options;
     options.on_progress = on_progress;
+    options.rows_per_commit = rows_per_commit;
     options.on_bad_row = context.on_bad_row;
     options.error_log = context.errors;
     for (const std::string& path : paths) {

@@ -28,6 +28,10 @@ struct ReadOptions {
   /// deleted or rewritten, which keeps a copy of every row read; false keeps them (log
   /// semantics, flat memory).
   bool retract_changed_files = true;
+  /// Static line readers (jsonlines, plaintext, authlog): 0 reads the input as one commit;
+  /// N > 0 commits about every N rows (LineSourceOptions::rows_per_commit): bounded
+  /// transient memory, and temporal behaviors close windows while the input is read.
+  size_t rows_per_commit = 0;
 };
 
 namespace csv {

@@ -1,6 +1,7 @@
 #include "rules/alert.h"
 
 #include <memory>
+#include <optional>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -50,10 +51,12 @@ Status ReadTime(const Value& v, size_t column, int64_t& out) {
 }
 
 /// What SubscribeAlerts remembers per success_after_failures alert: the count delivered and
-/// the success's time (for pruning).
+/// the success's time (for pruning); under kStaticBounded the alert delivered, to retract it
+/// when a version with more failures comes.
 struct DeliveredSuccess {
   int64_t count = 0;
   int64_t success_ns = 0;
+  std::optional<Alert> alert;
 };
 
 /// The state of one subscription; lives as long as the callbacks registered with the engine.
@@ -81,8 +84,13 @@ class AlertSubscription {
     auto [it, inserted] = delivered_.try_emplace(id);
     if (!inserted) {
       if (emit_ == EmitMode::kFinal || alert_.count <= it->second.count) return;
+      // A failure that came after its success (within the cutoff) joined it. Forgetting
+      // only ever takes failures away (retractions, not delivered), so the version with
+      // the most failures is the settled one, the static read's.
+      if (emit_ == EmitMode::kStaticBounded) on_alert_(*it->second.alert, false);
     }
-    it->second = {alert_.count, alert_.last_seen_ns};
+    it->second = {alert_.count, alert_.last_seen_ns, std::nullopt};
+    if (emit_ == EmitMode::kStaticBounded) it->second.alert = alert_;
     latest_success_ns_ = std::max(latest_success_ns_, alert_.last_seen_ns);
     on_alert_(alert_, true);
     Prune();

@@ -41,7 +41,10 @@ Status AlertFromRow(std::span<const Value> row, Alert& alert);
 ///   success_after_failures once per success, at its first insertion.
 /// - kUpdates: windowed alerts as they grow (a retraction, then the grown alert);
 ///   success_after_failures at its first insertion and again when its count grows.
-/// In live modes, success_after_failures retractions (forgotten state, see
+/// - kStaticBounded: the final table's changes: windowed alerts once; a
+///   success_after_failures alert at its first insertion and, when its count grows, a
+///   retraction of the version delivered and the grown one.
+/// Except under kStatic, success_after_failures retractions (forgotten state, see
 /// success_after_failures.h) are never delivered. `config` gives the lookback, which bounds
 /// how long a success alert's id is remembered for this.
 void SubscribeAlerts(const Table& alerts, const RulesConfig& config,

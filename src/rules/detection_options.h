@@ -12,6 +12,13 @@ enum class EmitMode {
   /// Live: each windowed alert once, when its window closes (exactly_once_behavior);
   /// success_after_failures at once.
   kFinal,
+  /// Static input read in commits (`vigil detect FILE...`, bounded memory): the pipelines
+  /// run as under kFinal, with a cutoff that no event of the input exceeds (the reading-order
+  /// lateness measured before the run: connectors/authlog/event_lateness.h), so windows
+  /// close while the input is read and none drops an event. SubscribeAlerts delivers the
+  /// final table, as under kStatic: each windowed alert once, and a success_after_failures
+  /// alert in its settled version (README.md, "Emission").
+  kStaticBounded,
   /// Live: windowed alerts as they grow (common_behavior with a cutoff; big alerts in
   /// steps of growth); windows longer than kMaxUpdatingWindowSeconds once, when they close
   /// (README.md, "Emission").
@@ -40,7 +47,7 @@ struct DetectionOptions {
 /// each window's sources without emitting and hands level 2 the final counts when the
 /// window closes (README.md, "Emission").
 inline bool EmitsOnceWhenClosed(const DetectionOptions& options, int64_t window_seconds) {
-  return options.emit == EmitMode::kFinal ||
+  return options.emit == EmitMode::kFinal || options.emit == EmitMode::kStaticBounded ||
          (options.emit == EmitMode::kUpdates && window_seconds > kMaxUpdatingWindowSeconds);
 }
 

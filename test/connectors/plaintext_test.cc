@@ -124,6 +124,65 @@ TEST_F(PlaintextTest, PiecewiseReadsGiveExactlyTheStaticRows) {
   EXPECT_EQ(whole.errors.size(), 9u + 7u);
 }
 
+TEST_F(PlaintextTest, StaticReadsInCommitsGiveTheRowsOfOneCommitInCommitsOfAboutNRows) {
+  // Three files (a connection of lines straddles nothing here, but rows, ids and errors
+  // must carry across files and commits as in one commit).
+  std::vector<std::string> files;
+  for (int f = 0; f < 3; ++f) {
+    std::string content;
+    for (int i = 0; i < 300 + 50 * f; ++i) {
+      content += "file " + std::to_string(f) + " line " + std::to_string(i) + "\n";
+      if (i % 31 == 0) content += "\xE2\x82\n";  // A bad row, reported.
+    }
+    files.push_back(Write("part" + std::to_string(f) + ".txt", content));
+  }
+  auto read = [&](LineSourceOptions options, std::vector<size_t>& commit_rows) {
+    ReadResult result;
+    ErrorLog log;
+    options.error_log = &log;
+    auto made = LineSource::MakePlaintext("", options);
+    EXPECT_TRUE(made.ok());
+    LineSource& source = **made;
+    source.SetFiles(files);
+    EXPECT_TRUE(source.Open().ok());
+    Time expected_time = 0;
+    while (auto time = source.NextCommitTime()) {
+      EXPECT_EQ(*time, expected_time);  // 0, 2, 4, ...: even, as every commit time.
+      expected_time = expected_time + 2;
+      const size_t before = result.rows.size();
+      result.status = source.ReadCommit(
+          [&](const Batch& batch) { AppendRows(batch, source.schema().size(), result); });
+      EXPECT_TRUE(result.status.ok()) << result.status.ToString();
+      commit_rows.push_back(result.rows.size() - before);
+    }
+    result.errors = log.kept();
+    return result;
+  };
+  LineSourceOptions options;
+  options.batch_rows = 16;
+  std::vector<size_t> one;
+  const ReadResult whole = read(options, one);
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(whole.rows.size(), 300u + 350u + 400u);
+  for (size_t n : {1, 7, 100, 5000}) {
+    for (size_t chunk : {size_t{13}, size_t{1000}}) {
+      options.rows_per_commit = n;
+      options.chunk_bytes = chunk;
+      std::vector<size_t> commits;
+      const ReadResult r = read(options, commits);
+      EXPECT_EQ(r.rows, whole.rows) << "rows_per_commit " << n << ", chunk " << chunk;
+      EXPECT_EQ(r.Messages(), whole.Messages());
+      // Every commit but the last has its N rows; it ends at the end of the chunk that
+      // completed them (a chunk of `chunk` bytes holds at most `chunk` lines).
+      for (size_t i = 0; i + 1 < commits.size(); ++i) {
+        EXPECT_GE(commits[i], std::min(n, whole.rows.size()));
+        EXPECT_LT(commits[i], n + chunk);
+      }
+      if (n < 100 && chunk == 13) EXPECT_GT(commits.size(), whole.rows.size() / (n + 13));
+    }
+  }
+}
+
 TEST_F(PlaintextTest, MemoryStaysBoundedWhateverTheLineLengths) {
   LineSourceOptions options;
   options.max_line_bytes = size_t{1} << 20;

@@ -14,8 +14,11 @@ and compares
   vigil events --replay FILE             the live path to the end of the file
   vigil events --follow -                stdin fed in random chunks with pauses
   vigil events --follow FILE             appended in random chunks, rotated and truncated
-  vigil detect --format jsonl --emit final: static = --replay with a cutoff longer than the
-  log; --replay = --follow - with the default cutoff (late events dropped by reading order)
+  vigil detect --format jsonl --emit final: the static read in commits (the default, with
+  random --commit-rows; on the cases whose log is hours out of time order, done again with a
+  longer cutoff) = the static read as one commit (--single-commit), byte for byte = --replay
+  with a cutoff longer than the log; --replay = --follow - with the default cutoff (late
+  events dropped by reading order)
 
 Usage: authlog_live_vs_static.py --vigil PATH [--cases N] [--scale F] [--seed S] [--keep]
 """
@@ -40,7 +43,10 @@ def stamp(t, iso):
     return f"{MONTHS[tm.tm_mon - 1]} {tm.tm_mday:2d} {time.strftime('%H:%M:%S', tm)}"
 
 
-def gen_log(rng, lines_wanted):
+def gen_log(rng, lines_wanted, disorder):
+    """Lines of a random sshd log; with `disorder`, stretches of lines stamped hours earlier
+    than the lines before them (hosts' logs merged out of order), past the hour a static read
+    in commits first allows for (it reads such a log again with a longer cutoff)."""
     iso = rng.random() < 0.5
     v4 = [f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}"
           for _ in range(rng.choice([5, 100, 3000]))]
@@ -51,12 +57,20 @@ def gen_log(rng, lines_wanted):
     t = rng.randrange(0, 86400 * 30)
     pid = 1000
     open_conns = []  # [pid, host, ip, user, remaining steps]
+    shift, shifted_left = 0, 0  # Seconds stamped earlier, for how many more lines.
 
     def line(host, prog, msg, p=None):
         tag = f"{prog}[{p}]" if p is not None else prog
-        out.append(f"{stamp(t, iso)} {host} {tag}: {msg}\n")
+        out.append(f"{stamp(t - shift, iso)} {host} {tag}: {msg}\n")
 
     while len(out) < lines_wanted:
+        if shifted_left > 0:
+            shifted_left -= 1
+            if shifted_left == 0:
+                shift = 0
+        elif disorder and rng.random() < 0.0005:
+            # Under a day back: a traditional stamp a day earlier would start a new year.
+            shift, shifted_left = rng.randrange(600, 20 * 3600), rng.randrange(20, 400)
         t += rng.choice([0, 0, 0, 1, 1, 2, 5, 30])
         r = rng.random()
         if r < 0.3 or not open_conns:
@@ -142,12 +156,14 @@ def alerts(text):
 
 def run_case(args, seed, workdir):
     rng = random.Random(seed)
-    iso, body = gen_log(rng, int(rng.randrange(100_000, 300_000) * args.scale))
+    disorder = seed % 2 == 0
+    iso, body = gen_log(rng, int(rng.randrange(100_000, 300_000) * args.scale), disorder)
     opts = ["--input-format", "syslog", "--year", str(YEAR - 1)]
     path = os.path.join(workdir, "auth.log")
     with open(path, "w") as f:
         f.write("".join(body))
-    label = f"seed={seed} lines={len(body)} {'rfc3339' if iso else 'traditional'}"
+    label = (f"seed={seed} lines={len(body)} {'rfc3339' if iso else 'traditional'}"
+             f"{' out of order' if disorder else ''}")
     started = time.time()
     want, _ = events_static(args, [path], opts)
     got, _ = lv.run_vigil(args, ["events", "--format", "csv", "--replay", path] + opts)
@@ -186,7 +202,23 @@ def run_case(args, seed, workdir):
     # rule that depends only on the order of the events, so live modes must agree with each
     # other (replay = stdin).
     detect = ["detect", "--format", "jsonl", "--emit", "final"] + opts
-    static_alerts = alerts(lv.run_vigil(args, detect + [path])[0])
+    # The static read in commits (the default: windows closed as the file is read) prints
+    # exactly, order included, what the read as one commit prints; commits of a few events
+    # end at every read chunk.
+    one_commit = lv.run_vigil(args, detect + ["--single-commit", path])[0]
+    commit_rows = rng.choice([1, rng.randrange(2, 5000), 8192])
+    in_commits, err = lv.run_vigil(args, detect + ["--commit-rows", str(commit_rows), path])
+    if in_commits != one_commit:
+        compare_alerts(label, f"detect --commit-rows {commit_rows} vs --single-commit",
+                       alerts(one_commit), alerts(in_commits))
+        raise AssertionError(f"{label}: detect --commit-rows {commit_rows}: the alerts of "
+                             "--single-commit, in another order")
+    read_again = "reading the files again" in err
+    if read_again != disorder:
+        raise AssertionError(f"{label}: the static read in commits was "
+                             f"{'' if read_again else 'not '}done again, on a log "
+                             f"{'out of' if disorder else 'in'} time order: {err[-500:]!r}")
+    static_alerts = alerts(one_commit)
     unbounded = ["--cutoff", str(10**9)]
     replay_alerts = alerts(lv.run_vigil(args, detect + unbounded + ["--replay", path])[0])
     compare_alerts(label, "detect --replay (unbounded cutoff)", static_alerts, replay_alerts)
@@ -200,7 +232,8 @@ def run_case(args, seed, workdir):
         stdin_default = alerts(run.finish()[0])
     compare_alerts(label, "detect --follow - (default cutoff) vs --replay", replay_default,
                    stdin_default)
-    print(f"ok  {label}: {len(want)} events, {len(static_alerts)} alerts; static = replay = "
+    print(f"ok  {label}: {len(want)} events, {len(static_alerts)} alerts; static (one commit "
+          f"= commits of {commit_rows}{', read again' if read_again else ''}) = replay = "
           f"stdin = followed file ({len(pieces)} generations); {time.time() - started:.1f} s",
           flush=True)
 

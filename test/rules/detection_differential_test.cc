@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -202,6 +204,69 @@ TEST(DetectionDifferential, StaticAndLiveAgreeWithTheReference) {
     std::sort(actual_successes.begin(), actual_successes.end());
     EXPECT_FALSE(expected_successes.empty());
     EXPECT_EQ(actual_successes, expected_successes);
+  }
+}
+
+bool AlertLess(const Alert& a, const Alert& b) {
+  return std::tie(a.rule, a.ip, a.window_start_ns, a.window_end_ns, a.count, a.users, a.ips,
+                  a.first_seen_ns, a.last_seen_ns) <
+         std::tie(b.rule, b.ip, b.window_start_ns, b.window_end_ns, b.count, b.users, b.ips,
+                  b.first_seen_ns, b.last_seen_ns);
+}
+
+// A static read in commits (EmitMode::kStaticBounded: `vigil detect FILE` without
+// --single-commit) closes windows while it reads, with a reading-order cutoff no event
+// exceeds; its alerts must be those of the read as one commit. The events come out of time
+// order (each read up to `lateness` seconds after its time), so failures come after the
+// successes they count for (success_after_failures then grows an alert already delivered)
+// and rows come late to windows other rules have moved past.
+TEST(DetectionDifferential, StaticInCommitsWithACutoffOverTheLatenessEqualsOneCommit) {
+  for (uint64_t seed : {1, 2, 3}) {
+    SCOPED_TRACE(seed);
+    std::mt19937_64 rng(seed);
+    Stream stream = RandomStream(4000, rng);
+    const int64_t lateness = seed == 1 ? 0 : 50 + static_cast<int64_t>(rng() % 600);
+    // Reading order: by time plus a random delay of up to `lateness` (a stable sort, so
+    // events of one moment keep their order).
+    std::vector<std::pair<int64_t, size_t>> order;
+    for (size_t i = 0; i < stream.events.size(); ++i) {
+      const int64_t delay = lateness == 0 ? 0 : static_cast<int64_t>(rng() % lateness);
+      order.emplace_back(stream.events[i].second + delay, i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<TestEvent> events;
+    int64_t latest = 0, measured = 0;  // Event seconds are >= 0.
+    for (const auto& [read_at, i] : order) {
+      events.push_back(stream.events[i]);
+      measured = std::max(measured, latest - stream.events[i].second);
+      latest = std::max(latest, stream.events[i].second);
+    }
+    if (lateness > 0) {
+      EXPECT_GT(measured, 0);
+    }
+    const RulesConfig config = DifferentialConfig();
+    const std::vector<Alert> in_one_commit = Detect(events, config);
+    ASSERT_FALSE(OfRule(in_one_commit, "success_after_failures").empty());
+    for (size_t mean_size : {1, 3, 200}) {
+      SCOPED_TRACE(mean_size);
+      // The CLI's cutoff: the measured lateness and a second more.
+      const DetectionOptions bounded{EmitMode::kStaticBounded, measured + 1};
+      const std::vector<int> commits = RandomCommits(events.size(), mean_size, rng);
+      const std::vector<Alert> in_commits = CollectAlerts(
+          BuildDetection(EventsTable(events, commits), config, bounded), config, bounded);
+      EXPECT_EQ(in_commits.size(), in_one_commit.size());
+      std::vector<Alert> missing, extra;
+      std::set_difference(in_one_commit.begin(), in_one_commit.end(), in_commits.begin(),
+                          in_commits.end(), std::back_inserter(missing), AlertLess);
+      std::set_difference(in_commits.begin(), in_commits.end(), in_one_commit.begin(),
+                          in_one_commit.end(), std::back_inserter(extra), AlertLess);
+      missing.resize(std::min<size_t>(missing.size(), 5));
+      extra.resize(std::min<size_t>(extra.size(), 5));
+      EXPECT_TRUE(in_commits == in_one_commit) << "missing in commits:\n"
+                                               << Describe(missing) << "extra:\n"
+                                               << Describe(extra);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #include "connectors/authlog/auth_log_row_parser.h"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include <chrono>
@@ -137,6 +139,12 @@ void AuthLogRowParser::CommitEvents(LineBatchBuilder& out, uint64_t end_offset,
   };
   uint32_t sub = 0;
   for (const sshd::AuthEvent& e : events_) {
+    if (e.time_ns < stats_->latest_event_ns) {
+      stats_->max_event_lateness_ns =
+          std::max(stats_->max_event_lateness_ns, stats_->latest_event_ns - e.time_ns);
+    } else {
+      stats_->latest_event_ns = e.time_ns;
+    }
     for (uint32_t r = 0; r < e.repeat; ++r) {
       out.MakeRoom();
       out.Set(auth_events::kTime, Value::DateTimeUtc(e.time_ns));

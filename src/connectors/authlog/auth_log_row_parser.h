@@ -25,6 +25,13 @@ struct AuthLogStats {
   uint64_t sshd_unknown = 0;     ///< sshd lines of no known form: skipped, counted.
   uint64_t sshd_with_events = 0; ///< sshd lines that completed at least one event.
   uint64_t events = 0;           ///< Rows of the events table.
+  /// How far out of time order the events came: the largest amount (ns) by which an event's
+  /// time was earlier than that of an event before it (0 in time order). Events come out of
+  /// order when the log does (hosts' lines merged) and when the tracker completes an event
+  /// on a later line (an `Invalid user` probe waits for its connection to end). A pipeline
+  /// that judges lateness in reading order with a longer cutoff dropped none of them.
+  int64_t max_event_lateness_ns = 0;
+  int64_t latest_event_ns = INT64_MIN;  ///< The latest event time so far.
 };
 
 /// Which line format a reader parses.

@@ -126,57 +126,93 @@ void LineSource::SetFiles(std::vector<std::string> files) {
 }
 
 std::optional<Time> LineSource::NextCommitTime() {
-  if (!opened_ || commit_done_) return std::nullopt;
-  return Time{0};
+  if (!opened_ || input_done_) return std::nullopt;
+  return next_commit_time_;
 }
+
+class LineSource::StaticFile {
+ public:
+  static Result<std::unique_ptr<StaticFile>> Open(const std::string& path) {
+    auto file = std::unique_ptr<StaticFile>(new StaticFile(path));
+    if (file->fd_.get() < 0) {
+      return Status::IoError("cannot open '{}': {}", path, std::strerror(errno));
+    }
+    if (IsGzip(file->fd_.get())) {
+      ASSIGN_OR_RAISE(file->gzip_, syslog::GzipReader::Open(path));
+    }
+    return file;
+  }
+
+  /// Reads up to `size` bytes (decompressed for a gzip file); 0 at the end of the file.
+  Result<size_t> Read(char* buffer, size_t size) {
+    if (gzip_ != nullptr) return gzip_->Read(buffer, size);
+    for (;;) {
+      const ssize_t got = ::read(fd_.get(), buffer, size);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) {
+        return Status::IoError("cannot read '{}': {}", path_, std::strerror(errno));
+      }
+    }
+  }
+
+ private:
+  explicit StaticFile(const std::string& path)
+      : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+
+  std::string path_;
+  FileDescriptor fd_;
+  std::unique_ptr<syslog::GzipReader> gzip_;
+};
 
 Status LineSource::ReadCommit(const BatchConsumer& emit) {
   if (!opened_) return Status::Invalid("line reader for '{}' read before Open()", path_);
-  if (commit_done_) return Status::OK();
-  commit_done_ = true;
-  for (const std::string& file : files_) RETURN_NOT_OK(ReadFile(file, emit));
-  RETURN_NOT_OK(FinishInput(emit));
+  if (input_done_) return Status::OK();
+  const uint64_t rows_before = builder_.rows_emitted();
+  for (;;) {
+    Result<bool> more = ReadNextChunk(emit);
+    if (!more.ok()) {
+      input_done_ = true;  // A read that failed is over (the run stops).
+      return more.status();
+    }
+    if (!*more) break;
+    // A commit ends at a chunk boundary once it has its rows (the rows still pending count:
+    // Flush below emits them in this commit).
+    if (options_.rows_per_commit > 0 &&
+        builder_.rows_emitted() + builder_.pending_rows() - rows_before >=
+            options_.rows_per_commit) {
+      break;
+    }
+  }
   Flush(emit);
+  next_commit_time_ = next_commit_time_ + 2;  // Commit times are even (exec/executor.cc).
   if (options_.on_progress) options_.on_progress(bytes_consumed(), builder_.rows_emitted());
   return Status::OK();
 }
 
-Status LineSource::ReadFile(const std::string& file, const BatchConsumer& emit) {
-  const FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return Status::IoError("cannot open '{}': {}", file, std::strerror(errno));
-  StartFile(file);
-  if (IsGzip(fd.get())) {
-    ASSIGN_OR_RAISE(auto gzip, syslog::GzipReader::Open(file));
-    RETURN_NOT_OK(ReadChunks(
-        [&gzip](char* buffer, size_t size) { return gzip->Read(buffer, size); }, emit));
-    return FinishFile(emit);
+Result<bool> LineSource::ReadNextChunk(const BatchConsumer& emit) {
+  while (static_file_ == nullptr) {
+    if (next_file_ == files_.size()) {
+      RETURN_NOT_OK(FinishInput(emit));
+      input_done_ = true;
+      return false;
+    }
+    const std::string& file = files_[next_file_++];
+    ASSIGN_OR_RAISE(static_file_, StaticFile::Open(file));
+    StartFile(file);
   }
-  RETURN_NOT_OK(ReadChunks(
-      [&fd, &file](char* buffer, size_t size) -> Result<size_t> {
-        for (;;) {
-          const ssize_t got = ::read(fd.get(), buffer, size);
-          if (got >= 0) return static_cast<size_t>(got);
-          if (errno != EINTR) {
-            return Status::IoError("cannot read '{}': {}", file, std::strerror(errno));
-          }
-        }
-      },
-      emit));
-  return FinishFile(emit);
-}
-
-Status LineSource::ReadChunks(const std::function<Result<size_t>(char*, size_t)>& read,
-                              const BatchConsumer& emit) {
-  for (;;) {
-    // Read straight into the line buffer (Consume's path, minus one copy).
-    PrepareAppend(options_.chunk_bytes);
-    const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
-    ASSIGN_OR_RAISE(const size_t got,
-                    read(space.data(), std::min(space.size(), options_.chunk_bytes)));
-    if (got == 0) return Status::OK();
-    splitter_.CommitAppend(got);
-    RETURN_NOT_OK(ParseAvailableLines(emit));
+  // Read straight into the line buffer (Consume's path, minus one copy).
+  PrepareAppend(options_.chunk_bytes);
+  const std::span<char> space = splitter_.AppendSpace(options_.chunk_bytes);
+  ASSIGN_OR_RAISE(const size_t got,
+                  static_file_->Read(space.data(), std::min(space.size(), options_.chunk_bytes)));
+  if (got == 0) {
+    static_file_.reset();
+    RETURN_NOT_OK(FinishFile(emit));
+    return true;
   }
+  splitter_.CommitAppend(got);
+  RETURN_NOT_OK(ParseAvailableLines(emit));
+  return true;
 }
 
 Status LineSource::FinishInput(const BatchConsumer& emit) {

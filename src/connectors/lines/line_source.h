@@ -37,6 +37,12 @@ struct LineSourceOptions {
   /// Called after every emitted batch with the bytes consumed so far (all files) and the
   /// rows emitted so far.
   std::function<void(uint64_t bytes, uint64_t rows)> on_progress;
+  /// Static mode: 0 reads the whole input as one commit (Pathway's static semantics); N > 0
+  /// closes a commit once about N rows were emitted (at the end of a read chunk), at times
+  /// 0, 2, 4, ...: a big input then flows through the pipeline in bounded pieces, so the
+  /// operators' transient memory stays bounded and temporal behaviors can close windows
+  /// while the input is read. The rows, their ids and order are the same either way.
+  size_t rows_per_commit = 0;
 };
 
 /// Reads line-based files (JSON Lines, plaintext) as Pathway's `fs.read` does: each file is
@@ -46,8 +52,9 @@ struct LineSourceOptions {
 /// about chunk_bytes + max_line_bytes for the lines, plus one batch of rows.
 ///
 /// Static mode (this class as a Source): `path` is a file or a directory read recursively in
-/// path order (or, with SetFiles, a list of files); everything is one commit at time 0,
-/// emitted in batches of at most batch_rows. A gzip file (found by its magic bytes) is read
+/// path order (or, with SetFiles, a list of files); everything is one commit at time 0
+/// (or, with rows_per_commit, commits of about that many rows), emitted in batches of at
+/// most batch_rows. A gzip file (found by its magic bytes) is read
 /// decompressed.
 ///
 /// A streaming driver uses the same parsing through the file-level calls, in any chunking,
@@ -89,7 +96,7 @@ class LineSource final : public Source {
   /// from one file to the next, as for a log and its rotated predecessors.
   void SetFiles(std::vector<std::string> files);
   std::optional<Time> NextCommitTime() override;
-  /// Reads every file and emits all rows as one commit.
+  /// Reads every file and emits all rows as one commit (or the next rows_per_commit rows).
   Status ReadCommit(const BatchConsumer& emit) override;
   bool insert_only() const override { return true; }  // Lines read once, each a row.
 
@@ -142,11 +149,13 @@ class LineSource final : public Source {
   /// Parses run_[0, count) and emits the batch if it is full.
   Status ParseRun(size_t& count, const BatchConsumer& emit);
   void EmitBatch(const BatchConsumer& emit);
-  Status ReadFile(const std::string& file, const BatchConsumer& emit);
-  /// Reads chunks with `read` (bytes into a buffer; 0 at the end) into the line buffer and
-  /// parses the lines they complete: a plain file's read(2), or a gzip file's inflate.
-  Status ReadChunks(const std::function<Result<size_t>(char*, size_t)>& read,
-                    const BatchConsumer& emit);
+  /// Static mode: reads the next chunk of the input (opening the next file when the current
+  /// one ended) into the line buffer and parses the lines it completes; at the end of the
+  /// last file, finishes the input. Returns false once the whole input was read.
+  Result<bool> ReadNextChunk(const BatchConsumer& emit);
+
+  /// The file a static read is in: a plain file read with read(2), or a gzip file inflated.
+  class StaticFile;
 
   std::string path_;
   Schema schema_;
@@ -162,7 +171,10 @@ class LineSource final : public Source {
   std::vector<std::string> files_;
   bool files_given_ = false;
   bool opened_ = false;
-  bool commit_done_ = false;
+  bool input_done_ = false;  ///< Static mode: every file read, the input finished.
+  size_t next_file_ = 0;     ///< Static mode: the next of files_ to open.
+  std::unique_ptr<StaticFile> static_file_;  ///< Static mode: the file being read, if any.
+  Time next_commit_time_ = Time{0};
   uint64_t bytes_of_finished_files_ = 0;
 };
 
