@@ -156,6 +156,17 @@ void BindTables(py::module_& m) {
       })
       .def("filter", [](const Table& t, py::object p) { return Checked(t.filter(AsExpr(p))); })
       .def("concat", [](const Table& t, const Table& other) { return Checked(t.concat(other)); })
+      .def("restrict",
+           [](const Table& t, const Table& other) { return Checked(t.restrict(other)); })
+      .def("intersect", [](const Table& t, const std::vector<Table>& others) {
+        return Checked(t.intersect(others));
+      })
+      .def("difference",
+           [](const Table& t, const Table& other) { return Checked(t.difference(other)); })
+      .def("update_rows",
+           [](const Table& t, const Table& other) { return Checked(t.update_rows(other)); })
+      .def("update_cells",
+           [](const Table& t, const Table& other) { return Checked(t.update_cells(other)); })
       .def("groupby", [](const Table& t, const std::vector<py::object>& keys) {
         return t.groupby(ToExprs(keys));
       })

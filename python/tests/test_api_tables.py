@@ -1032,3 +1032,44 @@ def test_with_id_from_gives_pointer_from_ids_and_keeps_the_rows(seed):
     dup = pw.debug.table_from_rows(Kv, [(1, "a", 1), (1, "a", 2)])
     with pytest.raises(pw.EngineError):
         pw.debug.table_to_dicts(dup.with_id_from(dup.k, dup.s))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_id_set_operations_follow_the_ids_as_python_sets_do(seed):
+    rng = random.Random(seed)
+
+    def table(columns, ids):
+        lines = ["  | " + " | ".join(columns)]
+        values = {}
+        for i in ids:
+            values[i] = tuple(rng.randint(-9, 9) for _ in columns)
+            lines.append(f"{i} | " + " | ".join(str(v) for v in values[i]))
+        return pw.debug.table_from_markdown("\n".join(lines)), values
+
+    a, av = table(["v", "w"], rng.sample(range(1, 40), 25))
+    b, bv = table(["v"], rng.sample(range(1, 40), 20))
+    c, cv = table(["v", "w"], rng.sample(range(1, 40), 20))
+
+    def rows(t):
+        keys, cols = pw.debug.table_to_dicts(t)
+        return {k: tuple(cols[name][k] for name in t.column_names()) for k in keys}
+
+    # Markdown ids are pointers of the id values.
+    p = {i: pw.debug.table_to_dicts(
+        pw.debug.table_from_markdown(f"  | x\n{i} | 0"))[0][0] for i in range(1, 40)}
+    assert rows(a.restrict(b)) == {p[i]: av[i] for i in av if i in bv}
+    assert rows(a.difference(b)) == {p[i]: av[i] for i in av if i not in bv}
+    assert rows(a.intersect(b, c)) == {p[i]: av[i] for i in av if i in bv and i in cv}
+    assert rows(a.update_rows(c)) == {**{p[i]: av[i] for i in av}, **{p[i]: cv[i] for i in cv}}
+    want = {p[i]: ((bv[i][0],) if i in bv else av[i][:1]) + av[i][1:] for i in av}
+    assert rows(a.update_cells(b)) == want
+    assert rows(a << b) == want
+
+
+def test_id_set_operations_check_columns():
+    a = pw.debug.table_from_markdown("  | v | w\n1 | 1 | 2")
+    b = pw.debug.table_from_markdown("  | v\n1 | 5")
+    with pytest.raises(ValueError, match="column 'w' is missing from the other table"):
+        a.update_rows(b)
+    with pytest.raises(ValueError, match="column 'w' of the other table is not a column"):
+        b.update_cells(a)

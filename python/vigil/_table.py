@@ -233,6 +233,32 @@ class Table:
             native = native.concat(other._native)
         return Table(native)
 
+    # -- operations on ids (Pathway's universes; vigil does not track universes, so what
+    # Pathway checks at graph build about the tables' ids is not checked) --------------------
+    def restrict(self, other: "Table") -> "Table":
+        """The rows of this table whose id is also in `other`."""
+        return Table(self._native.restrict(other._native))
+
+    def intersect(self, *tables: "Table") -> "Table":
+        """The rows of this table whose id is in every one of `tables`."""
+        return Table(self._native.intersect([t._native for t in tables]))
+
+    def difference(self, other: "Table") -> "Table":
+        """The rows of this table whose id is not in `other`."""
+        return Table(self._native.difference(other._native))
+
+    def update_rows(self, other: "Table") -> "Table":
+        """The rows of both tables, `other`'s where both have an id (same column names)."""
+        return Table(self._native.update_rows(other._native))
+
+    def update_cells(self, other: "Table", _stacklevel: int = 1) -> "Table":
+        """This table's rows with the columns `other` has taken from `other`'s row of the
+        same id, where there is one."""
+        return Table(self._native.update_cells(other._native))
+
+    def __lshift__(self, other: "Table") -> "Table":
+        return self.update_cells(other)
+
     # -- grouping -------------------------------------------------------------------------
     def groupby(self, *args, id=None, sort_by=None, instance=None, **kwargs) -> "GroupedTable":
         if kwargs:

@@ -124,6 +124,27 @@ class Table {
   /// Incremental (a left join on the pointer keeping the context's ids).
   Table ix(const Expr& pointer, const Table& context, bool optional = false) const;
 
+  // Operations on ids (Pathway's universes). Pathway checks at graph build that the ids of
+  // the tables involved are related as each operation needs (a subset, ...); Vigil does not
+  // track universes, so these work on whatever ids the tables have at run time. All are
+  // incremental (joins on the row id: graph/table_id_sets.cc).
+
+  /// The rows of this table whose id is also in `other` (Pathway's restrict; its requirement
+  /// that `other`'s ids be a subset of this table's is not checked).
+  Table restrict(const Table& other) const;
+  /// The rows of this table whose id is in every one of `others`.
+  Table intersect(const std::vector<Table>& others) const;
+  /// The rows of this table whose id is not in `other`.
+  Table difference(const Table& other) const;
+  /// The rows of both tables, `other`'s row where both have an id (Pathway's update_rows):
+  /// the tables have the same column names; types unify as in concat.
+  Table update_rows(const Table& other) const;
+  /// This table's rows, the columns `other` has (a subset of this table's, whose values fit
+  /// them: the same type, or None in an optional column) taken from `other`'s row of the same id where there is one (Pathway's
+  /// update_cells, `<<`). Rows of `other` with an id this table lacks are ignored (Pathway
+  /// requires a subset).
+  Table update_cells(const Table& other) const;
+
  private:
   static GroupedTable SessionWindowby(const NodePtr& input, BoundExpr bound_time,
                                       const Window& window, const std::optional<Expr>& instance);
