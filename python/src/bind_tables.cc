@@ -156,6 +156,10 @@ void BindTables(py::module_& m) {
       })
       .def("filter", [](const Table& t, py::object p) { return Checked(t.filter(AsExpr(p))); })
       .def("concat", [](const Table& t, const Table& other) { return Checked(t.concat(other)); })
+      .def("flatten",
+           [](const Table& t, const std::string& column, std::optional<std::string> origin_id) {
+             return Checked(t.flatten(column, origin_id));
+           })
       .def("restrict",
            [](const Table& t, const Table& other) { return Checked(t.restrict(other)); })
       .def("intersect", [](const Table& t, const std::vector<Table>& others) {

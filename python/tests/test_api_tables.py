@@ -1073,3 +1073,29 @@ def test_id_set_operations_check_columns():
         a.update_rows(b)
     with pytest.raises(ValueError, match="column 'w' of the other table is not a column"):
         b.update_cells(a)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_flatten_gives_a_row_per_element_as_python_iterates(seed):
+    rng = random.Random(seed)
+
+    class Row(pw.Schema):
+        k: int
+        s: str
+
+    rows = [(rng.randint(0, 9), "".join(rng.choice("abé日") for _ in range(rng.randint(0, 4))))
+            for _ in range(60)]
+    t = pw.debug.table_from_rows(Row, rows)
+    lists = t.select(pw.this.k, xs=pw.apply(lambda k: list(range(k)), pw.this.k))
+    got = collections.Counter((r["k"], r["xs"]) for r in final_rows(lists.flatten(lists.xs)))
+    assert got == collections.Counter((k, x) for k, _ in rows for x in range(k))
+    chars = t.flatten(pw.this.s, origin_id="origin")
+    keys, cols = pw.debug.table_to_dicts(chars)
+    assert collections.Counter((cols["k"][key], cols["s"][key]) for key in keys) == \
+        collections.Counter((k, c) for k, s in rows for c in s)
+    original_keys, original = pw.debug.table_to_dicts(t)
+    # Every row names the row it came from, whose string holds its character.
+    for key in keys:
+        assert cols["s"][key] in original["s"][cols["origin"][key]]
+    with pytest.raises(TypeError, match="column 'k' is int"):
+        t.flatten(t.k)

@@ -233,6 +233,20 @@ class Table:
             native = native.concat(other._native)
         return Table(native)
 
+    def flatten(self, to_flatten, *, origin_id: str | None = None) -> "Table":
+        """One row per element of `to_flatten` (a tuple or list column: each element; a
+        string column: each character), the other columns repeated; `origin_id` names a
+        column holding the original row's id. Ids are not Pathway's (see docs/python.md)."""
+        if isinstance(to_flatten, str):
+            name = to_flatten
+        elif isinstance(to_flatten, _vigil.Expr) and to_flatten.is_column:
+            name = to_flatten.column_name
+        else:
+            # An expression: flattened from a column of its own, named as Pathway names it.
+            name = getattr(to_flatten, "column_name", None) or "flatten"
+            return self.with_columns(**{name: to_flatten}).flatten(name, origin_id=origin_id)
+        return Table(self._native.flatten(name, origin_id))
+
     # -- operations on ids (Pathway's universes; vigil does not track universes, so what
     # Pathway checks at graph build about the tables' ids is not checked) --------------------
     def restrict(self, other: "Table") -> "Table":

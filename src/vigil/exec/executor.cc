@@ -6,6 +6,7 @@
 
 #include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/join/join_op.h"
+#include "vigil/ops/flatten_op.h"
 #include "vigil/ops/map_op.h"
 #include "vigil/ops/temporal/cutoff_op.h"
 #include "vigil/ops/temporal/delay_op.h"
@@ -172,6 +173,11 @@ Result<Operator*> Executor::Compile(const NodePtr& node) {
     case NodeKind::kJoin:  // Port 0: the left table; port 1: the right.
       op = std::make_unique<JoinOperator>(node->operation, node->join);
       break;
+    case NodeKind::kFlatten:
+      op = std::make_unique<FlattenOperator>(node->operation, node->flatten_column,
+                                             node->inputs[0]->schema.size(),
+                                             node->flatten_origin_id);
+      break;
   }
   Operator* raw = op.get();
   compiled_[node.get()] = raw;  // Before OutputIsInsertOnly: it asks a groupby how it was built.
@@ -203,6 +209,7 @@ bool Executor::OutputIsInsertOnly(const TableNode& node) const {
     case NodeKind::kWindowAssign:
     case NodeKind::kCutoff:
     case NodeKind::kConcat:
+    case NodeKind::kFlatten:
     // Hold rows and release them consolidated: insertions stay insertions.
     case NodeKind::kDelay:
     case NodeKind::kGrowthGate:

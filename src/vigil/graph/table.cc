@@ -275,6 +275,41 @@ Table Table::filter(const Expr& predicate) const {
   return Table(std::move(node));
 }
 
+Table Table::flatten(const std::string& column,
+                     const std::optional<std::string>& origin_id) const {
+  if (!ok()) return *this;
+  const auto index = schema().Find(column);
+  if (!index) {
+    return Failed(Status::NotFound("flatten: no column '{}'; the table has columns [{}]",
+                                   column, fmt::join(column_names(), ", ")));
+  }
+  const DType type = schema()[*index].type;
+  if (type.kind != TypeKind::kTuple && type.kind != TypeKind::kString &&
+      type.kind != TypeKind::kAny) {
+    return Failed(Status::TypeError(
+        "flatten: column '{}' is {}; a tuple or a string column can be flattened", column,
+        type.ToString()));
+  }
+  auto node = std::make_shared<TableNode>();
+  node->kind = NodeKind::kFlatten;
+  node->operation = "flatten";
+  node->inputs = {node_};
+  node->flatten_column = *index;
+  std::vector<ColumnSchema> columns = schema().columns();
+  // A tuple's elements are of any type (tuple element types are not tracked); a string's
+  // characters are strings. An optional column's None gives no row (reported).
+  columns[*index].type = type.kind == TypeKind::kString ? DType(TypeKind::kString) : dtype::Any;
+  if (origin_id) {
+    if (schema().Find(*origin_id)) {
+      return Failed(Status::Invalid("flatten: origin_id '{}' is already a column", *origin_id));
+    }
+    columns.push_back(ColumnSchema{*origin_id, DType(TypeKind::kPointer)});
+    node->flatten_origin_id = true;
+  }
+  node->schema = Schema(std::move(columns));
+  return Table(std::move(node));
+}
+
 Table Table::concat(const Table& other) const {
   if (!ok()) return *this;
   if (!other.ok()) return other;

@@ -124,6 +124,14 @@ class Table {
   /// Incremental (a left join on the pointer keeping the context's ids).
   Table ix(const Expr& pointer, const Table& context, bool optional = false) const;
 
+  /// One row per element of `column`'s value, a tuple (each element) or a string (each
+  /// character), the other columns copied (Pathway's flatten); `origin_id`, if given, names
+  /// a last column holding the original row's id. The flattened column's type becomes
+  /// `any` (a string column stays `str`). Row ids hash (original id, position): stable,
+  /// but not Pathway's. A row whose value is neither gives no row and is reported.
+  Table flatten(const std::string& column,
+                const std::optional<std::string>& origin_id = std::nullopt) const;
+
   // Operations on ids (Pathway's universes). Pathway checks at graph build that the ids of
   // the tables involved are related as each operation needs (a subset, ...); Vigil does not
   // track universes, so these work on whatever ids the tables have at run time. All are

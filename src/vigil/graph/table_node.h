@@ -35,7 +35,8 @@ enum class NodeKind {
   kDelay,
   kForget,
   kGrowthGate,  ///< windowby's Behavior::growth_steps (ops/temporal/growth_gate_op.h)
-  kJoin
+  kJoin,
+  kFlatten  ///< One row per element of a column's tuple or string (ops/flatten_op.h).
 };
 
 /// Options a source gets when the executor instantiates it.
@@ -64,6 +65,8 @@ struct TableNode {
   SourceFactory source_factory;                    ///< kSource
   std::vector<BoundExpr> exprs;                    ///< kMap outputs; kFilter predicate
   std::vector<std::vector<size_t>> concat_maps;    ///< kConcat
+  size_t flatten_column = 0;      ///< kFlatten: the input column flattened.
+  bool flatten_origin_id = false;  ///< kFlatten: a last column with the input row's id.
   WindowAssignSpec window;                         ///< kWindowAssign
   SessionAssignSpec session;                       ///< kSessionAssign
   IntervalsOverSpec intervals;                     ///< kIntervalsOverAssign
