@@ -1,4 +1,5 @@
 #include "vigil/graph/table.h"
+#include "vigil/graph/table_errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,12 +22,8 @@ NodePtr ErrorNode(Status status) {
 
 namespace {
 
-Table Failed(Status status) { return Table(ErrorNode(std::move(status))); }
-
-Status WithOperation(const std::string& operation, const Status& s) {
-  if (s.message().rfind(operation + ":", 0) == 0) return s;
-  return Status(s.code(), operation + ": " + s.message());
-}
+using table_errors::Failed;
+using table_errors::WithOperation;
 
 /// windowby appends columns of its own to the rows it groups (`_pw_window_start`, ...), and
 /// reduce reads them by name. An input column of the same name would be shadowed (or would

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "vigil/graph/table.h"
+#include "vigil/graph/table_errors.h"
 
 namespace vigil {
 
@@ -18,12 +19,8 @@ namespace {
 /// A column `other` contributes to say "this id is there" (a left join pads it with None).
 constexpr char kPresentColumn[] = "__pw_id_present";
 
-Table Failed(Status status) { return Table(ErrorNode(std::move(status))); }
-
-Status WithOperation(const std::string& operation, const Status& s) {
-  if (s.message().rfind(operation + ":", 0) == 0) return s;
-  return Status(s.code(), operation + ": " + s.message());
-}
+using table_errors::Failed;
+using table_errors::WithOperation;
 
 /// A join of `self` with `other` on the row id, keeping `self`'s ids, with `columns` as
 /// the output (expressions over `left`/`right`).
