@@ -1099,3 +1099,29 @@ def test_flatten_gives_a_row_per_element_as_python_iterates(seed):
         assert cols["s"][key] in original["s"][cols["origin"][key]]
     with pytest.raises(TypeError, match="column 'k' is int"):
         t.flatten(t.k)
+
+
+def test_universe_promises_are_accepted_and_update_cells_follows_the_ids():
+    # Pathway's documented example: without the promise Pathway raises (it cannot prove the
+    # subset); vigil takes the ids as they are, and the promise is a no-op.
+    t1 = pw.debug.table_from_markdown("""
+      | age | owner | pet
+    1 | 8   | Alice | cat
+    2 | 9   | Bob   | dog
+    3 | 15  | Alice | tortoise
+    """)
+    t2 = pw.debug.table_from_markdown("""
+      | age | owner
+    1 | 11  | Alice
+    2 | 12  | Tom
+    3 | 7   | Eve
+    4 | 99  | Papa
+    """).filter(pw.this.age < 20)
+    t3 = t2.filter(pw.this.age > 10)
+    pw.universes.promise_are_equal(t1, t2)
+    assert t1.promise_universe_is_subset_of(t2) is t1
+    result = t1.update_cells(t3)
+    assert sorted(tuple(r.values()) for r in final_rows(result)) == [
+        (11, "Alice", "cat"), (12, "Tom", "dog"), (15, "Alice", "tortoise")]
+    with pytest.raises(TypeError):
+        pw.universes.promise_is_subset_of(t1, "not a table")

@@ -38,9 +38,10 @@ from vigil._schema import (
 )
 from vigil._table import GroupedTable, JoinMode, JoinResult, Table
 
-# pw.debug, pw.internals, pw.io, pw.reducers and pw.temporal are imported on first use
+# pw.debug, pw.internals, pw.io, pw.reducers, pw.temporal and pw.universes are imported on
+# first use
 # (`import vigil` stays cheap: a program pays only for the submodules it uses).
-_SUBMODULES = frozenset({"debug", "internals", "io", "reducers", "temporal"})
+_SUBMODULES = frozenset({"debug", "internals", "io", "reducers", "temporal", "universes"})
 
 
 def __getattr__(name):

@@ -273,6 +273,23 @@ class Table:
     def __lshift__(self, other: "Table") -> "Table":
         return self.update_cells(other)
 
+    # Promises about ids for Pathway's universe solver: vigil does not track universes
+    # (pw.universes), so they return the table unchanged.
+    def promise_universe_is_subset_of(self, other: "Table") -> "Table":
+        from vigil import universes
+        universes.promise_is_subset_of(self, other)
+        return self
+
+    def promise_universe_is_equal_to(self, other: "Table") -> "Table":
+        from vigil import universes
+        universes.promise_are_equal(self, other)
+        return self
+
+    def promise_universes_are_disjoint(self, other: "Table") -> "Table":
+        from vigil import universes
+        universes.promise_are_pairwise_disjoint(self, other)
+        return self
+
     # -- grouping -------------------------------------------------------------------------
     def groupby(self, *args, id=None, sort_by=None, instance=None, **kwargs) -> "GroupedTable":
         if kwargs:
