@@ -97,8 +97,12 @@ COMMAND[cat]='cat "$LOG" > /dev/null'
 COMMAND[mawk]='mawk -v year="$YEAR" -f "$HERE/tutorial_rule.awk" "$LOG" > /dev/null'
 if [[ -n "$VIGIL" && -x "$VIGIL" ]] && \
     "$VIGIL" detect --format jsonl "$LOG" > "$SCRATCH/vigil_probe.jsonl" 2> "$SCRATCH/vigil_probe.err"; then
-  ORDER+=(vigil)
+  ORDER+=(vigil vigil-single-commit)
+  # The default reads the log in commits, windows closed as it goes (flat memory);
+  # --single-commit keeps every window to the end (docs/PERFORMANCE.md, "Bounded static
+  # reads").
   COMMAND[vigil]='"$VIGIL" detect --format jsonl "$LOG" > /dev/null'
+  COMMAND[vigil-single-commit]='"$VIGIL" detect --single-commit --format jsonl "$LOG" > /dev/null'
 else
   note "vigil skipped: $( [[ -x "$VIGIL" ]] && head -c 300 "$SCRATCH/vigil_probe.err" || echo 'no binary')"
 fi
