@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "gc_support.h"
 #include "vigil/expr/datetime_functions.h"
 #include "vigil/expr/string_functions.h"
 #include "py_values.h"
@@ -109,7 +110,12 @@ std::string ExprRepr(const Expr& e) {
 // and the rows it was computing become Error.
 Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::string name,
                  std::optional<size_t> max_batch_size) {
-  std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
+  // The expression node owns the callable (ExprNode::front_object) and the function only
+  // points to it: the node's owners can then report it to Python's garbage collector
+  // (graph/front_objects.h, the Table and Expr types' tp_traverse below), so a cycle
+  // table -> UDF -> closure -> table is collected.
+  std::shared_ptr<py::object> holder = HoldPython(std::move(fn));
+  py::object* callable = holder.get();
   BatchApplyFunction function = [callable, max_batch_size](
                                     std::span<const std::span<const Value>> columns,
                                     std::span<Value> out, ValueArena& arena) {
@@ -178,7 +184,8 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
       done = end;
     }
   };
-  return apply_batched(result_type, std::move(function), std::move(args), std::move(name));
+  return apply_batched(result_type, std::move(function), std::move(args), std::move(name),
+                       std::move(holder));
 }
 
 // The unbatched calling convention: the engine calls a C++ function per row, which takes the
@@ -186,7 +193,8 @@ Expr ApplyPython(py::object fn, DType result_type, std::vector<Expr> args, std::
 // bench/python/udf_bench.py measures batching against.
 Expr ApplyPythonPerRowGil(py::object fn, DType result_type, std::vector<Expr> args,
                           std::string name) {
-  std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
+  std::shared_ptr<py::object> holder = HoldPython(std::move(fn));
+  py::object* callable = holder.get();  // Owned by the node, as in ApplyPython.
   ApplyFunction function = [callable](std::span<const Value> values, ValueArena& arena) -> Value {
     py::gil_scoped_acquire gil;
     try {
@@ -198,7 +206,8 @@ Expr ApplyPythonPerRowGil(py::object fn, DType result_type, std::vector<Expr> ar
       return Value::Error();
     }
   };
-  return apply(result_type, std::move(function), std::move(args), std::move(name));
+  return apply(result_type, std::move(function), std::move(args), std::move(name),
+               std::move(holder));
 }
 
 }  // namespace
@@ -261,7 +270,8 @@ void BindExpressions(py::module_& m) {
 
   // dynamic_attr: a `table.column` reference keeps its Python table alive (`_table`), so a
   // window built from it (intervals_over(at=t.x)) can find the table again.
-  py::class_<Expr> expr(m, "Expr", py::dynamic_attr());
+  py::class_<Expr> expr(m, "Expr", py::dynamic_attr(),
+                        py::custom_type_setup(python::SetUpExprType));
   expr.def_property_readonly("column_name", &Expr::column_name)
       .def_property_readonly("is_column", &Expr::is_column)
       // The table a `table.column` reference was taken from (Table.identity()), 0 for

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "gc_support.h"
 #include "py_values.h"
 #include "vigil/graph/table.h"
 #include "vigil/graph/window.h"
@@ -133,7 +134,7 @@ void BindTables(py::module_& m) {
         return Checked(j.select(ToNamed(columns)));
       });
 
-  py::class_<Table>(m, "Table")
+  py::class_<Table>(m, "Table", py::custom_type_setup(python::SetUpTableType))
       .def("column_names", &Table::column_names)
       .def("column_types", [](const Table& t) {
         std::vector<DType> types;

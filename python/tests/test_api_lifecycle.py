@@ -99,15 +99,18 @@ def test_subscriptions_are_released_by_graph_clear(tmp_path):
     assert last_json_line(done) == [[True, True], [True, True]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "binding (bind_expressions.cc HoldCallable / bind_tables.cc PythonPredicate, and the "
-    "Table/Expr pybind classes): a UDF callable is owned by a C++ shared_ptr inside the "
-    "expression/graph node, and the pybind types have no tp_traverse/tp_clear "
-    "(py::custom_type_setup), so the cyclic GC cannot see the edge Table -> node -> UDF; a "
-    "cycle table -> UDF closure -> table is never collected (Pathway's pure-Python objects "
-    "are). The bindings should expose the held Python objects to the GC"))
-def test_cycle_between_table_and_udf_closure_is_collected(tmp_path):
-    done = run_script(tmp_path, BUILD + """
+@pytest.mark.parametrize("position", ["select", "nested", "filter", "reduce", "derived"])
+def test_cycles_through_udfs_in_each_position_are_collected(tmp_path, position):
+    # The UDF's closure holds the tables built with it: a cycle through the C++ graph, which
+    # the Table and Expr types report to the collector (gc_support.cc).
+    build = {
+        "select": "r = t.select(y=pw.apply(udf, pw.this.a))",
+        "nested": "r = t.select(y=pw.apply(udf, pw.this.a) * 2 + 1)",
+        "filter": "r = t.filter(pw.apply(udf, pw.this.a) > 0)",
+        "reduce": "r = t.groupby(pw.this.a).reduce(s=pw.reducers.sum(pw.apply(udf, pw.this.a)))",
+        "derived": "r = t.select(y=pw.apply(udf, pw.this.a)).filter(pw.this.y > 0).select(z=pw.this.y)",
+    }[position]
+    done = run_script(tmp_path, BUILD + f"""
     def build():
         class Holder:
             pass
@@ -116,8 +119,8 @@ def test_cycle_between_table_and_udf_closure_is_collected(tmp_path):
         def udf(x):
             return x + len(holder.tables)
         t = table()
-        r = t.select(y=pw.apply(udf, pw.this.a))
-        holder.tables = [t, r]   # holder -> r -> (engine) udf -> closure -> holder
+        {build}
+        holder.tables = [t, r]
         return weakref.ref(holder), weakref.ref(udf), weakref.ref(r)
 
     refs = build()
@@ -125,6 +128,52 @@ def test_cycle_between_table_and_udf_closure_is_collected(tmp_path):
     print(json.dumps([ref() is None for ref in refs]))
     """)
     assert last_json_line(done) == [True, True, True]
+
+
+def test_a_udf_only_a_derived_table_holds_is_kept_and_runs(tmp_path):
+    # The collector must not free what the graph still needs: the UDF (and the tables it was
+    # used in) are reachable only through the last table's graph here.
+    done = run_script(tmp_path, BUILD + """
+    def build():
+        t = table()
+        r = t.select(y=pw.apply(lambda x: x * 10 + 1, pw.this.a))
+        return r.filter(pw.this.y > 0).select(z=pw.this.y + 1)
+
+    s = build()
+    for _ in range(3):
+        gc.collect()
+    keys, columns = pw.debug.table_to_dicts(s)
+    print(json.dumps(sorted(columns["z"][k] for k in keys)))
+    """)
+    assert last_json_line(done) == [12, 22]
+
+
+def test_a_cycle_a_registered_output_still_needs_is_not_collected(tmp_path):
+    # The cycle holder -> table -> UDF -> closure -> holder is unreachable from Python, but a
+    # subscription (held by the engine, not by a Python object) still needs the table and
+    # its UDF: the collector must leave them, and the run must call the UDF as it was.
+    done = run_script(tmp_path, BUILD + """
+    seen = []
+
+    def build():
+        class Holder:
+            pass
+        holder = Holder()
+        holder.offset = 100
+
+        def udf(x):
+            return x + holder.offset
+        holder.t = table().select(y=pw.apply(udf, pw.this.a))
+        pw.io.subscribe(holder.t, on_change=lambda key, row, time, is_addition:
+                        seen.append(row["y"]))
+
+    build()
+    for _ in range(3):
+        gc.collect()
+    pw.run()
+    print(json.dumps(sorted(seen)))
+    """)
+    assert last_json_line(done) == [101, 102]
 
 
 EXIT_SCENARIOS = {

@@ -140,24 +140,27 @@ Expr pointer_from(std::vector<Expr> args, bool optional) {
       },
       std::move(args), "pointer_from");
 }
-Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args, std::string name) {
+Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args, std::string name,
+           std::shared_ptr<void> front_object) {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kApply;
   node->type = result_type;
   node->function = std::move(fn);
   node->args = std::move(args);
   node->name = std::move(name);
+  node->front_object = std::move(front_object);
   return Expr(std::move(node));
 }
 
 Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
-                   std::string name) {
+                   std::string name, std::shared_ptr<void> front_object) {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kApply;
   node->type = result_type;
   node->batch_function = std::move(fn);
   node->args = std::move(args);
   node->name = std::move(name);
+  node->front_object = std::move(front_object);
   return Expr(std::move(node));
 }
 

@@ -128,6 +128,10 @@ struct ExprNode {
   /// The same table, owned: a select may read a column of another table with the same rows
   /// through an id join (Table::select), for which it needs the table itself.
   std::shared_ptr<const TableNode> table_node;
+  /// kApply: an object of a front that `function` uses (the Python binding's callable),
+  /// owned here and nowhere else, so that the front can find the objects a graph holds
+  /// (graph/front_objects.h: Python's garbage collector must see them to collect cycles).
+  std::shared_ptr<void> front_object;
 };
 
 Expr MakeExpr(ExprOp op, std::vector<Expr> args);
@@ -197,7 +201,7 @@ Expr make_tuple(std::vector<Expr> args);
 Expr pointer_from(std::vector<Expr> args, bool optional = false);
 /// Calls `fn` per row; `result_type` is what the function returns (Pathway's return_type).
 Expr apply(DType result_type, ApplyFunction fn, std::vector<Expr> args,
-           std::string name = "apply");
+           std::string name = "apply", std::shared_ptr<void> front_object = nullptr);
 /// Called by an apply() function just before it returns Value::Error(): says why. The
 /// evaluator reports `<function name>: <message>` as that row's runtime error (as for a
 /// division by zero); an Error returned without a message is reported by nobody.
@@ -207,7 +211,7 @@ void SetApplyError(std::string message);
 void SetBatchApplyError(size_t row, std::string message);
 /// apply() with a function called once per batch of rows (see BatchApplyFunction).
 Expr apply_batched(DType result_type, BatchApplyFunction fn, std::vector<Expr> args,
-                   std::string name = "apply");
+                   std::string name = "apply", std::shared_ptr<void> front_object = nullptr);
 
 /// Reducers for groupby(...).reduce(...) and windowby(...).reduce(...).
 namespace reducers {
