@@ -8,11 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <optional>
-#include <string_view>
 #include <memory>
+#include <optional>
 #include <string>
-#include <tuple>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
