@@ -441,7 +441,10 @@ void BindExpressions(py::module_& m) {
   // an engine error) and is re-raised by run() as a UDF's is.
   r.def("stateful_many", [](py::object fn, const DType& result_type, const py::iterable& args,
                             std::string name) {
-    std::shared_ptr<py::object> callable = HoldPython(std::move(fn));
+    // Owned by the expression node and the groupby's reducer spec, which report it to the
+    // cycle collector (gc_support.cc); the function only points to it.
+    std::shared_ptr<py::object> holder = HoldPython(std::move(fn));
+    py::object* callable = holder.get();
     StatefulReducerFunction function = [callable](const Value& state,
                                                   std::span<const StatefulRow> rows,
                                                   ValueArena& arena) -> Value {
@@ -463,7 +466,7 @@ void BindExpressions(py::module_& m) {
       }
     };
     return reducers::stateful_many(result_type, std::move(function), AsExprs(args),
-                                   std::move(name));
+                                   std::move(name), std::move(holder));
   });
 }
 

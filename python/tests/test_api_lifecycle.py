@@ -99,7 +99,8 @@ def test_subscriptions_are_released_by_graph_clear(tmp_path):
     assert last_json_line(done) == [[True, True], [True, True]]
 
 
-@pytest.mark.parametrize("position", ["select", "nested", "filter", "reduce", "derived"])
+@pytest.mark.parametrize("position", ["select", "nested", "filter", "reduce", "derived",
+                                      "stateful"])
 def test_cycles_through_udfs_in_each_position_are_collected(tmp_path, position):
     # The UDF's closure holds the tables built with it: a cycle through the C++ graph, which
     # the Table and Expr types report to the collector (gc_support.cc).
@@ -109,6 +110,8 @@ def test_cycles_through_udfs_in_each_position_are_collected(tmp_path, position):
         "filter": "r = t.filter(pw.apply(udf, pw.this.a) > 0)",
         "reduce": "r = t.groupby(pw.this.a).reduce(s=pw.reducers.sum(pw.apply(udf, pw.this.a)))",
         "derived": "r = t.select(y=pw.apply(udf, pw.this.a)).filter(pw.this.y > 0).select(z=pw.this.y)",
+        "stateful": "r = t.groupby(pw.this.a).reduce(s=pw.reducers.stateful_single("
+                    "lambda state, a: udf(a) + (state or 0))(pw.this.a))",
     }[position]
     done = run_script(tmp_path, BUILD + f"""
     def build():

@@ -195,7 +195,7 @@ Expr sorted_tuple(const Expr& e, bool skip_nones) {
 Expr earliest(const Expr& e) { return Reducer(ReducerKind::kEarliest, {e}); }
 Expr latest(const Expr& e) { return Reducer(ReducerKind::kLatest, {e}); }
 Expr stateful_many(DType result_type, StatefulReducerFunction fn, std::vector<Expr> args,
-                   std::string name) {
+                   std::string name, std::shared_ptr<void> front_object) {
   auto node = std::make_shared<ExprNode>();
   node->op = ExprOp::kReducer;
   node->reducer = ReducerKind::kStatefulMany;
@@ -203,6 +203,7 @@ Expr stateful_many(DType result_type, StatefulReducerFunction fn, std::vector<Ex
   node->type = result_type;
   node->name = std::move(name);
   node->stateful_function = std::move(fn);
+  node->front_object = std::move(front_object);
   return Expr(std::move(node));
 }
 }  // namespace reducers

@@ -128,7 +128,8 @@ struct ExprNode {
   /// The same table, owned: a select may read a column of another table with the same rows
   /// through an id join (Table::select), for which it needs the table itself.
   std::shared_ptr<const TableNode> table_node;
-  /// kApply: an object of a front that `function` uses (the Python binding's callable),
+  /// kApply, stateful_many: an object of a front that the function uses (the Python
+  /// binding's callable),
   /// owned here and nowhere else, so that the front can find the objects a graph holds
   /// (graph/front_objects.h: Python's garbage collector must see them to collect cycles).
   std::shared_ptr<void> front_object;
@@ -246,7 +247,8 @@ Expr latest(const Expr& e);
 /// argument are skipped, as by every reducer. The group's state starts over when its last
 /// row goes.
 Expr stateful_many(DType result_type, StatefulReducerFunction fn, std::vector<Expr> args,
-                   std::string name = "stateful_many");
+                   std::string name = "stateful_many",
+                   std::shared_ptr<void> front_object = nullptr);
 }  // namespace reducers
 
 }  // namespace vigil

@@ -32,6 +32,7 @@ class ReferenceGraph {
     if (n.intervals.instance) WalkBound(*n.intervals.instance, self);
     WalkBound(n.intervals.at, self);
     for (const BoundExpr& e : n.groupby.keys) WalkBound(e, self);
+    for (const ReducerSpec& r : n.groupby.reducers) WalkFrontObject(r.front_object, self);
     for (const auto& args : n.groupby.reducer_args) {
       for (const BoundExpr& e : args) WalkBound(e, self);
     }
@@ -49,10 +50,12 @@ class ReferenceGraph {
     const ExprNode& n = *node;
     for (const Expr& arg : n.args) WalkExpr(arg.node_ptr(), node.get());
     WalkTable(n.table_node, node.get());
-    if (n.front_object != nullptr) {
-      Edge(n.front_object.get(), n.front_object.use_count(), node.get());
-      front_objects_.push_back(n.front_object.get());
-    }
+    WalkFrontObject(n.front_object, node.get());
+  }
+
+  void WalkFrontObject(const std::shared_ptr<void>& object, const void* from) {
+    if (object == nullptr) return;
+    if (Edge(object.get(), object.use_count(), from)) front_objects_.push_back(object.get());
   }
 
   /// The front objects whose every reference comes from the owner or from objects that

@@ -23,7 +23,7 @@ namespace vigil {
 /// reports less, never more: the collector then keeps it, as it did before.
 ///
 /// Reaches: tables' inputs and every expression a table node holds (map and filter
-/// expressions, groupby keys, reducer arguments and outputs, window, session and
+/// expressions, groupby keys, reducers (stateful_many's object), reducer arguments and outputs, window, session and
 /// intervals_over times and instances, temporal thresholds, times and group keys, join
 /// outputs), expressions' arguments and the tables they reference (ExprNode::table_node).
 std::vector<void*> ExclusiveFrontObjects(const std::shared_ptr<const TableNode>& root,

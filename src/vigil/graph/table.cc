@@ -1046,6 +1046,7 @@ Result<Expr> PlanReduceExpr(const Expr& e, const Schema& input_schema,
     spec.skip_nones = node.skip_nones;
     spec.strict = node.strict;
     spec.stateful = node.stateful_function;
+    spec.front_object = node.front_object;
     spec.result_type = node.type;
     std::vector<BoundExpr> args;
     for (const Expr& arg : node.args) {

@@ -67,6 +67,8 @@ struct ReducerSpec {
   bool strict = false;  ///< sum(strict=True): exact float sum over the stored values.
   StatefulReducerFunction stateful;  ///< stateful_many's function,
   DType result_type;                 ///< and its result type.
+  /// stateful_many: what `stateful` uses, owned here (ExprNode::front_object).
+  std::shared_ptr<void> front_object;
 };
 
 /// The result type of a reducer over arguments of these types.
