@@ -226,13 +226,11 @@ std::optional<std::string> ValidateForAuthLog(DetectOptions& o) {
     return "--single-commit applies to static reads of auth log files";
   }
   o.commit_rows = kDefaultCommitRows;
-  if (!o.commit_rows_text.empty()) {
-    if (auto e = ParseInt("--commit-rows", o.commit_rows_text, 1, "events", o.commit_rows)) {
-      return e;
-    }
-    if (o.commit_rows > kMaxCommitRows) {
-      return fmt::format("--commit-rows {}: at most {}", o.commit_rows, kMaxCommitRows);
-    }
+  if (!o.commit_rows_text.empty() &&
+      (ParseInt("--commit-rows", o.commit_rows_text, 1, "events", o.commit_rows) ||
+       o.commit_rows > kMaxCommitRows)) {
+    return fmt::format("--commit-rows: '{}' is not a whole number of events from 1 to {}",
+                       o.commit_rows_text, kMaxCommitRows);
   }
   return std::nullopt;
 }

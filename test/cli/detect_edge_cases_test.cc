@@ -205,5 +205,34 @@ TEST_F(DetectEdgeTest, LateRowsJudgedByReadingOrderNotByCommits) {
   }
 }
 
+// Auth logs read statically: in commits (the default) or as one commit; both options are
+// checked, and both reads print the same alerts.
+TEST_F(DetectEdgeTest, CommitOptionsOfStaticAuthLogReads) {
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    lines += "Mar 29 23:18:" + std::to_string(10 + i) + " host sshd[" +
+             std::to_string(6400 + i) + "]: Failed password for root from 192.0.2." +
+             std::to_string(1 + i % 2) + " port 22 ssh2\n";
+  }
+  const std::string log = Write("auth.log", lines).string();
+  for (const std::string bad : {"0", "-1", "x", "16777217"}) {
+    SCOPED_TRACE(bad);
+    Outcome o = Run("detect --commit-rows " + bad + " " + log);
+    EXPECT_EQ(o.exit_code, 2) << o.err;
+    EXPECT_THAT(o.err, HasSubstr("--commit-rows: '" + bad +
+                                 "' is not a whole number of events from 1 to 16777216"));
+  }
+  Outcome o = Run("detect --single-commit --follow " + log);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, HasSubstr("--single-commit applies to static reads of auth log files"));
+  ExpectUsageError("--single-commit", "--single-commit applies to auth logs");
+  const Outcome one = Run("detect --year 2026 --single-commit " + log);
+  const Outcome many = Run("detect --year 2026 --commit-rows 1 " + log);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  EXPECT_THAT(one.out, HasSubstr("\"rule\":\"brute_force\""));
+  EXPECT_EQ(many.out, one.out);
+}
+
 }  // namespace
 }  // namespace vigil
