@@ -242,9 +242,8 @@ class Table:
         elif isinstance(to_flatten, _vigil.Expr) and to_flatten.is_column:
             name = to_flatten.column_name
         else:
-            # An expression: flattened from a column of its own, named as Pathway names it.
-            name = getattr(to_flatten, "column_name", None) or "flatten"
-            return self.with_columns(**{name: to_flatten}).flatten(name, origin_id=origin_id)
+            # An expression: computed into a column of its own, `flatten`, then flattened.
+            return self.with_columns(flatten=to_flatten).flatten("flatten", origin_id=origin_id)
         return Table(self._native.flatten(name, origin_id))
 
     # -- operations on ids (Pathway's universes; vigil does not track universes, so what

@@ -112,6 +112,17 @@ void write(const Table& table, const std::string& path) {
 }  // namespace csv
 
 namespace {
+/// The options of a line reader: the run's error policy and log, the reader's knobs.
+LineSourceOptions LineOptions(const ReadOptions& read_options, Mode mode,
+                              const SourceContext& context) {
+  LineSourceOptions options;
+  options.on_progress = read_options.on_progress;
+  options.on_bad_row = context.on_bad_row;
+  options.error_log = context.errors;
+  if (mode == Mode::kStatic) options.rows_per_commit = read_options.rows_per_commit;
+  return options;
+}
+
 /// Makes a line reader of `path` ("" for one fed through StartFile/Consume).
 using LineSourceMaker =
     std::function<Result<std::unique_ptr<LineSource>>(const std::string& path,
@@ -129,12 +140,8 @@ Table LineReaderTable(const std::string& operation, const std::string& path, Mod
   node->schema = schema;
   node->source_factory = [operation, path, mode, schema, make = std::move(make), read_options](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
-    LineSourceOptions options;
-    options.on_progress = read_options.on_progress;
-    options.on_bad_row = context.on_bad_row;
-    options.error_log = context.errors;
+    LineSourceOptions options = LineOptions(read_options, mode, context);
     if (mode == Mode::kStatic) {
-      options.rows_per_commit = read_options.rows_per_commit;
       ASSIGN_OR_RAISE(auto source, make(path, std::move(options)));
       return std::unique_ptr<Source>(std::move(source));
     }
@@ -228,14 +235,10 @@ Table read(const std::vector<std::string>& paths, Mode mode, const ReadOptions& 
   node->kind = NodeKind::kSource;
   node->operation = operation;
   node->schema = AuthEventsSchema();
-  node->source_factory = [paths, make, on_progress = read_options.on_progress,
-                          rows_per_commit = read_options.rows_per_commit, operation](
+  node->source_factory = [paths, make, file_options = static_cast<io::ReadOptions>(read_options),
+                          operation](
                              const SourceContext& context) -> Result<std::unique_ptr<Source>> {
-    LineSourceOptions options;
-    options.on_progress = on_progress;
-    options.rows_per_commit = rows_per_commit;
-    options.on_bad_row = context.on_bad_row;
-    options.error_log = context.errors;
+    LineSourceOptions options = LineOptions(file_options, Mode::kStatic, context);
     for (const std::string& path : paths) {
       std::error_code error;
       if (!std::filesystem::is_regular_file(path, error)) {

@@ -1,9 +1,8 @@
 #include "connectors/authlog/auth_log_row_parser.h"
 
-#include <algorithm>
-
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 

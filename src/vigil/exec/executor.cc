@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "vigil/ops/flatten_op.h"
 #include "vigil/ops/groupby_reduce_op.h"
 #include "vigil/ops/join/join_op.h"
-#include "vigil/ops/flatten_op.h"
 #include "vigil/ops/map_op.h"
 #include "vigil/ops/temporal/cutoff_op.h"
 #include "vigil/ops/temporal/delay_op.h"

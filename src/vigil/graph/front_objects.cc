@@ -114,9 +114,10 @@ class ReferenceGraph {
   std::vector<void*> front_objects_;
 };
 
+/// The exclusive front objects of the graph `walk` records, `root` held `owner_refs` times.
 template <typename Node, typename Walk>
-std::vector<void*> Exclusive(const std::shared_ptr<const Node>& root, long owner_refs,
-                             Walk walk) {
+std::vector<void*> ExclusiveOf(const std::shared_ptr<const Node>& root, long owner_refs,
+                               Walk walk) {
   if (root == nullptr) return {};
   ReferenceGraph graph;
   walk(graph);
@@ -128,12 +129,12 @@ std::vector<void*> Exclusive(const std::shared_ptr<const Node>& root, long owner
 
 std::vector<void*> ExclusiveFrontObjects(const std::shared_ptr<const TableNode>& root,
                                          long owner_refs) {
-  return Exclusive(root, owner_refs, [&](ReferenceGraph& g) { g.WalkTable(root, nullptr); });
+  return ExclusiveOf(root, owner_refs, [&](ReferenceGraph& g) { g.WalkTable(root, nullptr); });
 }
 
 std::vector<void*> ExclusiveFrontObjects(const std::shared_ptr<const ExprNode>& root,
                                          long owner_refs) {
-  return Exclusive(root, owner_refs, [&](ReferenceGraph& g) { g.WalkExpr(root, nullptr); });
+  return ExclusiveOf(root, owner_refs, [&](ReferenceGraph& g) { g.WalkExpr(root, nullptr); });
 }
 
 }  // namespace vigil

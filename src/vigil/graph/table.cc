@@ -1,5 +1,4 @@
 #include "vigil/graph/table.h"
-#include "vigil/graph/table_errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "vigil/common/saturating.h"
+#include "vigil/graph/table_errors.h"
 #include "vigil/types/datetime.h"
 
 namespace vigil {
@@ -22,25 +22,10 @@ NodePtr ErrorNode(Status status) {
 
 namespace {
 
+using table_errors::CheckNoInternalNameClash;
 using table_errors::Failed;
 using table_errors::WithOperation;
 
-/// windowby appends columns of its own to the rows it groups (`_pw_window_start`, ...), and
-/// reduce reads them by name. An input column of the same name would be shadowed (or would
-/// shadow them): the user's values and the window's would silently mix. So such an input is
-/// rejected, naming the column; renaming it first (Table::rename) is the way out.
-Status CheckNoInternalNameClash(const Schema& input, std::initializer_list<const char*> internal,
-                                const char* what) {
-  for (const char* name : internal) {
-    if (input.Find(name)) {
-      return Status::Invalid(
-          "the input has a column named '{}', a name {} uses for its own column; rename the "
-          "input column first (e.g. with rename())",
-          name, what);
-    }
-  }
-  return Status::OK();
-}
 
 }  // namespace
 

@@ -19,6 +19,7 @@ namespace {
 /// A column `other` contributes to say "this id is there" (a left join pads it with None).
 constexpr char kPresentColumn[] = "__pw_id_present";
 
+using table_errors::CheckNoInternalNameClash;
 using table_errors::Failed;
 using table_errors::WithOperation;
 
@@ -59,10 +60,9 @@ Table Table::intersect(const std::vector<Table>& others) const {
 Table Table::difference(const Table& other) const {
   if (!ok()) return *this;
   if (!other.ok()) return other;
-  if (schema().Find(kPresentColumn)) {
-    return Failed(Status::Invalid("difference: the table has a column named '{}', a name it "
-                                  "uses for its own column",
-                                  kPresentColumn));
+  if (Status clash = CheckNoInternalNameClash(schema(), {kPresentColumn}, "difference");
+      !clash.ok()) {
+    return Failed(WithOperation("difference", clash));
   }
   auto columns = LeftColumns(*this);
   columns.emplace_back(kPresentColumn, right[kPresentColumn]);
@@ -80,7 +80,7 @@ Table Table::update_rows(const Table& other) const {
       return Failed(Status::Invalid(
           "update_rows: column '{}' of the other table is not a column of this one (the "
           "tables must have the same columns; this one has {})",
-          c.name, fmt::format("{}", fmt::join(column_names(), ", "))));
+          c.name, fmt::join(column_names(), ", ")));
     }
   }
   for (const auto& c : schema().columns()) {
@@ -99,10 +99,9 @@ Table Table::update_rows(const Table& other) const {
 Table Table::update_cells(const Table& other) const {
   if (!ok()) return *this;
   if (!other.ok()) return other;
-  if (schema().Find(kPresentColumn)) {
-    return Failed(Status::Invalid("update_cells: the table has a column named '{}', a name it "
-                                  "uses for its own column",
-                                  kPresentColumn));
+  if (Status clash = CheckNoInternalNameClash(schema(), {kPresentColumn}, "update_cells");
+      !clash.ok()) {
+    return Failed(WithOperation("update_cells", clash));
   }
   std::vector<NamedExpr> updates{{kPresentColumn, Expr(true)}};
   for (const auto& c : other.schema().columns()) {
@@ -111,7 +110,7 @@ Table Table::update_cells(const Table& other) const {
       return Failed(Status::Invalid(
           "update_cells: column '{}' of the other table is not a column of this one (its "
           "columns must be a subset; this one has {})",
-          c.name, fmt::format("{}", fmt::join(column_names(), ", "))));
+          c.name, fmt::join(column_names(), ", ")));
     }
     const DType& type = schema()[*mine].type;
     // The other table's values must fit this column as they are: the same type, or None

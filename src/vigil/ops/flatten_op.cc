@@ -1,5 +1,7 @@
 #include "vigil/ops/flatten_op.h"
 
+#include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>

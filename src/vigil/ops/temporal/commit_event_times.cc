@@ -7,15 +7,10 @@
 
 namespace vigil {
 
-void CommitEventTimes::Add(const Batch& batch, size_t row,
-                           const std::vector<const std::vector<Value>*>& times) {
+void CommitEventTimes::AddRow(const Batch& batch, size_t row,
+                              const std::vector<const std::vector<Value>*>& times) {
   const Diff diff = batch.diffs[row];
   if (diff == 0) return;
-  if (insert_only_) {
-    for (const auto* column : times) insert_only_max_.Advance((*column)[row]);
-    any_row_ = true;
-    return;
-  }
   Entry entry{0, EventClock(), diff};
   for (const auto* column : times) entry.time.Advance((*column)[row]);
   if (diff < 0) any_retraction_ = true;
@@ -23,10 +18,10 @@ void CommitEventTimes::Add(const Batch& batch, size_t row,
   entries_.push_back(entry);
 }
 
-void CommitEventTimes::AddAll(const Batch& batch,
-                              const std::vector<const std::vector<Value>*>& times) {
+void CommitEventTimes::Add(const Batch& batch,
+                           const std::vector<const std::vector<Value>*>& times) {
   if (!insert_only_) {
-    for (size_t row = 0; row < batch.num_rows(); ++row) Add(batch, row, times);
+    for (size_t row = 0; row < batch.num_rows(); ++row) AddRow(batch, row, times);
     return;
   }
   // Insert-only: only the largest time matters, a column at a time.

@@ -22,11 +22,9 @@ class CommitEventTimes {
   /// replayed auth.log's CPU (docs/PERFORMANCE.md, "Insert-only temporal operators").
   explicit CommitEventTimes(bool insert_only = false) : insert_only_(insert_only) {}
 
-  /// Row `row` of `batch`, whose current times (one per time expression) are
+  /// The rows of `batch`, whose current times (one per time expression) are
   /// `(*times[k])[row]`.
-  void Add(const Batch& batch, size_t row, const std::vector<const std::vector<Value>*>& times);
-  /// Add() of every row of the batch.
-  void AddAll(const Batch& batch, const std::vector<const std::vector<Value>*>& times);
+  void Add(const Batch& batch, const std::vector<const std::vector<Value>*>& times);
   /// At the commit's end: advances `now` with the largest time of the rows that did not
   /// cancel, and returns whether any row did not cancel. Forgets the commit.
   bool Finish(EventClock& now);
@@ -37,6 +35,8 @@ class CommitEventTimes {
     EventClock time;   ///< The row's largest current time.
     Diff diff;
   };
+  /// Add() of one row, when rows may cancel (not insert_only_).
+  void AddRow(const Batch& batch, size_t row, const std::vector<const std::vector<Value>*>& times);
   /// A 64-bit fingerprint of (id, values) for matching a retraction with its insertion
   /// within one commit (vigil/types/value_fingerprint.h); a collision (about 2^-64 per pair
   /// of rows) could only make two rows of one commit count as cancelling.

@@ -1,16 +1,12 @@
 #include "vigil/ops/temporal/threshold_queue.h"
 
-#include "vigil/ops/temporal/event_clock.h"
-
 #include <algorithm>
 #include <compare>
 #include <memory>
 
-namespace vigil {
+#include "vigil/ops/temporal/event_clock.h"
 
-std::strong_ordering ThresholdQueue::CompareThresholds(const Value& a, const Value& b) {
-  return CompareEventTimes(a, b);  // Thresholds are event times of one column type.
-}
+namespace vigil {
 
 void ThresholdQueue::Add(const Value& threshold, const Batch& batch, size_t row, Diff diff) {
   if (diff == 0) return;
@@ -41,7 +37,7 @@ ThresholdQueue::Bucket& ThresholdQueue::BucketFor(const Value& threshold) {
   // The rows of one window come together and share its threshold: most calls find the
   // bucket of the call before without a walk down the tree.
   if (last_bucket_ != nullptr &&
-      CompareThresholds(threshold, last_threshold_) == std::strong_ordering::equal) {
+      CompareEventTimes(threshold, last_threshold_) == std::strong_ordering::equal) {
     return *last_bucket_;
   }
   std::unique_ptr<Bucket>& bucket = buckets_[threshold];

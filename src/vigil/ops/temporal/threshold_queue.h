@@ -1,8 +1,8 @@
 #pragma once
 
 #include <compare>
-#include <memory>
 #include <cstddef>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -12,6 +12,7 @@
 
 #include "vigil/batch/batch.h"
 #include "vigil/common/key.h"
+#include "vigil/ops/temporal/event_clock.h"
 #include "vigil/types/packed_values.h"
 
 namespace vigil {
@@ -72,7 +73,7 @@ class ThresholdQueue {
   };
   struct ThresholdLess {
     bool operator()(const Value& a, const Value& b) const {
-      return CompareThresholds(a, b) == std::strong_ordering::less;
+      return CompareEventTimes(a, b) == std::strong_ordering::less;
     }
   };
   /// The rows (Add) or group keys (AddKeyOnce) of one threshold.
@@ -84,9 +85,9 @@ class ThresholdQueue {
   // are owned through pointers so that the last one used stays where it is (BucketFor).
   using Buckets = absl::btree_map<Value, std::unique_ptr<Bucket>, ThresholdLess>;
 
-  static std::strong_ordering CompareThresholds(const Value& a, const Value& b);
+  // Thresholds are event times of one column type.
   static bool ThresholdAfter(const Value& a, const Value& limit) {
-    return CompareThresholds(a, limit) == std::strong_ordering::greater;
+    return CompareEventTimes(a, limit) == std::strong_ordering::greater;
   }
   void Pack(HeldRow& held, const Batch& batch, size_t row);
   /// The bucket of `threshold`, made if new.

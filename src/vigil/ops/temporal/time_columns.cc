@@ -42,7 +42,7 @@ void TimeColumns::Evaluate(const Batch& batch, CommitEventTimes* commit) {
   // times are evaluated, until the next call.
   times_.clear();
   for (auto& c : current_times_) times_.push_back(EvaluateColumn(*c, batch));
-  if (commit != nullptr) commit->AddAll(batch, times_);
+  if (commit != nullptr) commit->Add(batch, times_);
   thresholds_ = EvaluateColumn(threshold_, batch);
 }
 
